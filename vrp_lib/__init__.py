@@ -1,0 +1,20 @@
+"""vrp_lib: the helper library of the executable book *The Volatility Risk Premium*.
+
+One module per idea:
+
+* :mod:`vrp_lib.realized` - realized volatility (close-to-close, forward and trailing,
+  range-based estimators).
+* :mod:`vrp_lib.implied` - Black-Scholes, implied-volatility inversion, the Cboe VIX method.
+* :mod:`vrp_lib.premium` - the practical VRP, ``IV_t - RV_{t,t+T}``, and its summaries.
+* :mod:`vrp_lib.swaps` - variance-swap notionals, settlement, mark-to-market, replication.
+* :mod:`vrp_lib.data` - loaders for the real market data embedded in ``data/``.
+* :mod:`vrp_lib.plotting` - the book's figure style.
+
+Units: volatility is annualized, in vol points (15.5 means 15.5 %), unless a function
+says otherwise (the option-pricing functions in :mod:`vrp_lib.implied` use decimals).
+"""
+
+from . import data, implied, plotting, premium, realized, swaps
+
+__all__ = ["data", "implied", "plotting", "premium", "realized", "swaps"]
+__version__ = "0.1.0"

@@ -1,0 +1,181 @@
+"""Realized volatility: what the market actually delivered.
+
+Conventions
+-----------
+* Returns are daily log returns, ``r_t = ln(P_t / P_{t-1})``, dated at the close of day t.
+* Realized variance over n days is the sum of squared returns, *not* demeaned, as a
+  variance swap settles it.
+* Volatility is annualized and in **vol points** (15.5 means 15.5 % a year), with
+  ``annualization`` trading days a year (252 by default).
+* A *forward* measure dated t uses returns strictly after t (days t+1 .. t+n): it is what
+  an option bought at the close of day t is exposed to. A *trailing* measure dated t uses
+  days t-n+1 .. t: it is what was known at t.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import _checks
+
+TRADING_DAYS = 252
+
+
+def log_returns(prices) -> pd.Series:
+    """Daily log returns ``ln(P_t / P_{t-1})``, dated t; the first date is dropped.
+
+    Parameters
+    ----------
+    prices : pandas.Series
+        Positive prices with a sorted, unique DatetimeIndex.
+
+    Returns
+    -------
+    pandas.Series
+        Log returns as decimals (0.01 is about 1 %), named ``return``.
+    """
+    p = _checks.prices(prices)
+    if len(p) < 2:
+        raise ValueError("prices: need at least two prices to form a return")
+    r = np.log(p).diff().iloc[1:]
+    r.name = "return"
+    r.index.name = "date"
+    return r
+
+
+def _annualized_vol(sum_sq: pd.Series, window: int, annualization: float) -> pd.Series:
+    return 100.0 * np.sqrt(annualization / window * sum_sq)
+
+
+def forward_realized_vol(prices, window: int = 21, annualization: float = TRADING_DAYS) -> pd.Series:
+    """Realized volatility over the ``window`` trading days *after* each date.
+
+    ``RV_t = 100 * sqrt(annualization / window * sum_{i=1..window} r_{t+i}^2)``
+
+    Parameters
+    ----------
+    prices : pandas.Series
+        Positive daily prices with a sorted, unique DatetimeIndex.
+    window : int
+        Number of daily returns in the window (21 is about one calendar month).
+    annualization : float
+        Trading days per year used to annualize.
+
+    Returns
+    -------
+    pandas.Series
+        Annualized realized volatility in vol points, aligned at t, named
+        ``realized_vol``; NaN for the last ``window`` dates, where fewer than
+        ``window`` returns follow.
+    """
+    w = _checks.window(window)
+    a = _checks.positive(annualization, "annualization")
+    p = _checks.prices(prices)
+    r2 = np.log(p).diff() ** 2  # r_t at t; NaN at the first date
+    # sum of r_{t+1} .. r_{t+w}: the trailing sum ending at t+w, shifted back by w
+    fwd = r2.rolling(w, min_periods=w).sum().shift(-w)
+    out = _annualized_vol(fwd, w, a)
+    out.name = "realized_vol"
+    out.index.name = "date"
+    return out
+
+
+def trailing_realized_vol(prices, window: int = 21, annualization: float = TRADING_DAYS) -> pd.Series:
+    """Realized volatility over the ``window`` trading days up to and including each date.
+
+    ``RV_t = 100 * sqrt(annualization / window * sum_{i=0..window-1} r_{t-i}^2)``
+
+    Returns
+    -------
+    pandas.Series
+        Annualized realized volatility in vol points, named ``trailing_vol``; NaN for the
+        first ``window`` dates.
+    """
+    w = _checks.window(window)
+    a = _checks.positive(annualization, "annualization")
+    p = _checks.prices(prices)
+    r2 = np.log(p).diff() ** 2
+    out = _annualized_vol(r2.rolling(w, min_periods=w).sum(), w, a)
+    out.name = "trailing_vol"
+    out.index.name = "date"
+    return out
+
+
+def realized_vol(returns, annualization: float = TRADING_DAYS) -> float:
+    """Annualized realized volatility of one block of daily log returns, in vol points.
+
+    ``100 * sqrt(annualization / n * sum r_i^2)``: the settlement formula of a variance
+    swap with n observations.
+
+    Raises
+    ------
+    ValueError
+        If ``returns`` is empty or contains NaN.
+    """
+    a = _checks.positive(annualization, "annualization")
+    r = np.asarray(returns, dtype=float)
+    if r.size == 0:
+        raise ValueError("returns: empty window")
+    if np.isnan(r).any():
+        raise ValueError("returns: NaN inside the window")
+    return float(100.0 * np.sqrt(a / r.size * np.sum(r**2)))
+
+
+def _ohlc(ohlc, need: tuple[str, ...]) -> pd.DataFrame:
+    if not isinstance(ohlc, pd.DataFrame):
+        raise ValueError(f"ohlc: expected a DataFrame with columns {need}, got {type(ohlc).__name__}")
+    missing = [c for c in need if c not in ohlc.columns]
+    if missing:
+        raise ValueError(f"ohlc: missing column(s) {missing}")
+    for c in need:
+        _checks.prices(ohlc[c], f"ohlc['{c}']")
+    if (ohlc["high"] < ohlc["low"]).any():
+        d = ohlc.index[(ohlc["high"] < ohlc["low"]).to_numpy()][0]
+        raise ValueError(f"ohlc: high below low on {d.date()}")
+    return ohlc
+
+
+def parkinson_vol(ohlc, window: int = 21, annualization: float = TRADING_DAYS) -> pd.Series:
+    """Parkinson (1980) range-based volatility, trailing ``window`` days, in vol points.
+
+    Daily variance estimate ``(ln(H/L))^2 / (4 ln 2)``, averaged over the window and
+    annualized. It ignores overnight gaps, so on an index with opening jumps it is
+    biased low relative to close-to-close volatility.
+
+    Parameters
+    ----------
+    ohlc : pandas.DataFrame
+        Columns ``high`` and ``low`` (positive), DatetimeIndex.
+    """
+    w = _checks.window(window)
+    a = _checks.positive(annualization, "annualization")
+    d = _ohlc(ohlc, ("high", "low"))
+    daily = np.log(d["high"] / d["low"]) ** 2 / (4.0 * np.log(2.0))
+    out = 100.0 * np.sqrt(a * daily.rolling(w, min_periods=w).mean())
+    out.name = "parkinson_vol"
+    out.index.name = "date"
+    return out
+
+
+def garman_klass_vol(ohlc, window: int = 21, annualization: float = TRADING_DAYS) -> pd.Series:
+    """Garman-Klass (1980) range-based volatility, trailing ``window`` days, in vol points.
+
+    Daily variance estimate ``0.5 (ln H/L)^2 - (2 ln 2 - 1) (ln C/O)^2``, averaged over
+    the window and annualized. Like Parkinson it ignores the overnight gap.
+
+    Parameters
+    ----------
+    ohlc : pandas.DataFrame
+        Columns ``open``, ``high``, ``low``, ``close`` (positive), DatetimeIndex.
+    """
+    w = _checks.window(window)
+    a = _checks.positive(annualization, "annualization")
+    d = _ohlc(ohlc, ("open", "high", "low", "close"))
+    daily = 0.5 * np.log(d["high"] / d["low"]) ** 2 - (2.0 * np.log(2.0) - 1.0) * np.log(
+        d["close"] / d["open"]
+    ) ** 2
+    out = 100.0 * np.sqrt(a * daily.rolling(w, min_periods=w).mean())
+    out.name = "garman_klass_vol"
+    out.index.name = "date"
+    return out
