@@ -9,12 +9,19 @@ One module per idea:
 * :mod:`vrp_lib.swaps` - variance-swap notionals, settlement, mark-to-market, replication.
 * :mod:`vrp_lib.data` - loaders for the real market data embedded in ``data/``.
 * :mod:`vrp_lib.plotting` - the book's figure style.
+* :mod:`vrp_lib.models` - the model world: stochastic volatility with jumps under P and Q.
+* :mod:`vrp_lib.forecast` - physical variance forecasts (HAR-RV, GARCH).
+* :mod:`vrp_lib.strategies` - short-volatility strategies with costs and filters.
+* :mod:`vrp_lib.risk` - risk and performance measures.
 
 Units: volatility is annualized, in vol points (15.5 means 15.5 %), unless a function
 says otherwise (the option-pricing functions in :mod:`vrp_lib.implied` use decimals).
 """
 
-from . import data, implied, plotting, premium, realized, swaps
+from . import data, forecast, implied, models, plotting, premium, realized, risk, strategies, swaps
 
-__all__ = ["data", "implied", "plotting", "premium", "realized", "swaps"]
+__all__ = [
+    "data", "forecast", "implied", "models", "plotting", "premium", "realized", "risk",
+    "strategies", "swaps",
+]
 __version__ = "0.1.0"

@@ -1,0 +1,3 @@
+"""Risk and performance measures (issue: regimes, asset classes, institutional use).
+
+Placeholder: filled by its issue."""
