@@ -76,6 +76,7 @@ def bs_price(spot, strike, t, r, sigma, q=0.0, kind="call"):
         sd > 0, df * (fwd * ndtr(d1) - k * ndtr(d2)), df * np.maximum(fwd - k, 0.0)
     )
     out = call if kind == "call" else call - df * (fwd - k)
+    out = np.maximum(out, 0.0)  # parity can leave -1e-15 on deep in-the-money puts
     return float(out) if np.ndim(out) == 0 else out
 
 

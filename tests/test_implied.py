@@ -1,0 +1,235 @@
+"""vrp_lib.implied: Black-Scholes against closed forms and published values; the Cboe method
+against every intermediate number the Cboe VIX white paper publishes."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vrp_lib import data, implied
+
+# ----------------------------------------------------------------------------- Black-Scholes
+
+
+def test_bs_price_published_example():
+    # Hull, Options, Futures and Other Derivatives, Example 15.6 (8th ed.):
+    # S=42, K=40, r=10%, sigma=20%, T=0.5 -> call 4.76, put 0.81.
+    assert implied.bs_price(42, 40, 0.5, 0.10, 0.20, kind="call") == pytest.approx(4.76, abs=5e-3)
+    assert implied.bs_price(42, 40, 0.5, 0.10, 0.20, kind="put") == pytest.approx(0.81, abs=5e-3)
+
+
+def test_bs_atm_forward_closed_form():
+    # At the money forward, zero rates: C = S (2 N(sigma sqrt(T) / 2) - 1).
+    s, v, t = 100.0, 0.25, 0.75
+    n = 0.5 * (1 + math.erf(v * math.sqrt(t) / 2 / math.sqrt(2)))
+    assert implied.bs_price(s, s, t, 0.0, v) == pytest.approx(s * (2 * n - 1), rel=1e-12)
+
+
+@given(
+    k=st.floats(50, 200), t=st.floats(0.01, 3), r=st.floats(-0.01, 0.08),
+    v=st.floats(0.01, 1.5), q=st.floats(0, 0.05),
+)
+def test_bs_put_call_parity(k, t, r, v, q):
+    s = 100.0
+    c = implied.bs_price(s, k, t, r, v, q, "call")
+    p = implied.bs_price(s, k, t, r, v, q, "put")
+    assert c - p == pytest.approx(s * math.exp(-q * t) - k * math.exp(-r * t), abs=1e-9)
+
+
+def test_bs_zero_vol_limit_is_discounted_intrinsic():
+    assert implied.bs_price(100, 90, 1.0, 0.05, 0.0) == pytest.approx(100 - 90 * math.exp(-0.05))
+    assert implied.bs_price(100, 110, 1.0, 0.0, 0.0, kind="call") == 0.0
+
+
+def test_bs_vega_matches_finite_difference():
+    h = 1e-6
+    fd = (implied.bs_price(100, 105, 0.5, 0.02, 0.2 + h) - implied.bs_price(100, 105, 0.5, 0.02, 0.2 - h)) / (2 * h)
+    assert implied.bs_vega(100, 105, 0.5, 0.02, 0.2) == pytest.approx(fd, rel=1e-6)
+
+
+@given(k=st.floats(60, 160), t=st.floats(0.02, 2), v=st.floats(0.05, 1.0),
+       kind=st.sampled_from(["call", "put"]))
+def test_implied_vol_inverts_bs(k, t, v, kind):
+    price = implied.bs_price(100, k, t, 0.01, v, kind=kind)
+    # deep out-of-the-money options with prices at machine precision carry no information
+    if price < 1e-6 * 100 or implied.bs_vega(100, k, t, 0.01, v) < 1e-4:
+        return
+    assert implied.implied_vol(price, 100, k, t, 0.01, kind=kind) == pytest.approx(v, rel=1e-7)
+
+
+def test_implied_vol_vectorized():
+    vols = np.array([0.1, 0.2, 0.4])
+    prices = implied.bs_price(100, [90, 100, 110], 0.5, 0.0, vols)
+    np.testing.assert_allclose(implied.implied_vol(prices, 100, [90, 100, 110], 0.5, 0.0), vols, rtol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(price=0.5, spot=100, strike=50, t=1, r=0), "no-arbitrage"),   # below intrinsic
+        (dict(price=101, spot=100, strike=50, t=1, r=0), "no-arbitrage"),   # above spot
+        (dict(price=5, spot=-100, strike=100, t=1, r=0), "spot"),
+        (dict(price=5, spot=100, strike=100, t=0, r=0), "t must be positive"),
+        (dict(price=5, spot=100, strike=100, t=1, r=0, kind="straddle"), "kind"),
+    ],
+)
+def test_implied_vol_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        implied.implied_vol(**kwargs)
+
+
+def test_bs_price_bad_input():
+    with pytest.raises(ValueError, match="sigma"):
+        implied.bs_price(100, 100, 1, 0, -0.2)
+    with pytest.raises(ValueError, match="strike"):
+        implied.bs_price(100, np.nan, 1, 0, 0.2)
+    with pytest.raises(ValueError, match="kind"):
+        implied.bs_price(100, 100, 1, 0, 0.2, kind="digital")
+
+
+# ----------------------------------------------------------------------------- Cboe method
+# The Cboe VIX white paper (2014), worked example: near-term 25 days (35,924 minutes),
+# next-term 32 days (46,394 minutes), R1 = 0.0305 %, R2 = 0.0286 %.
+T1, T2 = 35_924 / 525_600, 46_394 / 525_600
+R1, R2 = 0.000305, 0.000286
+# The current Cboe methodology document reuses the quotes with 34,484 and 44,954 minutes and
+# R1 = 0.031664 %, R2 = 0.028797 %, and publishes sigma^2 = 0.019233906 and 0.019423884.
+T1_CUR, T2_CUR = 34_484 / 525_600, 44_954 / 525_600
+R1_CUR, R2_CUR = 0.00031664, 0.00028797
+
+
+@pytest.fixture(scope="module")
+def near():
+    return data.load_cboe_whitepaper_quotes("near")
+
+
+@pytest.fixture(scope="module")
+def nxt():
+    return data.load_cboe_whitepaper_quotes("next")
+
+
+def test_published_time_to_expiry():
+    assert T1 == pytest.approx(0.0683486, abs=5e-8)
+    assert T2 == pytest.approx(0.0882686, abs=5e-8)
+
+
+def test_forward_and_k0(near, nxt):
+    f1, k1 = implied.cboe_forward(near, t=T1, r=R1)
+    f2, k2 = implied.cboe_forward(nxt, t=T2, r=R2)
+    assert (k1, k2) == (1965.0, 1960.0)  # strikes with the smallest call-put difference
+    assert f1 == pytest.approx(1962.89996, abs=5e-6)
+    assert f2 == pytest.approx(1962.40006, abs=5e-6)
+    t1 = implied.cboe_term(near, t=T1, r=R1)
+    t2 = implied.cboe_term(nxt, t=T2, r=R2)
+    assert (t1.k0, t2.k0) == (1960.0, 1960.0)
+
+
+def test_strip_selection_matches_white_paper(near, nxt):
+    s1 = implied.cboe_strip(near, t=T1, r=R1)
+    s2 = implied.cboe_strip(nxt, t=T2, r=R2)
+    # end points of the strips, after the two-consecutive-zero-bids rule
+    assert (s1.strike.iloc[0], s1.strike.iloc[-1]) == (1370.0, 2125.0)
+    assert (s2.strike.iloc[0], s2.strike.iloc[-1]) == (1275.0, 2200.0)
+    # "the 1350 and 1355 put options are not included despite having non-zero bid prices"
+    assert not s1.strike.isin([1350.0, 1355.0]).any()
+    # K0 price: (24.25 + 21.30) / 2 = 22.775 near, (27.30 + 24.90) / 2 = 26.10 next
+    assert s1.loc[s1.strike == 1960, "mid"].item() == pytest.approx(22.775)
+    assert s2.loc[s2.strike == 1960, "mid"].item() == pytest.approx(26.10)
+    # Delta K of the lowest near-term put: 1375 - 1370 = 5; of the next-term 1325 put: 37.5
+    assert s1.delta_k.iloc[0] == 5.0
+    assert s2.loc[s2.strike == 1325, "delta_k"].item() == 37.5
+    # The strip's sizes in the methodology's appendix table
+    assert (len(s1), len(s2)) == (146, 122)
+
+
+def test_term_variances_2014(near, nxt):
+    t1 = implied.cboe_term(near, t=T1, r=R1)
+    t2 = implied.cboe_term(nxt, t=T2, r=R2)
+    # (1/T)(F/K0 - 1)^2 published as 0.00003203 and 0.00001699
+    assert t1.forward_term == pytest.approx(0.00003203, abs=5e-9)
+    assert t2.forward_term == pytest.approx(0.00001699, abs=5e-9)
+    assert t1.variance == pytest.approx(0.018463, abs=5e-7)
+    assert t2.variance == pytest.approx(0.018821, abs=5e-7)
+
+
+def test_vix_2014_white_paper(near, nxt):
+    vix = implied.cboe_vix(near, nxt, t_near=T1, t_next=T2, r_near=R1, r_next=R2)
+    assert round(vix, 2) == 13.69
+
+
+def test_vix_current_methodology(near, nxt):
+    t1 = implied.cboe_term(near, t=T1_CUR, r=R1_CUR)
+    t2 = implied.cboe_term(nxt, t=T2_CUR, r=R2_CUR)
+    # published strip sums (before the 2/T factor) and sigma^2 to the printed digits
+    assert t1.strip["contribution"].sum() == pytest.approx(0.0006320516, abs=5e-11)
+    assert t2.strip["contribution"].sum() == pytest.approx(0.0008314016, abs=5e-11)
+    assert t1.forward_term == pytest.approx(0.00003337, abs=5e-9)
+    assert t2.forward_term == pytest.approx(0.00001753, abs=5e-9)
+    assert t1.variance == pytest.approx(0.019233906, abs=2e-8)
+    assert t2.variance == pytest.approx(0.019423884, abs=2e-8)
+    vix = implied.cboe_vix(near, nxt, t_near=T1_CUR, t_next=T2_CUR, r_near=R1_CUR, r_next=R2_CUR)
+    assert round(vix, 2) == 13.93
+
+
+def test_interpolation_limits():
+    # At exactly 30 days the interpolation returns that term's variance.
+    t30 = 30 / 365
+    assert implied.interpolate_variance(0.04, t30, 0.09, 40 / 365) == pytest.approx(0.04)
+    assert implied.interpolate_variance(0.01, 20 / 365, 0.04, t30) == pytest.approx(0.04)
+    # A flat term structure interpolates to itself.
+    assert implied.interpolate_variance(0.03, 25 / 365, 0.03, 32 / 365) == pytest.approx(0.03)
+
+
+def _bs_chain(step, s=100.0, t=30 / 365, r=0.01, v=0.2):
+    k = np.arange(30.0, 300.0, step)
+    c = implied.bs_price(s, k, t, r, v, kind="call")
+    p = implied.bs_price(s, k, t, r, v, kind="put")
+    return pd.DataFrame({"strike": k, "call_bid": c, "call_ask": c, "put_bid": p, "put_ask": p})
+
+
+def test_cboe_variance_converges_to_black_scholes_variance():
+    # A wide strip of Black-Scholes prices at one volatility: the model-free variance tends to
+    # sigma^2 as the strike grid is refined, with an error of order (Delta K)^2.
+    t, r, v = 30 / 365, 0.01, 0.2
+    err = [implied.cboe_variance(_bs_chain(dk), t=t, r=r) - v**2 for dk in (1.0, 0.5, 0.25)]
+    assert abs(err[-1]) / v**2 < 5e-4
+    assert err[0] / err[1] == pytest.approx(4.0, rel=0.05)
+    assert err[1] / err[2] == pytest.approx(4.0, rel=0.05)
+
+
+def _chain():
+    return pd.DataFrame(
+        {"strike": [90.0, 95, 100, 105, 110], "call_bid": [10.5, 6, 2.5, 0.8, 0.2],
+         "call_ask": [11, 6.5, 3, 1.0, 0.3], "put_bid": [0.2, 0.8, 2.4, 5.8, 10.4],
+         "put_ask": [0.3, 1.0, 2.9, 6.3, 10.9]}
+    )
+
+
+@pytest.mark.parametrize(
+    "mutate, match",
+    [
+        (lambda c: c.iloc[[1, 0, 2, 3, 4]], "not sorted"),
+        (lambda c: c.assign(strike=[90.0, 95, 95, 105, 110]), "duplicate strike 95"),
+        (lambda c: c.assign(call_ask=[10.0, 6.5, 3, 1.0, 0.3]), "call ask below bid at strike 90"),
+        (lambda c: c.drop(columns="put_bid"), "missing column"),
+        (lambda c: c.assign(put_bid=[np.nan, 0.8, 2.4, 5.8, 10.4]), "NaN"),
+        (lambda c: c.assign(put_bid=[-0.1, 0.8, 2.4, 5.8, 10.4]), "negative"),
+    ],
+)
+def test_chain_bad_input(mutate, match):
+    with pytest.raises(ValueError, match=match):
+        implied.cboe_variance(mutate(_chain()), t=0.1, r=0.0)
+
+
+def test_cboe_bad_time_and_terms():
+    with pytest.raises(ValueError, match="t must be positive"):
+        implied.cboe_variance(_chain(), t=0.0, r=0.0)
+    with pytest.raises(ValueError, match="later than t_near"):
+        implied.interpolate_variance(0.04, 0.1, 0.04, 0.05)
+    with pytest.raises(ValueError, match="negative variance"):
+        implied.interpolate_variance(-0.01, 0.05, 0.04, 0.1)
+    with pytest.raises(ValueError, match="expected a DataFrame"):
+        implied.cboe_variance([1, 2, 3], t=0.1, r=0.0)

@@ -1,0 +1,103 @@
+"""vrp_lib.realized: pinned to hand computations, closed forms and properties."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vrp_lib import realized
+
+
+def _prices(values, start="2020-01-01"):
+    return pd.Series(values, index=pd.bdate_range(start, periods=len(values)), dtype=float)
+
+
+def test_log_returns():
+    r = realized.log_returns(_prices([100, 110, 99]))
+    np.testing.assert_allclose(r.to_numpy(), [math.log(1.1), math.log(0.9)])
+    assert r.index[0] == pd.Timestamp("2020-01-02")
+
+
+def test_forward_window_lies_strictly_after_t():
+    # Constant prices, then one jump of 1 % log return on day 5 (index 5).
+    p = _prices(np.exp(np.r_[np.zeros(5), np.full(10, 0.01)]))
+    rv = realized.forward_realized_vol(p, window=3, annualization=252)
+    expected = 100 * math.sqrt(252 / 3 * 0.01**2)
+    # the only non-zero return is on day 5: windows dated 2 (days 3-5), 3 and 4 (days 5-7) hold it
+    np.testing.assert_allclose(rv.iloc[2:5].to_numpy(), expected)
+    assert rv.iloc[1] == 0.0                       # days 2, 3, 4: before the jump
+    assert rv.iloc[5] == 0.0                       # days 6, 7, 8: the window starts after day 5
+    assert rv.iloc[-3:].isna().all()               # fewer than 3 returns follow
+    assert rv.notna().sum() == len(p) - 3
+
+
+def test_forward_equals_trailing_shifted():
+    rng = np.random.default_rng(1)
+    p = _prices(100 * np.exp(np.cumsum(rng.normal(0, 0.01, 300))))
+    fwd = realized.forward_realized_vol(p, 21)
+    trail = realized.trailing_realized_vol(p, 21)
+    pd.testing.assert_series_equal(fwd, trail.shift(-21), check_names=False)
+
+
+@given(sigma=st.floats(0.001, 0.05), n=st.integers(1, 60))
+def test_constant_absolute_return_gives_closed_form(sigma, n):
+    # Alternating +sigma / -sigma log returns: realized vol is exactly 100 sigma sqrt(252).
+    r = np.where(np.arange(n + 1) % 2 == 0, sigma, -sigma)
+    p = _prices(100 * np.exp(np.cumsum(r)))
+    rv = realized.forward_realized_vol(p, window=n)
+    assert rv.iloc[0] == pytest.approx(100 * sigma * math.sqrt(252), rel=1e-9)
+
+
+def test_realized_vol_block():
+    assert realized.realized_vol([0.01, -0.01, 0.01, -0.01]) == pytest.approx(100 * 0.01 * math.sqrt(252))
+    with pytest.raises(ValueError, match="empty window"):
+        realized.realized_vol([])
+    with pytest.raises(ValueError, match="NaN inside the window"):
+        realized.realized_vol([0.01, np.nan])
+
+
+def test_range_estimators_closed_form():
+    # H/L = e^0.02 every day and C = O: Parkinson daily var = 0.02^2 / (4 ln 2),
+    # Garman-Klass daily var = 0.5 * 0.02^2.
+    idx = pd.bdate_range("2020-01-01", periods=30)
+    ohlc = pd.DataFrame({"open": 100.0, "high": 100 * math.exp(0.01), "low": 100 * math.exp(-0.01),
+                         "close": 100.0}, index=idx)
+    pk = realized.parkinson_vol(ohlc, window=10)
+    gk = realized.garman_klass_vol(ohlc, window=10)
+    assert pk.iloc[-1] == pytest.approx(100 * math.sqrt(252 * 0.02**2 / (4 * math.log(2))))
+    assert gk.iloc[-1] == pytest.approx(100 * math.sqrt(252 * 0.5 * 0.02**2))
+    assert pk.iloc[:9].isna().all() and pk.iloc[9:].notna().all()
+
+
+@pytest.mark.parametrize(
+    "make, match",
+    [
+        (lambda: _prices([100, -1, 102]), "non-positive price -1.0 on 2020-01-02"),
+        (lambda: _prices([100, np.nan, 102]), "missing or non-finite price on 2020-01-02"),
+        (lambda: _prices([100, 101, 102]).iloc[[0, 2, 1]], "not sorted"),
+        (lambda: pd.concat([_prices([100, 101]), _prices([102], "2020-01-02")]), "duplicate date 2020-01-02"),
+        (lambda: pd.Series([100.0, 101.0]), "DatetimeIndex"),
+        (lambda: _prices([]), "empty"),
+    ],
+)
+def test_bad_prices(make, match):
+    with pytest.raises(ValueError, match=match):
+        realized.forward_realized_vol(make(), window=1)
+
+
+@pytest.mark.parametrize("window", [0, -3, 2.5, True])
+def test_bad_window(window):
+    with pytest.raises(ValueError, match="window"):
+        realized.trailing_realized_vol(_prices([100, 101, 102]), window=window)
+
+
+def test_bad_ohlc():
+    idx = pd.bdate_range("2020-01-01", periods=3)
+    ohlc = pd.DataFrame({"open": 1.0, "high": 1.0, "low": 2.0, "close": 1.0}, index=idx)
+    with pytest.raises(ValueError, match="high below low on 2020-01-01"):
+        realized.parkinson_vol(ohlc, 2)
+    with pytest.raises(ValueError, match="missing column"):
+        realized.garman_klass_vol(ohlc.drop(columns="open"), 2)
