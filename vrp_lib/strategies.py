@@ -1,3 +1,556 @@
-"""Short-volatility strategies with costs, sizing and regime filters (issue: regimes, asset classes, institutional use).
+"""Short-volatility strategies: rolls, P&L with costs, sizing and a regime filter.
 
-Placeholder: filled by its issue."""
+Every strategy is a sequence of non-overlapping **rolls**: a position opened at the close
+of a roll date t and settled ``window`` trading days later, when the next one opens. The
+same functions serve the real sample and the model world:
+
+* real data: a Series per quantity, indexed by the roll dates (see :func:`rolls` and
+  :func:`roll_paths`); results are Series with the same index;
+* the model world: arrays with paths on the first axis and rolls on the next
+  (``paths x rolls``, see :func:`model_rolls`); results are arrays of that shape.
+
+Units
+-----
+* Implied and realized volatility in annualized **vol points** (as the VIX); the option
+  pricer :func:`vrp_lib.implied.bs_price` is called with decimals (``vol / 100``).
+* Variance-swap P&L in **currency** for a given vega notional (currency per vol point),
+  or, with ``capital`` given, as a return on that capital.
+* Option-strategy P&L as a **return on the underlying notional**: currency P&L of one
+  unit of each leg divided by the index level at inception.
+* Time: ``days_per_year`` trading days (252) a year.
+
+Costs (:class:`Costs`) are parameters, never hidden: a seller trades at the implied level
+minus half the bid-ask spread and minus slippage (both in vol points), pays a fee per trade
+and a financing spread on the capital, and pays ``hedge_cost`` on every delta-hedge trade.
+
+Simplification of the option strategies, stated once: options are priced with
+Black-Scholes at **one flat volatility, the implied level** (the VIX on real data), for
+every strike. Real index options carry a skew: out-of-the-money puts trade well above the
+at-the-money level. A put-writer is therefore paid less here than in the market, and a
+buyer of out-of-the-money puts pays less here than in the market.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import _checks, implied, realized, swaps
+from .realized import TRADING_DAYS
+
+__all__ = [
+    "Costs", "rolls", "roll_paths", "model_rolls", "short_variance_swap", "option_strategy",
+    "short_straddle", "put_write", "covered_call", "long_put", "risk_target_vega",
+    "regime_filter", "apply_filter",
+]
+
+
+@dataclass(frozen=True)
+class Costs:
+    """Implementation costs of a short-volatility trade; all zero by default.
+
+    Attributes
+    ----------
+    bid_ask : float
+        Full bid-ask spread in vol points; a seller trades at ``mid - bid_ask / 2``, a
+        buyer at ``mid + bid_ask / 2``.
+    slippage : float
+        Further vol points lost on each trade (market impact, timing).
+    fee : float
+        Per trade. Variance swaps: currency per unit of vega notional. Options: a fraction
+        of the underlying notional per option leg.
+    financing : float
+        Annual spread (decimal) charged pro rata on the capital (swaps, when ``capital`` is
+        given) or on the underlying notional (options).
+    hedge_cost : float
+        Delta hedging: a fraction of the notional of every hedge trade (including the
+        first trade and the unwind at expiry).
+    """
+
+    bid_ask: float = 0.0
+    slippage: float = 0.0
+    fee: float = 0.0
+    financing: float = 0.0
+    hedge_cost: float = 0.0
+
+    def __post_init__(self):
+        for name in ("bid_ask", "slippage", "fee", "financing", "hedge_cost"):
+            v = getattr(self, name)
+            if not isinstance(v, (int, float, np.integer, np.floating)) or not np.isfinite(v) or v < 0:
+                raise ValueError(f"Costs.{name} must be a non-negative finite number, got {v!r}")
+
+    @property
+    def vol_give_up(self) -> float:
+        """Vol points a trade gives up against mid: ``bid_ask / 2 + slippage``."""
+        return 0.5 * self.bid_ask + self.slippage
+
+
+NO_COSTS = Costs()
+
+
+# --------------------------------------------------------------------------- roll schedules
+
+def rolls(implied_vol, prices, window: int = 21, offset: int = 0,
+          annualization: float = TRADING_DAYS) -> pd.DataFrame:
+    """Non-overlapping monthly (``window``-day) rolls on real data.
+
+    Roll dates are every ``window``-th trading day of ``prices``, starting ``offset`` days
+    after the first date that has an implied value; each roll lasts exactly ``window``
+    trading days, so consecutive rolls share no return.
+
+    Parameters
+    ----------
+    implied_vol : pandas.Series
+        Implied volatility in vol points (e.g. the VIX), DatetimeIndex.
+    prices : pandas.Series
+        Daily prices of the underlying.
+    window : int
+        Trading days per roll (21 is about a month).
+    offset : int
+        Days to skip before the first roll (0 .. window-1): a different roll calendar.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by roll date (``date``): ``implied`` (vol points at t), ``realized``
+        (forward realized vol over days t+1 .. t+window, vol points), ``spot`` (price at t)
+        and ``spot_end`` (price at t+window). Only rolls with an implied value and a
+        complete window are kept.
+    """
+    w = _checks.window(window)
+    off = _checks.window(offset + 1, "offset + 1") - 1
+    iv = _checks.vols(implied_vol, "implied_vol")
+    p = _checks.prices(prices)
+    _checks.overlap(iv, p, "implied_vol", "prices")
+    rv = realized.forward_realized_vol(p, window=w, annualization=annualization)
+    first = int(np.searchsorted(p.index, iv.dropna().index[0]))
+    pos = np.arange(first + off, len(p) - w, w)
+    dates = p.index[pos]
+    df = pd.DataFrame(
+        {
+            "implied": iv.reindex(dates).to_numpy(),
+            "realized": rv.iloc[pos].to_numpy(),
+            "spot": p.iloc[pos].to_numpy(),
+            "spot_end": p.iloc[pos + w].to_numpy(),
+        },
+        index=pd.DatetimeIndex(dates, name="date"),
+    )
+    df = df[df.index <= iv.index[-1]].dropna()
+    if df.empty:
+        raise ValueError("no roll date has an implied value and a complete forward window")
+    return df
+
+
+def roll_paths(prices, roll_dates, window: int = 21) -> np.ndarray:
+    """Daily price paths of each roll: an array ``(n_rolls, window + 1)``.
+
+    Row i holds the prices from roll date i to ``window`` trading days later, the path an
+    option sold at roll date i lives on (needed for delta hedging).
+    """
+    w = _checks.window(window)
+    p = _checks.prices(prices)
+    idx = pd.DatetimeIndex(roll_dates)
+    missing = idx.difference(p.index)
+    if len(missing):
+        raise ValueError(f"roll_dates: {missing[0].date()} is not a date of prices")
+    pos = p.index.get_indexer(idx)
+    if (pos + w >= len(p)).any():
+        raise ValueError(f"roll_dates: a roll has fewer than {w} trading days of prices after it")
+    values = p.to_numpy()
+    return values[pos[:, None] + np.arange(w + 1)[None, :]]
+
+
+def model_rolls(index, vix, window: int = 21, annualization: float = TRADING_DAYS) -> dict:
+    """Non-overlapping rolls on simulated model paths.
+
+    Parameters
+    ----------
+    index, vix : numpy.ndarray
+        Shape ``(n_days + 1, n_paths)``, as :func:`vrp_lib.models.simulate` returns them:
+        the model index level and the model VIX (vol points), time along the first axis.
+    window : int
+        Trading days per roll.
+
+    Returns
+    -------
+    dict
+        ``implied`` and ``realized`` (vol points), shape ``(n_paths, n_rolls)``, and
+        ``paths``, shape ``(n_paths, n_rolls, window + 1)``: the same quantities that
+        :func:`rolls` and :func:`roll_paths` give on real data, rearranged so that paths
+        lead.
+    """
+    w = _checks.window(window)
+    s = np.asarray(index, dtype=float)
+    v = np.asarray(vix, dtype=float)
+    if s.ndim != 2 or s.shape != v.shape:
+        raise ValueError(
+            f"index and vix must be 2-D arrays of the same shape (n_days + 1, n_paths), got "
+            f"{s.shape} and {v.shape}"
+        )
+    if np.isnan(s).any() or (s <= 0).any():
+        raise ValueError("index: model prices must be positive and not NaN")
+    if np.isnan(v).any() or (v < 0).any():
+        raise ValueError("vix: model implied volatility must be non-negative and not NaN")
+    n_rolls = (s.shape[0] - 1) // w
+    if n_rolls < 1:
+        raise ValueError(f"index: {s.shape[0] - 1} days hold no complete {w}-day roll")
+    starts = np.arange(n_rolls) * w
+    paths = s.T[:, starts[:, None] + np.arange(w + 1)[None, :]]
+    rets = np.diff(np.log(paths), axis=-1)
+    rv = np.apply_along_axis(realized.realized_vol, -1, rets, annualization)
+    return {"implied": v.T[:, starts], "realized": rv, "paths": paths}
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _like(template, values):
+    """Wrap ``values`` as a Series when ``template`` is one."""
+    if isinstance(template, pd.Series):
+        return pd.Series(np.asarray(values, dtype=float), index=template.index, name="pnl")
+    v = np.asarray(values, dtype=float)
+    return float(v) if v.ndim == 0 else v
+
+
+def _same_index(*series, names):
+    idx = [s.index for s in series if isinstance(s, pd.Series)]
+    for i, j in zip(idx, idx[1:]):
+        if not i.equals(j):
+            raise ValueError(f"{', '.join(names)}: Series must share the same index (roll dates)")
+
+
+def _costs(costs) -> Costs:
+    if costs is None:
+        return NO_COSTS
+    if not isinstance(costs, Costs):
+        raise ValueError(f"costs: expected a strategies.Costs, got {type(costs).__name__}")
+    return costs
+
+
+# --------------------------------------------------------------------------- variance swap
+
+def short_variance_swap(strike_vol, realized_vol, vega_notional=1.0, *, costs=None,
+                        cap_multiple=None, capital=None, window: int = 21,
+                        days_per_year: float = TRADING_DAYS):
+    """P&L of the **short** side of a variance swap, one per roll.
+
+    ``P&L = N_vega / (2 K') * (K'^2 - min(RV, c K')^2) - fee * N_vega``, with
+    ``K' = K - bid_ask / 2 - slippage`` the strike the seller actually gets and ``c`` the
+    cap multiple. Settlement is :func:`vrp_lib.swaps.variance_swap_pnl` with the sign
+    reversed.
+
+    Parameters
+    ----------
+    strike_vol : Series or array
+        Mid strike K in vol points (VIX on real data, the model VIX in the model world).
+    realized_vol : Series or array
+        Realized volatility over the roll, vol points.
+    vega_notional : float, Series or array
+        Currency per vol point; broadcast against the strikes (a sizing rule's output).
+    costs : Costs, optional
+    cap_multiple : float, optional
+        Cap on realized volatility as a multiple of the strike (2.5 is the market's usual
+        cap on index variance swaps); None for no cap.
+    capital : float, optional
+        If given, the result is a return on this capital, net of ``costs.financing`` for
+        ``window / days_per_year`` years.
+
+    Returns
+    -------
+    Series or array
+        P&L in currency (or a return on ``capital``), shaped like ``strike_vol``.
+    """
+    c = _costs(costs)
+    _same_index(strike_vol, realized_vol, vega_notional, names=("strike_vol", "realized_vol", "vega_notional"))
+    k = np.asarray(strike_vol, dtype=float)
+    if np.isnan(k).any() or (k <= 0).any():
+        raise ValueError("strike_vol must be positive vol points with no NaN")
+    rv = _checks.nonneg_array(realized_vol, "realized_vol")
+    n = np.asarray(vega_notional, dtype=float)
+    if np.isnan(n).any() or (n < 0).any():
+        raise ValueError("vega_notional must be non-negative (the sign is set by the strategy)")
+    k_trade = k - c.vol_give_up
+    if (k_trade <= 0).any():
+        raise ValueError("costs: bid_ask / 2 + slippage exceeds the strike")
+    if cap_multiple is not None:
+        cm = _checks.positive(cap_multiple, "cap_multiple")
+        rv = np.minimum(rv, cm * k_trade)
+    pnl = -swaps.variance_swap_pnl(rv, k_trade, n) - c.fee * n
+    if capital is not None:
+        cap = _checks.positive(capital, "capital")
+        w = _checks.window(window)
+        pnl = pnl / cap - c.financing * w / _checks.positive(days_per_year, "days_per_year")
+    return _like(strike_vol, pnl)
+
+
+# --------------------------------------------------------------------------- options
+
+def _delta(spot, strike, tau, r, sigma, q, kind):
+    """Black-Scholes delta by a central difference of :func:`vrp_lib.implied.bs_price`."""
+    h = 1e-4 * spot
+    up = implied.bs_price(spot + h, strike, tau, r, sigma, q, kind)
+    dn = implied.bs_price(spot - h, strike, tau, r, sigma, q, kind)
+    return (np.asarray(up) - np.asarray(dn)) / (2.0 * h)
+
+
+def option_strategy(paths, implied_vol, *, calls: float = 0.0, puts: float = 0.0,
+                    underlying: float = 0.0, call_moneyness: float = 1.0,
+                    put_moneyness: float = 1.0, delta_hedge: bool = False, costs=None,
+                    r: float = 0.0, q: float = 0.0, days_per_year: float = TRADING_DAYS):
+    """Return of a held-to-expiry option position per roll, on the underlying notional.
+
+    The position holds ``calls`` calls struck at ``call_moneyness * S0``, ``puts`` puts
+    struck at ``put_moneyness * S0`` (negative quantities are sold) and ``underlying``
+    units of the index, opened at the first price of each path and settled at the last.
+    Options trade at Black-Scholes prices with the flat implied volatility of the roll,
+    moved against the trader by ``costs.vol_give_up`` vol points.
+
+    With ``delta_hedge=True`` the option legs are delta-hedged once a day with the index,
+    using the Black-Scholes delta at the mid implied volatility of inception (the usual
+    "hedge at implied" convention), so the P&L becomes a bet on realized against implied
+    volatility rather than on direction.
+
+    Parameters
+    ----------
+    paths : numpy.ndarray
+        Daily prices from inception to expiry, shape ``(..., n_days + 1)``: ``(n_rolls,
+        n + 1)`` on real data (:func:`roll_paths`), ``(n_paths, n_rolls, n + 1)`` in the
+        model world (:func:`model_rolls`). The option's life is ``n_days / days_per_year``.
+    implied_vol : Series or array
+        Implied volatility of each roll in vol points, shape ``paths.shape[:-1]``.
+
+    Returns
+    -------
+    Series or numpy.ndarray
+        ``(payoff + hedge P&L - premium carried at r - fees - hedge costs) / S0 -
+        financing * T``, a return on one unit of underlying notional per roll.
+    """
+    c = _costs(costs)
+    s = np.asarray(paths, dtype=float)
+    if s.ndim < 2 or s.shape[-1] < 2:
+        raise ValueError("paths: need an array (..., n_days + 1) with at least two prices per roll")
+    if np.isnan(s).any() or (s <= 0).any():
+        raise ValueError("paths: prices must be positive and not NaN")
+    iv = np.asarray(implied_vol, dtype=float)
+    if iv.shape != s.shape[:-1]:
+        raise ValueError(f"implied_vol: shape {iv.shape} does not match paths {s.shape[:-1]}")
+    if np.isnan(iv).any() or (iv <= 0).any():
+        raise ValueError("implied_vol must be positive vol points with no NaN")
+    for name, v in (("calls", calls), ("puts", puts), ("underlying", underlying)):
+        _checks.finite(v, name)
+    km_c = _checks.positive(call_moneyness, "call_moneyness")
+    km_p = _checks.positive(put_moneyness, "put_moneyness")
+    dpy = _checks.positive(days_per_year, "days_per_year")
+    r = _checks.finite(r, "r")
+    q = _checks.finite(q, "q")
+    n_days = s.shape[-1] - 1
+    t = n_days / dpy
+    s0, st = s[..., 0], s[..., -1]
+    kc, kp = km_c * s0, km_p * s0
+    sig = iv / 100.0
+    give = c.vol_give_up / 100.0
+
+    def trade_vol(qty):
+        v = sig + give if qty > 0 else sig - give
+        if (v <= 0).any():
+            raise ValueError("costs: bid_ask / 2 + slippage exceeds the implied volatility")
+        return v
+
+    premium = np.zeros_like(s0)
+    payoff = underlying * (st - s0 * np.exp((r - q) * t))
+    if calls:
+        premium += calls * implied.bs_price(s0, kc, t, r, trade_vol(calls), q, "call")
+        payoff += calls * np.maximum(st - kc, 0.0)
+    if puts:
+        premium += puts * implied.bs_price(s0, kp, t, r, trade_vol(puts), q, "put")
+        payoff += puts * np.maximum(kp - st, 0.0)
+    pnl = payoff - premium * np.exp(r * t) - c.fee * (abs(calls) + abs(puts)) * s0
+    if delta_hedge and (calls or puts):
+        hedge = np.zeros_like(s0)
+        cost = np.zeros_like(s0)
+        prev = np.zeros_like(s0)
+        for i in range(n_days):
+            tau = (n_days - i) / dpy
+            d = np.zeros_like(s0)
+            if calls:
+                d += calls * _delta(s[..., i], kc, tau, r, sig, q, "call")
+            if puts:
+                d += puts * _delta(s[..., i], kp, tau, r, sig, q, "put")
+            h = -d
+            hedge += h * (s[..., i + 1] - s[..., i])
+            cost += c.hedge_cost * np.abs(h - prev) * s[..., i]
+            prev = h
+        cost += c.hedge_cost * np.abs(prev) * st
+        pnl = pnl + hedge - cost
+    out = pnl / s0 - c.financing * t
+    if isinstance(implied_vol, pd.Series):
+        return pd.Series(out, index=implied_vol.index, name="return")
+    return out
+
+
+def short_straddle(paths, implied_vol, *, moneyness: float = 1.0, delta_hedge: bool = False,
+                   **kwargs):
+    """Sell one call and one put at ``moneyness * S0`` (at the money by default).
+
+    See :func:`option_strategy` for the other arguments and the units (a return on the
+    underlying notional per roll).
+    """
+    return option_strategy(paths, implied_vol, calls=-1.0, puts=-1.0, call_moneyness=moneyness,
+                           put_moneyness=moneyness, delta_hedge=delta_hedge, **kwargs)
+
+
+def put_write(paths, implied_vol, *, moneyness: float = 1.0, delta_hedge: bool = False, **kwargs):
+    """Sell one put at ``moneyness * S0``, collateralised by cash (the Cboe PUT index design).
+
+    The flat-volatility pricing understates what the market pays for puts below the money
+    (the skew), so the premium collected here is a lower bound for an out-of-the-money
+    put-writer and about right at the money.
+    """
+    return option_strategy(paths, implied_vol, puts=-1.0, put_moneyness=moneyness,
+                           delta_hedge=delta_hedge, **kwargs)
+
+
+def covered_call(paths, implied_vol, *, moneyness: float = 1.0, **kwargs):
+    """Hold the index and sell one call at ``moneyness * S0`` (the Cboe BXM index design).
+
+    Not delta-hedged: the long index is the point of the strategy.
+    """
+    if kwargs.get("delta_hedge"):
+        raise ValueError("delta_hedge: a covered call is not delta-hedged (it holds the index)")
+    return option_strategy(paths, implied_vol, calls=-1.0, underlying=1.0,
+                           call_moneyness=moneyness, **kwargs)
+
+
+def long_put(paths, implied_vol, *, moneyness: float = 0.9, **kwargs):
+    """Buy one put at ``moneyness * S0``: the tail hedge.
+
+    Priced at the flat implied level, so it is cheaper here than the market's skewed
+    price: the cost of a real tail hedge is understated.
+    """
+    return option_strategy(paths, implied_vol, puts=1.0, put_moneyness=moneyness, **kwargs)
+
+
+# --------------------------------------------------------------------------- sizing
+
+def risk_target_vega(implied_vol, risk_budget, vol_of_vol: float = 0.3, max_vega=None,
+                     max_variance_notional=None):
+    """Vega notional per roll sized to a risk budget, then capped.
+
+    A short variance swap's P&L per unit of vega notional is, to first order, ``K - RV``;
+    if realized volatility deviates from the strike by ``vol_of_vol * K`` (one standard
+    deviation, as a fraction of the strike) the P&L's standard deviation per unit of vega
+    is ``vol_of_vol * K``. The vega notional that spends ``risk_budget`` (currency, one
+    standard deviation per roll) is therefore
+
+    ``N_vega = risk_budget / (vol_of_vol * K)``,
+
+    which sells less vega when implied volatility is high. Then ``N_vega <= max_vega``
+    and ``N_vega / (2K) <= max_variance_notional`` (the variance-notional cap).
+
+    Parameters
+    ----------
+    implied_vol : Series or array
+        Strike K of each roll, vol points.
+    risk_budget : float
+        Currency, one standard deviation of P&L per roll.
+    vol_of_vol : float
+        Assumed standard deviation of ``RV / K`` over a roll. Underestimating it oversizes
+        the position: that is the risk-parity failure mode of chapter 6.
+
+    Returns
+    -------
+    Series or array
+        Vega notional (currency per vol point), shaped like ``implied_vol``.
+    """
+    k = np.asarray(implied_vol, dtype=float)
+    if np.isnan(k).any() or (k <= 0).any():
+        raise ValueError("implied_vol must be positive vol points with no NaN")
+    b = _checks.positive(risk_budget, "risk_budget")
+    vov = _checks.positive(vol_of_vol, "vol_of_vol")
+    n = b / (vov * k)
+    if max_vega is not None:
+        n = np.minimum(n, _checks.positive(max_vega, "max_vega"))
+    if max_variance_notional is not None:
+        n = np.minimum(n, 2.0 * k * _checks.positive(max_variance_notional, "max_variance_notional"))
+    if isinstance(implied_vol, pd.Series):
+        return pd.Series(n, index=implied_vol.index, name="vega_notional")
+    return float(n) if n.ndim == 0 else n
+
+
+# --------------------------------------------------------------------------- regime filter
+
+def regime_filter(implied_vol, trailing_vol, days: int = 5, reentry_spread: float = 0.0):
+    """In or out of the market, day by day, from information known at each close.
+
+    The rule of the source: **step out** once trailing realized volatility has exceeded
+    implied volatility on ``days`` consecutive days; **re-enter** on the first day the
+    spread ``implied - trailing`` reopens above ``reentry_spread`` (vol points).
+
+    Parameters
+    ----------
+    implied_vol, trailing_vol : Series or array
+        Vol points; Series must share their index. Arrays: ``(time,)`` or
+        ``(paths, time)``, time on the last axis. A NaN in ``trailing_vol`` (the first
+        days of a trailing window) counts as no breach.
+    days : int
+        Consecutive breach days that trigger the exit.
+    reentry_spread : float
+        Spread (vol points) the market must offer again before re-entering; 0 re-enters
+        as soon as implied is back above trailing.
+
+    Returns
+    -------
+    Series of bool or numpy.ndarray of bool
+        True where the strategy may hold a position opened at that close.
+    """
+    _same_index(implied_vol, trailing_vol, names=("implied_vol", "trailing_vol"))
+    iv = np.asarray(implied_vol, dtype=float)
+    tv = np.asarray(trailing_vol, dtype=float)
+    if iv.shape != tv.shape:
+        raise ValueError(f"implied_vol {iv.shape} and trailing_vol {tv.shape} differ in shape")
+    if iv.ndim not in (1, 2) or iv.shape[-1] == 0:
+        raise ValueError("implied_vol: expected a non-empty 1-D or 2-D (paths x time) array")
+    if np.isnan(iv).any():
+        raise ValueError("implied_vol: contains NaN")
+    d = _checks.window(days, "days")
+    spread_min = _checks.finite(reentry_spread, "reentry_spread")
+    iv2, tv2 = np.atleast_2d(iv), np.atleast_2d(tv)
+    breach = np.nan_to_num(tv2, nan=-np.inf) > iv2
+    reopen = (iv2 - np.nan_to_num(tv2, nan=np.inf)) > spread_min
+    inside = np.ones(iv2.shape, dtype=bool)
+    state = np.ones(iv2.shape[0], dtype=bool)
+    count = np.zeros(iv2.shape[0])
+    for j in range(iv2.shape[1]):
+        count = np.where(breach[:, j], count + 1.0, 0.0)
+        state = np.where(state, count < d, reopen[:, j])
+        inside[:, j] = state
+    out = inside if iv.ndim == 2 else inside[0]
+    if isinstance(implied_vol, pd.Series):
+        return pd.Series(out, index=implied_vol.index, name="in_market")
+    return out
+
+
+def apply_filter(pnl, in_market):
+    """Keep the P&L of the rolls opened while the filter was in; zero for the others.
+
+    Parameters
+    ----------
+    pnl : Series or array
+        P&L per roll, indexed by roll date (Series) or shaped like ``in_market``.
+    in_market : Series of bool or array of bool
+        Daily filter (Series: looked up at each roll date) or one flag per roll (array).
+    """
+    if isinstance(pnl, pd.Series):
+        if not isinstance(in_market, pd.Series):
+            raise ValueError("in_market: pass a Series when pnl is a Series")
+        missing = pnl.index.difference(in_market.index)
+        if len(missing):
+            raise ValueError(f"in_market: no filter value on roll date {missing[0].date()}")
+        flag = in_market.reindex(pnl.index).to_numpy(dtype=bool)
+        return pd.Series(np.where(flag, pnl.to_numpy(), 0.0), index=pnl.index, name=pnl.name)
+    p = np.asarray(pnl, dtype=float)
+    f = np.asarray(in_market, dtype=bool)
+    if p.shape != f.shape:
+        raise ValueError(f"in_market: shape {f.shape} does not match pnl {p.shape}")
+    return np.where(f, p, 0.0)

@@ -1,0 +1,321 @@
+"""Tests of vrp_lib.strategies: hand-computed P&L, costs and filters in the expected
+direction and amount, and bad inputs."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import norm
+
+from vrp_lib import implied, realized, strategies as st
+
+T21 = 21 / 252
+
+
+def _prices(n=120, seed=0, vol=0.2):
+    rng = np.random.default_rng(seed)
+    r = rng.standard_normal(n - 1) * vol / np.sqrt(252)
+    idx = pd.bdate_range("2015-01-02", periods=n, name="date")
+    return pd.Series(100 * np.exp(np.concatenate([[0.0], np.cumsum(r)])), index=idx)
+
+
+def _gbm_paths(n_paths, vol, seed, n_days=21, s0=100.0):
+    rng = np.random.default_rng(seed)
+    dt = 1 / 252
+    z = rng.standard_normal((n_paths, n_days))
+    steps = (-0.5 * vol**2 * dt) + vol * np.sqrt(dt) * z
+    return s0 * np.exp(np.concatenate([np.zeros((n_paths, 1)), np.cumsum(steps, axis=1)], axis=1))
+
+
+# --------------------------------------------------------------------------- variance swap
+
+def test_short_variance_swap_hand_computed():
+    # K = 20, RV = 10, vega notional 1: (400 - 100) / 40 = 7.5 for the seller
+    assert st.short_variance_swap(20.0, 10.0, 1.0) == pytest.approx(7.5)
+    # bid-ask 2 vol points: the seller's strike is 19: (361 - 100) / 38
+    c = st.Costs(bid_ask=2.0)
+    assert st.short_variance_swap(20.0, 10.0, 1.0, costs=c) == pytest.approx(261 / 38)
+    # plus slippage 0.5 and a fee of 0.1 per unit vega: strike 18.5
+    c = st.Costs(bid_ask=2.0, slippage=0.5, fee=0.1)
+    assert st.short_variance_swap(20.0, 10.0, 1.0, costs=c) == pytest.approx(
+        (18.5**2 - 100) / 37 - 0.1)
+
+
+def test_source_worked_example_from_the_short_side():
+    # strike 18, realized 14, vega notional 100,000: the seller earns 355,555.56
+    assert st.short_variance_swap(18.0, 14.0, 100_000) == pytest.approx(100_000 * 128 / 36)
+
+
+def test_cap_limits_the_loss():
+    # RV 60 against K 20 with a 2.5x cap settles at 50: -(2500 - 400) / 40
+    assert st.short_variance_swap(20.0, 60.0, 1.0, cap_multiple=2.5) == pytest.approx(-52.5)
+    assert st.short_variance_swap(20.0, 60.0, 1.0) == pytest.approx(-(3600 - 400) / 40)
+
+
+def test_capital_and_financing():
+    r = st.short_variance_swap(20.0, 10.0, 2.0, capital=100.0, costs=st.Costs(financing=0.03))
+    assert r == pytest.approx(15.0 / 100 - 0.03 * T21)
+
+
+def test_variance_swap_series_and_paths():
+    idx = pd.date_range("2020-01-31", periods=3, freq="ME", name="date")
+    k = pd.Series([20.0, 15.0, 30.0], index=idx)
+    rv = pd.Series([10.0, 15.0, 40.0], index=idx)
+    out = st.short_variance_swap(k, rv, 1.0)
+    assert out.index.equals(idx)
+    np.testing.assert_allclose(out, [7.5, 0.0, -(1600 - 900) / 60])
+    grid = st.short_variance_swap(np.full((4, 3), 20.0), np.full((4, 3), 10.0), 1.0)
+    assert grid.shape == (4, 3) and np.allclose(grid, 7.5)
+
+
+def test_costs_lower_every_roll():
+    k = np.array([12.0, 18.0, 25.0, 40.0])
+    rv = np.array([9.0, 22.0, 20.0, 70.0])
+    gross = st.short_variance_swap(k, rv, 1.0)
+    net = st.short_variance_swap(k, rv, 1.0, costs=st.Costs(bid_ask=1.0))
+    assert (net < gross).all()
+    # exact: P(K) = K/2 - RV^2/(2K), so the seller's loss from K to K - 0.5 is
+    # 0.25 + RV^2/2 * (1/(K - 0.5) - 1/K): about 0.5 per unit vega when RV is near K
+    exact = 0.25 + rv**2 / 2 * (1 / (k - 0.5) - 1 / k)
+    np.testing.assert_allclose(gross - net, exact, rtol=1e-12)
+    assert abs((gross - net)[2] - 0.5) < 0.1
+
+
+# --------------------------------------------------------------------------- options
+
+def test_straddle_on_a_flat_path_keeps_the_premium():
+    s = np.full((1, 22), 100.0)
+    out = st.short_straddle(s, np.array([20.0]))
+    # ATM straddle, r = 0: 2 S (2 N(sigma sqrt(T) / 2) - 1)
+    exact = 2 * (2 * norm.cdf(0.2 * np.sqrt(T21) / 2) - 1)
+    assert out[0] == pytest.approx(exact, rel=1e-10)
+
+
+def test_straddle_pays_the_move():
+    s = np.linspace(100, 110, 22)[None, :]
+    prem = st.short_straddle(np.full((1, 22), 100.0), np.array([20.0]))[0]
+    assert st.short_straddle(s, np.array([20.0]))[0] == pytest.approx(prem - 0.10)
+
+
+def test_put_write_equals_atm_covered_call_by_parity():
+    paths = _gbm_paths(50, 0.25, seed=4)
+    iv = np.full(50, 18.0)
+    np.testing.assert_allclose(st.put_write(paths, iv), st.covered_call(paths, iv), atol=1e-12)
+    # out of the money they differ: the covered call keeps upside to 102
+    assert not np.allclose(st.put_write(paths, iv, moneyness=0.98),
+                           st.covered_call(paths, iv, moneyness=1.02))
+
+
+def test_long_put_is_minus_short_put():
+    paths = _gbm_paths(20, 0.2, seed=5)
+    iv = np.full(20, 20.0)
+    np.testing.assert_allclose(st.long_put(paths, iv, moneyness=0.95),
+                               -st.put_write(paths, iv, moneyness=0.95), atol=1e-12)
+
+
+def test_option_costs_amounts():
+    s = np.full((1, 22), 100.0)
+    iv = np.array([20.0])
+    base = st.short_straddle(s, iv)[0]
+    # fee: 0.001 of notional per leg, two legs
+    assert st.short_straddle(s, iv, costs=st.Costs(fee=0.001))[0] == pytest.approx(base - 0.002)
+    assert st.short_straddle(s, iv, costs=st.Costs(financing=0.05))[0] == pytest.approx(
+        base - 0.05 * T21)
+    # half a vol point of give-up on two legs costs about 2 * vega * 0.005 (per unit of S0)
+    vega = implied.bs_vega(100.0, 100.0, T21, 0.0, 0.2) / 100
+    c = st.Costs(bid_ask=1.0)
+    assert base - st.short_straddle(s, iv, costs=c)[0] == pytest.approx(2 * vega * 0.005, rel=1e-3)
+
+
+def test_delta_hedged_straddle_earns_the_variance_spread():
+    # GBM paths with realized vol 10 against implied 20. The hedged P&L is the gamma-weighted
+    # variance spread 1/2 int Gamma S^2 (sigma_i^2 - sigma_r^2) dt. Gamma frozen at inception
+    # gives vega (sigma_i^2 - sigma_r^2) / (2 sigma_i); a path pinned at the strike twice
+    # that (ATM gamma grows like 1/sqrt(tau)), so the mean lies between the two bounds.
+    n = 400
+    paths = _gbm_paths(n, 0.10, seed=6)
+    iv = np.full(n, 20.0)
+    hedged = st.short_straddle(paths, iv, delta_hedge=True)
+    naked = st.short_straddle(paths, iv)
+    vega = 2 * implied.bs_vega(100.0, 100.0, T21, 0.0, 0.2)
+    approx = vega * (0.2**2 - 0.1**2) / (2 * 0.2) / 100
+    assert approx < hedged.mean() < 2 * approx
+    assert hedged.std() < naked.std() / 2
+    assert (hedged > 0).mean() > 0.95
+
+
+def test_delta_hedged_straddle_is_fair_when_realized_equals_implied():
+    n = 600
+    paths = _gbm_paths(n, 0.20, seed=7)
+    hedged = st.short_straddle(paths, np.full(n, 20.0), delta_hedge=True)
+    se = hedged.std(ddof=1) / np.sqrt(n)
+    assert abs(hedged.mean()) < 4 * se
+
+
+def test_hedge_costs_lower_the_return():
+    paths = _gbm_paths(30, 0.2, seed=8)
+    iv = np.full(30, 20.0)
+    a = st.short_straddle(paths, iv, delta_hedge=True)
+    b = st.short_straddle(paths, iv, delta_hedge=True, costs=st.Costs(hedge_cost=0.0005))
+    assert (b < a).all()
+
+
+def test_option_strategy_series_and_model_shapes():
+    p = _prices(80)
+    r = st.rolls(p * 0 + 20.0, p)
+    paths = st.roll_paths(p, r.index)
+    out = st.short_straddle(paths, r["implied"])
+    assert isinstance(out, pd.Series) and out.index.equals(r.index)
+    cube = np.stack([paths, paths])
+    both = st.put_write(cube, np.stack([r["implied"].to_numpy()] * 2))
+    assert both.shape == (2, len(r))
+    np.testing.assert_allclose(both[0], st.put_write(paths, r["implied"].to_numpy()))
+
+
+# --------------------------------------------------------------------------- rolls
+
+def test_rolls_are_non_overlapping_and_use_forward_realized():
+    p = _prices(130, seed=1)
+    iv = pd.Series(15.0, index=p.index[3:])
+    r = st.rolls(iv, p, window=21)
+    assert r.index[0] == p.index[3]
+    np.testing.assert_allclose(r["spot_end"].to_numpy()[:-1], r["spot"].to_numpy()[1:])
+    paths = st.roll_paths(p, r.index, 21)
+    for i in range(len(r)):
+        rv = realized.realized_vol(np.diff(np.log(paths[i])))
+        assert r["realized"].iloc[i] == pytest.approx(rv)
+    shifted = st.rolls(iv, p, window=21, offset=5)
+    assert shifted.index[0] == p.index[8]
+
+
+def test_model_rolls_layout():
+    rng = np.random.default_rng(2)
+    n_days, n_paths = 63, 3
+    idx = 100 * np.exp(np.cumsum(rng.standard_normal((n_days + 1, n_paths)) * 0.01, axis=0))
+    vix = 15 + rng.random((n_days + 1, n_paths))
+    m = st.model_rolls(idx, vix, window=21)
+    assert m["implied"].shape == (3, 3) and m["paths"].shape == (3, 3, 22)
+    assert m["implied"][1, 2] == vix[42, 1]
+    np.testing.assert_allclose(m["paths"][2, 1], idx[21:43, 2])
+    assert m["realized"][0, 0] == pytest.approx(realized.realized_vol(np.diff(np.log(idx[:22, 0]))))
+
+
+# --------------------------------------------------------------------------- sizing
+
+def test_risk_target_vega():
+    k = np.array([10.0, 20.0, 40.0])
+    n = st.risk_target_vega(k, 1000.0, vol_of_vol=0.25)
+    np.testing.assert_allclose(n, 1000 / (0.25 * k))
+    assert st.risk_target_vega(k, 1000.0, 0.25, max_vega=300.0)[0] == 300.0
+    capped = st.risk_target_vega(k, 1000.0, 0.25, max_variance_notional=5.0)
+    np.testing.assert_allclose(capped, np.minimum(1000 / (0.25 * k), 2 * k * 5.0))
+    # underestimating vol-of-vol oversizes the position in proportion
+    assert st.risk_target_vega(20.0, 1.0, 0.15) == pytest.approx(2 * st.risk_target_vega(20.0, 1.0, 0.30))
+
+
+# --------------------------------------------------------------------------- filter
+
+def test_regime_filter_hand_traced():
+    idx = pd.bdate_range("2018-01-01", periods=7, name="date")
+    iv = pd.Series(15.0, index=idx)
+    tv = pd.Series([10, 16, 17, 18, 14, 16, 10], index=idx, dtype=float)
+    f = st.regime_filter(iv, tv, days=2)
+    assert f.tolist() == [True, True, False, False, True, True, True]
+    g = st.regime_filter(iv, tv, days=2, reentry_spread=2.0)
+    assert g.tolist() == [True, True, False, False, False, False, True]
+    assert st.regime_filter(iv, tv, days=5).all()
+
+
+def test_regime_filter_vectorized_and_nan_warmup():
+    rng = np.random.default_rng(9)
+    iv = 15 + rng.random((4, 50)) * 5
+    tv = 12 + rng.random((4, 50)) * 10
+    tv[:, :3] = np.nan
+    both = st.regime_filter(iv, tv, days=2)
+    for i in range(4):
+        np.testing.assert_array_equal(both[i], st.regime_filter(iv[i], tv[i], days=2))
+    assert both[:, :3].all()
+
+
+def test_filter_removes_the_losing_rolls_it_flags():
+    idx = pd.bdate_range("2018-01-01", periods=3, name="date")
+    pnl = pd.Series([1.0, -5.0, 2.0], index=idx)
+    flag = pd.Series([True, False, True], index=idx)
+    out = st.apply_filter(pnl, flag)
+    assert out.tolist() == [1.0, 0.0, 2.0] and out.sum() - pnl.sum() == pytest.approx(5.0)
+    np.testing.assert_array_equal(st.apply_filter(np.ones((2, 2)), np.eye(2, dtype=bool)), np.eye(2))
+
+
+# --------------------------------------------------------------------------- bad input
+
+def test_bad_inputs():
+    with pytest.raises(ValueError, match="Costs.bid_ask"):
+        st.Costs(bid_ask=-1.0)
+    with pytest.raises(ValueError, match="costs"):
+        st.short_variance_swap(20.0, 10.0, costs={"bid_ask": 1})
+    with pytest.raises(ValueError, match="exceeds the strike"):
+        st.short_variance_swap(1.0, 10.0, costs=st.Costs(bid_ask=4.0))
+    with pytest.raises(ValueError, match="strike_vol"):
+        st.short_variance_swap(-20.0, 10.0)
+    with pytest.raises(ValueError, match="realized_vol"):
+        st.short_variance_swap(20.0, np.nan)
+    with pytest.raises(ValueError, match="vega_notional"):
+        st.short_variance_swap(20.0, 10.0, -1.0)
+    with pytest.raises(ValueError, match="cap_multiple"):
+        st.short_variance_swap(20.0, 10.0, cap_multiple=0)
+    idx = pd.bdate_range("2018-01-01", periods=2, name="date")
+    with pytest.raises(ValueError, match="same index"):
+        st.short_variance_swap(pd.Series([20.0, 20.0], index=idx),
+                               pd.Series([10.0, 10.0], index=idx + pd.Timedelta(days=1)))
+    with pytest.raises(ValueError, match="paths"):
+        st.short_straddle(np.array([100.0, 101.0]), 20.0)
+    with pytest.raises(ValueError, match="paths"):
+        st.short_straddle(np.array([[100.0, -1.0]]), np.array([20.0]))
+    with pytest.raises(ValueError, match="implied_vol: shape"):
+        st.short_straddle(np.full((2, 5), 100.0), np.array([20.0]))
+    with pytest.raises(ValueError, match="implied_vol must be positive"):
+        st.put_write(np.full((1, 5), 100.0), np.array([0.0]))
+    with pytest.raises(ValueError, match="moneyness"):
+        st.put_write(np.full((1, 5), 100.0), np.array([20.0]), moneyness=0)
+    with pytest.raises(ValueError, match="exceeds the implied"):
+        st.put_write(np.full((1, 5), 100.0), np.array([1.0]), costs=st.Costs(bid_ask=4.0))
+    with pytest.raises(ValueError, match="delta_hedge"):
+        st.covered_call(np.full((1, 5), 100.0), np.array([20.0]), delta_hedge=True)
+    with pytest.raises(ValueError, match="moneyness"):
+        st.long_put(np.full((1, 5), 100.0), np.array([20.0]), moneyness=-0.9)
+    p = _prices(60)
+    with pytest.raises(ValueError, match="no date in common"):
+        st.rolls(pd.Series(15.0, index=p.index + pd.Timedelta(days=10_000)), p)
+    with pytest.raises(ValueError, match="window"):
+        st.rolls(p * 0 + 15, p, window=0)
+    with pytest.raises(ValueError, match="offset"):
+        st.rolls(p * 0 + 15, p, offset=-1)
+    with pytest.raises(ValueError, match="complete forward window"):
+        st.rolls(p * 0 + 15, p, window=60)
+    with pytest.raises(ValueError, match="not a date"):
+        st.roll_paths(p, [pd.Timestamp("1999-01-01")])
+    with pytest.raises(ValueError, match="fewer than"):
+        st.roll_paths(p, [p.index[-3]])
+    with pytest.raises(ValueError, match="same shape"):
+        st.model_rolls(np.ones((22, 2)), np.ones((22, 3)))
+    with pytest.raises(ValueError, match="complete"):
+        st.model_rolls(np.ones((10, 2)), np.ones((10, 2)))
+    with pytest.raises(ValueError, match="vix"):
+        st.model_rolls(np.ones((22, 2)), -np.ones((22, 2)))
+    with pytest.raises(ValueError, match="vol_of_vol"):
+        st.risk_target_vega(20.0, 1.0, vol_of_vol=0)
+    with pytest.raises(ValueError, match="risk_budget"):
+        st.risk_target_vega(20.0, -1.0)
+    with pytest.raises(ValueError, match="implied_vol"):
+        st.risk_target_vega(np.array([20.0, np.nan]), 1.0)
+    with pytest.raises(ValueError, match="days"):
+        st.regime_filter(np.ones(3), np.ones(3), days=0)
+    with pytest.raises(ValueError, match="shape"):
+        st.regime_filter(np.ones(3), np.ones(4))
+    with pytest.raises(ValueError, match="NaN"):
+        st.regime_filter(np.array([np.nan, 1.0]), np.ones(2))
+    with pytest.raises(ValueError, match="Series"):
+        st.apply_filter(pd.Series([1.0], index=idx[:1]), np.array([True]))
+    with pytest.raises(ValueError, match="roll date"):
+        st.apply_filter(pd.Series([1.0], index=idx[:1]), pd.Series([True], index=idx[1:]))
+    with pytest.raises(ValueError, match="shape"):
+        st.apply_filter(np.ones(3), np.ones(2, dtype=bool))
