@@ -147,14 +147,18 @@ def check_pair(physical, risk_neutral) -> tuple[BatesParams, BatesParams]:
     return p, q
 
 
-# Calibrated values, reproduced by ``calibrate_physical(data.load_spx()["close"])`` and
-# ``calibrate_risk_neutral(PHYSICAL)`` (rounded); see chapter 2 and tests/test_models.py.
-#: Physical measure, fitted to the S&P 500 daily closes 1990-2022 (moments of monthly
-#: realized variance and threshold-detected jumps, :func:`calibrate_physical`).
-PHYSICAL = BatesParams(kappa=3.38, theta=0.0303, xi=0.681, rho=-0.793, lam=1.27, mu_j=-0.0285, sigma_j=0.0433)
-#: Risk-neutral measure, chosen so that the model's long-sample 30-day table lands near
-#: the source article's averages (implied 19.5, realized 15.5, premium 4.0 vol points).
-RISK_NEUTRAL = BatesParams(kappa=2.5, theta=0.0684, xi=0.681, rho=-0.793, lam=2.0, mu_j=-0.05, sigma_j=0.05)
+# Calibrated values (rounded), reproduced in chapter 2 and tests/test_models.py by
+# ``calibrate_physical(data.load_spx()["close"])`` and
+# ``calibrate_risk_neutral(PHYSICAL, 19.5, eta1=1.0, lam=2.0, mu_j=-0.05, sigma_j=0.05)``.
+#: Physical measure, fitted to the S&P 500 daily closes 1990-2022 (:func:`calibrate_physical`:
+#: moments of monthly realized variance, threshold-detected jumps).
+PHYSICAL = BatesParams(kappa=3.38, theta=0.0303, xi=0.588, rho=-0.919, lam=1.27, mu_j=-0.0285,
+                       sigma_j=0.0433)
+#: Risk-neutral measure: price of variance risk ``eta1 = 1`` (slower mean reversion) with
+#: ``eta0`` solved so that the long-run average model VIX is 19.5 (the source article's
+#: 30-day average implied volatility), and more frequent, more negative jumps (chosen).
+RISK_NEUTRAL = BatesParams(kappa=2.38, theta=0.0603, xi=0.588, rho=-0.919, lam=2.0, mu_j=-0.05,
+                           sigma_j=0.05)
 
 
 # --------------------------------------------------------------------------- expectations
@@ -697,19 +701,34 @@ def heston_block_autocovariance(kappa, var_v, block_years, lags):
     return var_v * (np.expm1(-x) / x) ** 2 * np.exp(-x * (j - 1.0))
 
 
+def _mean_block_vol(log_prices: np.ndarray, block: int, annualization: float) -> float:
+    """Mean over paths and non-overlapping blocks of the block's realized vol (vol points)."""
+    r = np.diff(log_prices, axis=0)
+    n = r.shape[0] // block
+    blocks = (r[: n * block] ** 2).reshape(n, block, -1).sum(axis=1) * annualization / block
+    return float(100.0 * np.sqrt(blocks).mean())
+
+
 def calibrate_physical(prices, block=21, max_lag=12, jump_threshold=4.0, jump_window=63,
-                       annualization=DAYS_PER_YEAR) -> tuple[BatesParams, dict]:
+                       annualization=DAYS_PER_YEAR, xi_method="mean_vol", n_years=4,
+                       n_paths=1024, seed=2009) -> tuple[BatesParams, dict]:
     """Fit the physical parameters to a daily price history by the method of moments.
 
     1. Jumps: days flagged by :func:`detect_jumps`; ``lam`` is their count per year,
        ``mu_j`` and ``sigma_j`` the mean and standard deviation of their log returns.
     2. The continuous part: each jump day's squared return is replaced by the local
        bipower variance; block realized variance ``y_k`` over ``block`` days.
-    3. ``theta = mean(y)``; ``kappa`` and ``Var(v)`` by least squares of the sample
+    3. ``theta = mean(y)``; ``kappa`` (and ``Var(v)``) by least squares of the sample
        autocovariances of ``y`` at lags ``1..max_lag`` on
-       :func:`heston_block_autocovariance`; ``xi = sqrt(2 kappa Var(v) / theta)``
-       (the stationary variance of a CIR process is ``theta xi^2 / (2 kappa)``).
-    4. ``rho`` from the covariance of one block's return with the next block's variance,
+       :func:`heston_block_autocovariance`.
+    4. ``xi``: with ``xi_method="autocov"`` from the fitted level,
+       ``xi = sqrt(2 kappa Var(v) / theta)`` (the stationary variance of a CIR process
+       is ``theta xi^2 / (2 kappa)``); with ``xi_method="mean_vol"`` (default) by
+       simulated moments: the ``xi`` at which the model's average realized volatility
+       over non-overlapping blocks equals the data's (``n_paths`` paths of ``n_years``,
+       fixed ``seed``, common random numbers). The two differ because the CIR
+       stationary law cannot match both the data's extreme months and its typical ones.
+    5. ``rho`` from the covariance of one block's return with the next block's variance,
        ``Cov(R_k, y_{k+1}) = rho xi theta (1 - e^{-kappa h}) / kappa * B(h)``, with
        ``B(h) = (1 - e^{-kappa h}) / (kappa h)``.
 
@@ -722,13 +741,16 @@ def calibrate_physical(prices, block=21, max_lag=12, jump_threshold=4.0, jump_wi
     -------
     (BatesParams, dict)
         The parameters (unrounded) and the intermediate quantities: ``n_jumps``,
-        ``years``, ``block_variance`` (Series), ``lags``, ``autocov`` (sample),
-        ``autocov_fit``, ``var_v``.
+        ``years``, ``jumps`` (bool Series), ``block_variance`` (Series), ``lags``,
+        ``autocov`` (sample), ``autocov_fit`` (model, with the ``autocov`` level),
+        ``var_v``, ``xi_autocov``, ``data_mean_vol`` (vol points).
     """
-    from scipy.optimize import minimize_scalar
+    from scipy.optimize import brentq, minimize_scalar
 
     from .realized import log_returns
 
+    if xi_method not in ("mean_vol", "autocov"):
+        raise ValueError(f"xi_method must be 'mean_vol' or 'autocov', got {xi_method!r}")
     r = log_returns(prices)
     b = _checks.window(block, "block")
     a = _checks.positive(annualization, "annualization")
@@ -757,17 +779,39 @@ def calibrate_physical(prices, block=21, max_lag=12, jump_threshold=4.0, jump_wi
     kappa = float(np.exp(res.x))
     shape = heston_block_autocovariance(kappa, 1.0, h, lags)
     var_v = float(max(np.dot(shape, gam) / np.dot(shape, shape), 0.0))
-    xi = float(np.sqrt(2.0 * kappa * var_v / theta))
-    # leverage: covariance of the block return with the next block's variance
-    n = len(y)
-    ret_blocks = r.to_numpy()[: n * b].reshape(n, b).sum(axis=1)
-    cov = float(np.cov(ret_blocks[:-1], y.to_numpy()[1:])[0, 1])
-    x = kappa * h
-    denom = xi * theta * (-np.expm1(-x)) / kappa * (-np.expm1(-x) / x)
-    rho = float(np.clip(cov / denom, -0.99, 0.99)) if denom > 0 else 0.0
-    params = BatesParams(kappa=kappa, theta=theta, xi=xi, rho=rho, lam=lam, mu_j=mu_j, sigma_j=sigma_j)
-    info = {"n_jumps": int(len(rj)), "years": years, "block_variance": y, "lags": lags,
-            "autocov": gam, "autocov_fit": var_v * shape, "var_v": var_v, "jumps": jumps}
+    xi_autocov = float(np.sqrt(2.0 * kappa * var_v / theta))
+    data_mean_vol = float(100.0 * np.sqrt(block_variance(r, b, a)).mean())
+
+    def rho_for(xi):
+        n = len(y)
+        ret_blocks = r.to_numpy()[: n * b].reshape(n, b).sum(axis=1)
+        cov = float(np.cov(ret_blocks[:-1], y.to_numpy()[1:])[0, 1])
+        x = kappa * h
+        denom = xi * theta * (-np.expm1(-x)) / kappa * (-np.expm1(-x) / x)
+        return float(np.clip(cov / denom, -0.99, 0.99)) if denom > 0 else 0.0
+
+    def params_for(xi):
+        return BatesParams(kappa=kappa, theta=theta, xi=xi, rho=rho_for(xi), lam=lam,
+                           mu_j=mu_j, sigma_j=sigma_j)
+
+    if xi_method == "autocov":
+        xi = xi_autocov
+    else:
+        nd = int(round(_checks.positive(n_years, "n_years") * a))
+
+        def gap(xi):
+            pr = params_for(xi)
+            sim = simulate(pr, pr, nd, n_paths, seed, days_per_year=int(round(a)))
+            return _mean_block_vol(np.log(sim.index), b, a) - data_mean_vol
+
+        lo, hi = 0.05, 2.0
+        if gap(lo) < 0 or gap(hi) > 0:
+            raise ValueError("prices: no vol of variance in [0.05, 2] matches the mean realized vol")
+        xi = float(brentq(gap, lo, hi, xtol=5e-4))
+    params = params_for(xi)
+    info = {"n_jumps": int(len(rj)), "years": years, "jumps": jumps, "block_variance": y,
+            "lags": lags, "autocov": gam, "autocov_fit": var_v * shape, "var_v": var_v,
+            "xi_autocov": xi_autocov, "data_mean_vol": data_mean_vol}
     return params, info
 
 
@@ -790,39 +834,87 @@ def stationary_mean_vix(physical, risk_neutral, days=VIX_DAYS, n_nodes=96) -> fl
     return float(np.dot(w, vals) / np.exp(gammaln(shape)))
 
 
-def calibrate_risk_neutral(physical, target_vix=19.5, kappa=None, lam=None, mu_j=None,
-                           sigma_j=None, days=VIX_DAYS) -> BatesParams:
+def risk_neutral_from_premia(physical, eta0=0.0, eta1=0.0, lam=None, mu_j=None,
+                             sigma_j=None) -> BatesParams:
+    """Risk-neutral parameters from the physical ones and explicit risk premia.
+
+    Variance risk: a market price of variance risk affine in the variance,
+    ``(eta0 + eta1 v) / (xi sqrt(v))`` per unit of the variance shock, moves the drift of
+    the variance from ``kappa_P (theta_P - v)`` under P to
+    ``kappa_P theta_P + eta0 - (kappa_P - eta1) v`` under Q::
+
+        kappa_Q = kappa_P - eta1,      kappa_Q theta_Q = kappa_P theta_P + eta0
+
+    ``eta0 = 0`` is Heston's (1993) specification (``kappa theta`` unchanged). Positive
+    values (investors pay to be long variance) give slower mean reversion and a higher
+    long-run variance under Q. With ``eta0 != 0`` the change of measure is well defined
+    only when the variance cannot reach zero (Feller ratio above 1 under both measures);
+    the book's fitted parameters do not meet that, and the model world is a teaching
+    device, not a claim that such a measure exists. Jump risk: the jump intensity and the
+    law of the jump size under Q are set directly (by default those of P, no jump
+    premium). ``xi`` and ``rho`` do not change.
+
+    Parameters
+    ----------
+    physical : BatesParams
+    eta0 : float
+        Constant part of the price of variance risk, decimal variance per year.
+    eta1 : float
+        Proportional part, per year; must keep ``kappa_Q > 0``.
+    lam, mu_j, sigma_j : float, optional
+        Jump law under Q.
+    """
+    p = _params(physical, "physical")
+    e0 = _checks.finite(eta0, "eta0")
+    e1 = _checks.finite(eta1, "eta1")
+    kq = p.kappa - e1
+    if kq <= 0:
+        raise ValueError(f"eta1={e1!r} must be below physical.kappa={p.kappa!r} (kappa_Q > 0)")
+    tq = (p.kappa * p.theta + e0) / kq
+    if tq <= 0:
+        raise ValueError(f"eta0={e0!r} makes the long-run Q variance non-positive")
+    return BatesParams(kappa=kq, theta=tq, xi=p.xi, rho=p.rho,
+                       lam=p.lam if lam is None else lam, mu_j=p.mu_j if mu_j is None else mu_j,
+                       sigma_j=p.sigma_j if sigma_j is None else sigma_j)
+
+
+def calibrate_risk_neutral(physical, target_vix=19.5, eta1=0.0, lam=None, mu_j=None,
+                           sigma_j=None, days=VIX_DAYS) -> tuple[BatesParams, float]:
     """Risk-neutral parameters whose long-run average model VIX equals ``target_vix``.
 
-    The speed of mean reversion and the jump law under Q are *chosen* (they carry the
-    premia; by default the physical ones, i.e. no premium in that component); ``xi`` and
-    ``rho`` are those of P (:func:`check_pair`); the long-run variance ``theta`` under Q
-    is solved so that :func:`stationary_mean_vix` equals ``target_vix`` (vol points).
+    The proportional price of variance risk ``eta1`` and the jump law under Q are
+    *chosen* (they set how the premium splits); the constant part ``eta0`` of
+    :func:`risk_neutral_from_premia` is solved so that :func:`stationary_mean_vix`
+    equals ``target_vix`` (vol points).
+
+    Returns
+    -------
+    (BatesParams, float)
+        The risk-neutral parameters and ``eta0``.
 
     Raises
     ------
     ValueError
-        If the target cannot be reached with a positive ``theta`` (the chosen jumps alone
-        already put the VIX above it).
+        If no ``eta0`` reaches the target.
     """
     from scipy.optimize import brentq
 
     p = _params(physical, "physical")
     target = _checks.positive(target_vix, "target_vix")
-    base = dict(kappa=p.kappa if kappa is None else kappa, xi=p.xi, rho=p.rho,
-                lam=p.lam if lam is None else lam, mu_j=p.mu_j if mu_j is None else mu_j,
-                sigma_j=p.sigma_j if sigma_j is None else sigma_j)
+    e1 = _checks.finite(eta1, "eta1")
+    floor = -p.kappa * p.theta * (1.0 - 1e-9)
 
-    def gap(theta):
-        return stationary_mean_vix(p, BatesParams(theta=theta, **base), days) - target
+    def gap(eta0):
+        q = risk_neutral_from_premia(p, eta0, e1, lam, mu_j, sigma_j)
+        return stationary_mean_vix(p, q, days) - target
 
-    lo, hi = 1e-6, 1.0
+    lo, hi = floor, 10.0
     if gap(lo) > 0:
         raise ValueError(f"target_vix={target:g} is below what the chosen Q jumps alone imply")
     if gap(hi) < 0:
-        raise ValueError(f"target_vix={target:g} needs a long-run Q variance above 1.0")
-    theta = brentq(gap, lo, hi, xtol=1e-14, rtol=1e-12)
-    return BatesParams(theta=float(theta), **base)
+        raise ValueError(f"target_vix={target:g} is out of reach")
+    eta0 = float(brentq(gap, lo, hi, xtol=1e-14, rtol=1e-12))
+    return risk_neutral_from_premia(p, eta0, e1, lam, mu_j, sigma_j), eta0
 
 
 def long_sample_table(paths, windows=(21, 42, 63)) -> pd.DataFrame:
