@@ -233,3 +233,27 @@ def test_cboe_bad_time_and_terms():
         implied.interpolate_variance(-0.01, 0.05, 0.04, 0.1)
     with pytest.raises(ValueError, match="expected a DataFrame"):
         implied.cboe_variance([1, 2, 3], t=0.1, r=0.0)
+
+
+def test_skew_smile_and_bs_chain():
+    k = np.array([80.0, 100.0, 125.0])
+    vols = implied.skew_smile(k, 100.0, 0.2, 0.1)
+    np.testing.assert_allclose(vols, 0.2 - 0.1 * np.log(k / 100))
+    chain = implied.bs_chain(100, k, 0.25, 0.0, vols, half_spread=0.05)
+    assert list(chain.columns) == list(implied.CHAIN_COLUMNS)
+    mid_call = 0.5 * (chain.call_bid + chain.call_ask)
+    np.testing.assert_allclose(mid_call[1], implied.bs_price(100, 100, 0.25, 0.0, 0.2))
+    assert (chain.call_ask - chain.call_bid <= 0.1 + 1e-12).all()
+    with pytest.raises(ValueError, match="half_spread"):
+        implied.bs_chain(100, k, 0.25, 0.0, 0.2, half_spread=-1)
+    with pytest.raises(ValueError, match="not sorted"):
+        implied.bs_chain(100, k[::-1], 0.25, 0.0, 0.2)
+
+
+def test_fair_variance_above_atm_on_a_put_skew():
+    # Demeterfi et al. (1999): with a linear skew the fair variance exceeds the ATM variance.
+    f, t = 100.0, 30 / 365
+    k = np.arange(40.0, 200.0, 0.5)
+    flat = implied.cboe_variance(implied.bs_chain(f, k, t, 0.0, 0.2), t=t, r=0.0)
+    skewed = implied.cboe_variance(implied.bs_chain(f, k, t, 0.0, implied.skew_smile(k, f, 0.2, 0.3)), t=t, r=0.0)
+    assert skewed > flat

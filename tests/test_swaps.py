@@ -81,3 +81,42 @@ def test_bad_inputs():
         swaps.fair_variance([100, 110], [1, 1], 50.0, 0.1)
     with pytest.raises(ValueError, match="t must be positive"):
         swaps.fair_variance([100, 110], [1, 1], 105.0, 0.0)
+
+
+def test_mark_to_market_path_ends_at_settlement():
+    import pandas as pd
+
+    from vrp_lib import realized
+
+    idx = pd.bdate_range("2020-01-01", periods=40)
+    rng = np.random.default_rng(3)
+    prices = pd.Series(100 * np.exp(np.cumsum(rng.normal(0, 0.01, 40))), index=idx)
+    iv = pd.Series(np.linspace(15, 25, 40), index=idx)
+    path = swaps.mark_to_market_path(prices, iv, idx[5], window=21, vega_notional=10_000)
+    assert len(path) == 22 and path["elapsed_days"].iloc[-1] == 21
+    rv = realized.forward_realized_vol(prices, 21).loc[idx[5]]
+    assert path["value"].iloc[-1] == pytest.approx(swaps.variance_swap_pnl(rv, iv[idx[5]], 10_000))
+    assert path["value"].iloc[0] == 0.0          # struck at the implied level
+    assert np.isnan(path["realized_so_far"].iloc[0])
+    with pytest.raises(ValueError, match="window is incomplete"):
+        swaps.mark_to_market_path(prices, iv, idx[30], window=21)
+    with pytest.raises(ValueError, match="not a date of both"):
+        swaps.mark_to_market_path(prices, iv, "2019-01-01")
+
+
+def test_monthly_settlements_are_back_to_back():
+    import pandas as pd
+
+    from vrp_lib import realized
+
+    idx = pd.bdate_range("2020-01-01", periods=100)
+    rng = np.random.default_rng(5)
+    prices = pd.Series(100 * np.exp(np.cumsum(rng.normal(0, 0.01, 100))), index=idx)
+    iv = pd.Series(20.0, index=idx)
+    s = swaps.monthly_settlements(prices, iv, window=21, vega_notional=1_000)
+    assert list(s.index) == [idx[0], idx[21], idx[42], idx[63]]   # idx[84] has no full window
+    rv = realized.forward_realized_vol(prices, 21)
+    np.testing.assert_allclose(s.to_numpy(), 1_000 / 40 * (rv[s.index] ** 2 - 400))
+    # implied quoted only on some days: each swap starts on the first quoted day after the last one settled
+    iv_gappy = iv.drop(idx[21])
+    assert swaps.monthly_settlements(prices, iv_gappy, window=21).index[1] == idx[22]

@@ -340,3 +340,56 @@ def cboe_vix(near, next, *, t_near, t_next, r_near, r_next, days=30):  # noqa: A
     if v < 0:
         raise ValueError(f"interpolated variance is negative ({v:g}): check the chains")
     return 100.0 * float(np.sqrt(v))
+
+
+# --------------------------------------------------------------------------- model chains
+
+def skew_smile(strikes, forward, atm_vol, skew, floor=0.01):
+    """A simple smile: ``sigma(K) = atm_vol - skew * ln(K / F)``, floored at ``floor``.
+
+    A stylized equity skew (implied volatility falling with the strike), for illustrations
+    and tests; not fitted to any market. Decimals.
+
+    Parameters
+    ----------
+    strikes : array
+        Positive strikes.
+    forward : float
+        Forward price F.
+    atm_vol : float
+        At-the-money-forward volatility, decimal.
+    skew : float
+        Volatility decrease per unit of log-moneyness (0.1 means 1 vol point less for a
+        strike 10 % above the forward).
+    """
+    k = np.asarray(strikes, dtype=float)
+    if np.isnan(k).any() or (k <= 0).any():
+        raise ValueError("strikes must be positive")
+    f = _checks.positive(forward, "forward")
+    a = _checks.positive(atm_vol, "atm_vol")
+    return np.maximum(a - _checks.finite(skew, "skew") * np.log(k / f), floor)
+
+
+def bs_chain(spot, strikes, t, r, vols, q=0.0, half_spread=0.0):
+    """An option chain priced by Black-Scholes at per-strike volatilities.
+
+    Every option's mid is its Black-Scholes price at ``vols`` (scalar or one per strike);
+    bid and ask sit ``half_spread`` (currency) either side, bids floored at zero. The result
+    has the columns of a Cboe-method chain, so :func:`cboe_variance` can run on it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``strike, call_bid, call_ask, put_bid, put_ask``.
+    """
+    k = np.asarray(strikes, dtype=float)
+    strike_spacing(k)  # sorted, unique
+    h = _checks.finite(half_spread, "half_spread")
+    if h < 0:
+        raise ValueError(f"half_spread must be non-negative, got {half_spread!r}")
+    c = np.broadcast_to(bs_price(spot, k, t, r, vols, q, "call"), k.shape)
+    p = np.broadcast_to(bs_price(spot, k, t, r, vols, q, "put"), k.shape)
+    return pd.DataFrame(
+        {"strike": k, "call_bid": np.maximum(c - h, 0.0), "call_ask": c + h,
+         "put_bid": np.maximum(p - h, 0.0), "put_ask": p + h}
+    )

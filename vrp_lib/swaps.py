@@ -14,6 +14,7 @@ Conventions
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from . import _checks
 
@@ -134,6 +135,98 @@ def mark_to_market(realized_vol_so_far, implied_vol_remaining, strike_vol, vega_
     expected_var = f * rv**2 + (1.0 - f) * iv**2
     out = n_var * np.exp(-r * tau) * (expected_var - k**2)
     return float(out) if np.ndim(out) == 0 else out
+
+
+def mark_to_market_path(prices, implied_vol, start, window=21, vega_notional=100_000.0,
+                        strike_vol=None, annualization=252):
+    """Daily mark-to-market of a variance swap over its life, on a real price path.
+
+    A swap is struck at the close of ``start`` for ``window`` daily returns. On each day i
+    of its life, the realized volatility of returns 1..i is combined with the implied
+    volatility quoted that day for the remaining days (see :func:`mark_to_market`; rates
+    zero). On the last day the value equals the settlement :func:`variance_swap_pnl`.
+
+    Parameters
+    ----------
+    prices : pandas.Series
+        Daily prices, DatetimeIndex.
+    implied_vol : pandas.Series
+        Implied volatility in vol points on the same dates (for example the VIX, used as a
+        proxy for the fair variance-swap volatility of the remaining life).
+    start : str or Timestamp
+        Inception date; must be a date of both series.
+    window : int
+        Life of the swap in trading days.
+    vega_notional : float
+        Currency per vol point.
+    strike_vol : float, optional
+        Volatility strike; by default the implied volatility at inception.
+    annualization : float
+        Trading days per year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``date`` (inception and each day of the life); columns ``elapsed_days``,
+        ``realized_so_far`` (vol points, NaN at inception), ``implied``, ``value`` (currency,
+        long side).
+    """
+    from .realized import log_returns
+
+    w = _checks.window(window)
+    iv = _checks.vols(implied_vol, "implied_vol")
+    r = log_returns(prices)
+    t0 = pd.Timestamp(start)
+    if t0 not in r.index.union(prices.index) or t0 not in iv.index:
+        raise ValueError(f"start {t0.date()} is not a date of both prices and implied_vol")
+    life = r.loc[r.index > t0].iloc[:w]
+    if len(life) < w:
+        raise ValueError(f"only {len(life)} returns after {t0.date()}: the {w}-day window is incomplete")
+    dates = pd.DatetimeIndex([t0]).append(life.index)
+    iv_path = iv.reindex(dates)
+    if iv_path.isna().any():
+        raise ValueError(f"implied_vol is missing on {iv_path.index[iv_path.isna()][0].date()}")
+    k = float(iv.loc[t0]) if strike_vol is None else _checks.positive(strike_vol, "strike_vol")
+    i = np.arange(w + 1)
+    cum = np.r_[0.0, np.cumsum(life.to_numpy() ** 2)]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rv_so_far = np.where(i > 0, 100 * np.sqrt(annualization * cum / np.maximum(i, 1)), np.nan)
+    value = mark_to_market(np.nan_to_num(rv_so_far), iv_path.to_numpy(), k, vega_notional, i / w)
+    out = pd.DataFrame(
+        {"elapsed_days": i, "realized_so_far": rv_so_far, "implied": iv_path.to_numpy(), "value": value},
+        index=pd.DatetimeIndex(dates, name="date"),
+    )
+    out.attrs["strike_vol"] = k
+    return out
+
+
+def monthly_settlements(prices, implied_vol, window=21, vega_notional=100_000.0, annualization=252):
+    """Settlements of back-to-back long variance swaps struck at the implied level.
+
+    A swap is struck at ``implied_vol`` on the first date with a complete forward window,
+    settled on the realized volatility of the next ``window`` returns, and the next one is
+    struck on the settlement date: non-overlapping periods, one outcome each. The short
+    side's P&L is the negative.
+
+    Returns
+    -------
+    pandas.Series
+        Long-side P&L in currency, indexed by strike date, named ``settlement``.
+    """
+    from .premium import aligned
+
+    df = aligned(implied_vol, prices, window=window, annualization=annualization)
+    px = _checks.prices(prices)
+    pos = px.index.get_indexer(df.index)
+    keep, next_pos = [], -1
+    for d, p in zip(df.index, pos):
+        if p >= next_pos:
+            keep.append(d)
+            next_pos = p + window
+    sel = df.loc[keep]
+    out = pd.Series(variance_swap_pnl(sel["realized"].to_numpy(), sel["implied"].to_numpy(), vega_notional),
+                    index=sel.index, name="settlement")
+    return out
 
 
 def strike_spacing(strikes) -> np.ndarray:
