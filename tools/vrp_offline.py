@@ -1,0 +1,117 @@
+"""Sphinx extension: a built book that reads offline without console errors.
+
+Loaded by ``_config.yml`` (``sphinx: local_extensions: {vrp_offline: tools}``). It does three
+small things that Jupyter Book 1 does not do by itself:
+
+1. Removes duplicate ``<script>``/``<link>`` assets from every page. In a Jupyter Book 1
+   build, sphinx-thebe's and sphinx-togglebutton's inline scripts end up registered twice, so
+   each page declared ``const THEBE_JS_URL`` twice and the browser logged
+   ``Identifier 'THEBE_JS_URL' has already been declared``.
+2. Checks, when the build starts, that the local MathJax named by ``mathjax_path`` exists in an
+   ``html_extra_path`` folder (it is fetched at set-up by ``make assets``, never from a CDN at
+   read time); a missing copy is a build warning, so ``-W`` fails instead of a book whose maths
+   silently stays raw.
+3. Makes a click anywhere on a dropdown's title open it (``static/vrp-toggle-titles.js``):
+   a click on the exercise link inside a solution's title otherwise raised
+   ``button is not defined`` in sphinx-togglebutton and left the solution closed.
+4. Adds a footer note on every page saying what the launch buttons need (internet, and the
+   repository named in ``_config.yml``), so an offline reader is not misled when Binder or
+   Colab cannot be reached.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+#: Marker of the placeholder repository address in ``_config.yml``.
+PLACEHOLDER_MARKER = "YOUR-GITHUB-ACCOUNT"
+
+
+def _asset_key(asset: Any) -> tuple:
+    # An inline script may be registered with filename None or '': the same tag either way.
+    attributes = getattr(asset, "attributes", {}) or {}
+    return (
+        str(getattr(asset, "filename", asset) or ""),
+        repr(getattr(asset, "priority", None)),
+        tuple(sorted((str(k), repr(v)) for k, v in attributes.items())),
+    )
+
+
+def _dedupe(assets: list) -> list:
+    seen: set = set()
+    kept = []
+    for asset in assets:
+        key = _asset_key(asset)
+        if key not in seen:
+            seen.add(key)
+            kept.append(asset)
+    return kept
+
+
+def dedupe_page_assets(app: Sphinx, pagename: str, templatename: str,
+                       context: dict, doctree: Any) -> None:
+    """Keep the first of identical script and stylesheet declarations on a page."""
+    for name in ("script_files", "css_files"):
+        if isinstance(context.get(name), list):
+            context[name][:] = _dedupe(context[name])
+
+
+def check_local_mathjax(app: Sphinx) -> None:
+    """Warn when the local MathJax that ``mathjax_path`` points at is missing."""
+    path = app.config.mathjax_path
+    if not path or "://" in path or path.startswith("//"):
+        logger.warning("[vrp_offline] mathjax_path %r is not a local file: the book would "
+                       "load MathJax from the network", path)
+        return
+    # Sphinx resolves a relative mathjax_path against _static/ in the output folder; the
+    # files of each html_extra_path folder land at the output's root.
+    in_output = os.path.normpath(os.path.join("_static", path))
+    candidates = [Path(app.confdir, extra, in_output) for extra in app.config.html_extra_path]
+    if not any(c.is_file() for c in candidates):
+        logger.warning("[vrp_offline] local MathJax not found (%s): run `make assets` "
+                       "(fetches MathJax from the npm registry into _extra/mathjax)",
+                       ", ".join(str(c) for c in candidates) or "no html_extra_path")
+
+
+def add_launch_note(app: Sphinx, config: Any) -> None:
+    """Append to the page footer what the launch buttons need."""
+    options = config.html_theme_options
+    launch = options.get("launch_buttons") or {}
+    services = [name for key, name in (("binderhub_url", "Binder"), ("colab_url", "Colab"),
+                                       ("jupyterhub_url", "JupyterHub"),
+                                       ("deepnote_url", "Deepnote")) if launch.get(key)]
+    if not services:
+        return
+    repo = options.get("repository_url", "")
+    note = (f"The launch buttons ({', '.join(services)}) open this book's notebooks from "
+            f"the repository <code>{repo}</code> and need an internet connection. "
+            "Offline, use the download button to get a chapter's notebook and run it "
+            "in the book's environment (see the README).")
+    if PLACEHOLDER_MARKER in repo:
+        note += (" The repository address is a placeholder until the book is published: "
+                 "the launch buttons do not work yet.")
+    footer = options.get("extra_footer", "") or ""
+    options["extra_footer"] = f"{footer}<p class=\"vrp-launch-note\">{note}</p>"
+
+
+def add_static_files(app: Sphinx) -> None:
+    """Serve tools/static/ as part of _static/ and load the title-toggle fix on every page."""
+    app.config.html_static_path.append(str(Path(__file__).parent / "static"))
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("builder-inited", add_static_files)
+    app.add_js_file("vrp-toggle-titles.js")
+    app.connect("config-inited", add_launch_note)
+    app.connect("builder-inited", check_local_mathjax)
+    # Early priority: html-page-context stops at the first handler that returns a template
+    # name, so a late handler may never run. The duplicates are there from the start.
+    app.connect("html-page-context", dedupe_page_assets, priority=100)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
