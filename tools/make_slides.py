@@ -1,0 +1,410 @@
+"""Turn each chapter notebook into a reveal.js slide deck that works offline.
+
+Usage (``make slides``)::
+
+    python tools/make_slides.py --out _build/slides chapters/*.ipynb
+
+Writes ``<out>/<chapter>.slides.html`` per notebook, next to copies of reveal.js and MathJax
+(fetched at set-up by ``make assets``), so the folder can be copied to a laptop and opened
+without a network. Nothing is loaded from a CDN.
+
+Which cells become slides
+-------------------------
+An author marks cells for slides with **cell tags** (JupyterLab: property inspector, "Cell
+Tags"; or in the notebook JSON ``"metadata": {"tags": ["slide"]}``):
+
+``slide``        the cell starts a new slide
+``subslide``     the cell starts a new vertical slide below the current one
+``fragment``     the cell appears on the current slide at the next click
+``slide-cont``   the cell continues the current slide
+``notes``        the cell becomes speaker notes of the current slide (press ``s``)
+``slide-code``   on a code cell (with one of the above): show its code, not only its output
+
+Jupyter's own ``metadata.slideshow.slide_type`` works too. When a notebook has at least one
+tagged cell, only tagged cells go into its deck, and code cells show their outputs only
+(unless tagged ``slide-code``). A notebook without any tag gets a deck built from its
+structure: the title and objectives, one slide per ``#``/``##`` section (``###`` as vertical
+slides) with its prose, one slide per figure, the exercises; never the solutions, the
+hidden cells or code.
+
+MyST syntax that nbconvert does not know is turned into plain Markdown: admonitions,
+definitions, theorems and exercises become bold titles with their text, ``{term}``,
+``{ref}`` and ``{cite}`` roles become their text (citations as author and year from
+``references.bib``), ``{glue:text}`` becomes the glued number taken from the stored outputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+from nbconvert import SlidesExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = Path(__file__).resolve().parent / "slides_templates"
+MATHJAX_DIR = ROOT / "_extra" / "mathjax"
+REVEAL_DIR = ROOT / "_vendor" / "reveal.js"
+
+TAG_TO_TYPE = {"slide": "slide", "subslide": "subslide", "fragment": "fragment",
+               "slide-cont": "-", "notes": "notes"}
+HIDE_INPUT = "vrp-slide-hide-input"
+
+LABEL_LINE = re.compile(r"^\(([^)\s]+)\)=\s*$", re.M)
+FENCE_OPEN = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[^}]+)\}[ \t]*(?P<arg>.*)$")
+ROLE = re.compile(r"\{(?P<name>[a-zA-Z:_-]+)\}`(?P<body>[^`]*)`")
+HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+NUMBER_REPR = re.compile(r"^(?:np\.\w+|numpy\.\w+)\((.*)\)$")
+
+
+# --- what the roles point at ---------------------------------------------------------------
+
+def glue_values(nb) -> dict[str, str]:
+    """Glued values (``text/plain``) recorded in the stored outputs of a notebook."""
+    values = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            scrap = out.get("metadata", {}).get("scrapbook", {})
+            data = out.get("data", {})
+            text = data.get(scrap.get("mime_prefix", "") + "text/plain", data.get("text/plain"))
+            if scrap.get("name") and text is not None:
+                values[scrap["name"]] = text
+    return values
+
+
+def format_glue(text: str, spec: str) -> str:
+    """Format a glued ``text/plain`` value as myst-nb's ``{glue:text}`key:spec``` does."""
+    raw = NUMBER_REPR.sub(r"\1", text.strip())
+    try:
+        value = ast.literal_eval(raw)
+    except (ValueError, SyntaxError):
+        return raw.strip("'\"")
+    if spec:
+        try:
+            return format(value, spec)
+        except (ValueError, TypeError):
+            pass
+    return str(value)
+
+
+def citation_labels(bib: Path) -> dict[str, tuple[str, str]]:
+    """``key -> (authors, year)`` from a BibTeX file (pybtex ships with sphinxcontrib-bibtex)."""
+    if not bib.is_file():
+        return {}
+    from pybtex.database import parse_file
+
+    labels = {}
+    for key, entry in parse_file(str(bib)).entries.items():
+        people = entry.persons.get("author") or entry.persons.get("editor") or []
+        names = [" ".join(p.last_names).replace("{", "").replace("}", "") for p in people]
+        who = (names[0] if len(names) == 1 else f"{names[0]} and {names[1]}" if len(names) == 2
+               else f"{names[0]} et al.") if names else key
+        labels[key] = (who, entry.fields.get("year", "n.d."))
+    return labels
+
+
+def section_titles(paths: list[Path]) -> dict[str, str]:
+    """``label -> heading text`` for every ``(label)=`` line followed by a heading."""
+    titles = {}
+    for path in paths:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "markdown":
+                continue
+            lines = cell.source.splitlines()
+            for i, line in enumerate(lines):
+                m = LABEL_LINE.match(line)
+                if m:
+                    nxt = next((l for l in lines[i + 1:] if l.strip()), "")
+                    h = HEADING.match(nxt)
+                    titles[m.group(1)] = h.group(2).strip() if h else m.group(1)
+    return titles
+
+
+# --- MyST to plain Markdown ----------------------------------------------------------------
+
+class Plainer:
+    """Rewrite MyST Markdown into the CommonMark (+ maths) that nbconvert renders."""
+
+    def __init__(self, glue: dict[str, str], cites: dict[str, tuple[str, str]],
+                 titles: dict[str, str]):
+        self.glue, self.cites, self.titles = glue, cites, titles
+
+    def role(self, m: re.Match) -> str:
+        name, body = m.group("name"), m.group("body")
+        text, _, target = body.partition("<")
+        text, target = text.strip(), target.rstrip(">").strip()
+        if name.startswith("glue"):
+            key, _, spec = body.partition(":")
+            return format_glue(self.glue[key], spec) if key in self.glue else body
+        if name.startswith("cite"):
+            found = [self.cites.get(k.strip(), (k.strip(), "")) for k in body.split(",")]
+            if name == "cite:p":
+                return "(" + "; ".join(f"{who}, {year}" for who, year in found) + ")"
+            return "; ".join(f"{who} ({year})" for who, year in found)
+        if name == "math":
+            return f"${body}$"
+        if name in ("ref", "numref", "prf:ref", "doc", "eq"):
+            if target:
+                return text
+            return self.titles.get(body, body.replace("-", " "))
+        return text if target else body
+
+    def directive(self, name: str, arg: str, body: list[str]) -> list[str]:
+        name = name.strip()
+        options = {}
+        while body and re.match(r"^:[\w-]+:", body[0]):
+            key, _, val = body.pop(0)[1:].partition(":")
+            options[key.strip()] = val.strip()
+        kind = name.split(":")[-1]
+        if name in ("math",):
+            return ["$$", *body, "$$"]
+        if kind in ("bibliography", "tableofcontents", "figure", "glue:figure", "glue"):
+            return []
+        if kind in ("solution-start", "solution-end", "solution"):
+            return []
+        if kind == "admonition":
+            title = arg or "Note"
+        elif kind in ("definition", "theorem", "lemma", "proof", "remark", "example",
+                      "property", "corollary", "proposition", "algorithm", "exercise"):
+            title = kind.capitalize() + (f": {arg}" if arg else "")
+        else:
+            title = kind.capitalize()
+        return [f"**{title}**", "", *body]
+
+    def markdown(self, source: str) -> str:
+        lines = LABEL_LINE.sub("", source).splitlines()
+        out, i = [], 0
+        while i < len(lines):
+            m = FENCE_OPEN.match(lines[i])
+            if not m:
+                out.append(lines[i])
+                i += 1
+                continue
+            fence, body, i = m.group("fence"), [], i + 1
+            while i < len(lines) and lines[i].strip() != fence:
+                body.append(lines[i])
+                i += 1
+            i += 1  # the closing fence
+            out.extend(self.directive(m.group("name"), m.group("arg").strip(),
+                                      self.markdown("\n".join(body)).splitlines()))
+        text = ROLE.sub(self.role, "\n".join(out))
+        return text.strip()
+
+
+# --- choosing the cells --------------------------------------------------------------------
+
+def _tags(cell) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+def _slide_type(cell) -> str | None:
+    for tag in _tags(cell):
+        if tag in TAG_TO_TYPE:
+            return TAG_TO_TYPE[tag]
+    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
+
+
+def is_tagged(nb) -> bool:
+    return any(_slide_type(c) not in (None, "skip") for c in nb.cells)
+
+
+def _directive_name(cell) -> str | None:
+    m = FENCE_OPEN.match(cell.source.lstrip().split("\n", 1)[0]) if cell.source else None
+    return m.group("name").split(":")[-1] if m else None
+
+
+def _figure_only(cell):
+    """A copy of a code cell keeping only its image outputs (the figures), or None."""
+    outs = [o for o in cell.get("outputs", []) if o.get("output_type") == "display_data"
+            and any(k.startswith("image/") for k in o.get("data", {}))]
+    if not outs:
+        return None
+    new = copy.deepcopy(cell)
+    new.outputs = outs
+    return new
+
+
+def _set(cell, slide_type: str, hide_input: bool = False):
+    cell.metadata["slideshow"] = {"slide_type": slide_type}
+    if hide_input:
+        cell.metadata.setdefault("tags", []).append(HIDE_INPUT)
+    return cell
+
+
+def select_tagged(nb, plain: Plainer) -> list:
+    cells = []
+    for cell in nb.cells:
+        kind = _slide_type(cell)
+        if kind in (None, "skip") or "remove-cell" in _tags(cell):
+            continue
+        new = copy.deepcopy(cell)
+        if new.cell_type == "markdown":
+            new.source = plain.markdown(new.source)
+        else:  # glue records are data for the book, not something to show
+            new.outputs = [o for o in new.get("outputs", [])
+                           if not any(k.startswith("application/papermill.record/")
+                                      for k in o.get("data", {}))]
+        cells.append(_set(new, kind, hide_input=new.cell_type == "code"
+                          and "slide-code" not in _tags(cell)))
+    return cells
+
+
+def segments(source: str) -> list[tuple[str, str]]:
+    """Split MyST Markdown into ("solution-start"|"solution-end"|"text", text) pieces.
+
+    A heading outside a directive starts a new text piece, so that a cell holding several
+    sections gives one piece per section.
+    """
+    pieces: list[tuple[str, str]] = []
+    current: list[str] = []
+    fence = None
+
+    def flush():
+        if "\n".join(current).strip():
+            pieces.append(("text", "\n".join(current)))
+        current.clear()
+
+    lines = source.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if fence is None:
+            m = FENCE_OPEN.match(line)
+            name = m.group("name").split(":")[-1] if m else None
+            if name in ("solution-start", "solution-end"):
+                flush()
+                i += 1
+                while i < len(lines) and lines[i].strip() != m.group("fence"):
+                    i += 1
+                pieces.append((name, ""))
+                i += 1
+                continue
+            if m:
+                fence = m.group("fence")
+            elif HEADING.match(line):
+                flush()
+        elif line.strip() == fence:
+            fence = None
+        current.append(line)
+        i += 1
+    flush()
+    return pieces
+
+
+def select_fallback(nb, plain: Plainer) -> list:
+    """A deck from the notebook's structure: headings, prose, figures, exercises."""
+    cells, in_solution = [], False
+    for cell in nb.cells:
+        if "remove-cell" in _tags(cell) or cell.cell_type == "raw":
+            continue
+        if cell.cell_type == "code":
+            fig = None if in_solution else _figure_only(cell)
+            if fig is not None:
+                cells.append(_set(fig, "slide", hide_input=True))
+            continue
+        for kind, text in segments(cell.source):
+            if kind != "text":
+                in_solution = kind == "solution-start"
+                continue
+            if in_solution:
+                continue
+            source = plain.markdown(text)
+            if not source:
+                continue
+            h = HEADING.match(source.split("\n", 1)[0])
+            if not cells or (h and len(h.group(1)) <= 2):
+                slide_type = "slide"
+            elif h:
+                slide_type = "subslide"
+            elif cells[-1].cell_type == "code":  # prose after a figure: a new slide
+                slide_type = "slide"
+            else:
+                slide_type = "-"
+            cells.append(_set(nbformat.v4.new_markdown_cell(source), slide_type))
+    return cells
+
+
+def deck_title(nb) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in LABEL_LINE.sub("", cell.source).splitlines():
+                h = HEADING.match(line)
+                if h:
+                    return ROLE.sub(lambda m: m.group("body"), h.group(2)).strip()
+    return "Slides"
+
+
+# --- export --------------------------------------------------------------------------------
+
+def copy_assets(out: Path) -> None:
+    for src, name in ((REVEAL_DIR, "reveal.js"), (MATHJAX_DIR, "mathjax")):
+        if not src.is_dir():
+            sys.exit(f"make_slides: {src} is missing: run `make assets` (fetches MathJax and "
+                     "reveal.js from the npm registry once)")
+        shutil.rmtree(out / name, ignore_errors=True)
+        shutil.copytree(src, out / name)
+
+
+def exporter() -> SlidesExporter:
+    exp = SlidesExporter(template_name="vrp-reveal", extra_template_basedirs=[str(TEMPLATES)],
+                         exclude_input_prompt=True, exclude_output_prompt=True)
+    exp.reveal_url_prefix = "reveal.js"
+    exp.reveal_theme = "white"
+    exp.reveal_transition = "none"
+    exp.reveal_number = "c/t"
+    tags = TagRemovePreprocessor(remove_input_tags={HIDE_INPUT, "remove-input", "hide-input"},
+                                 remove_all_outputs_tags={"remove-output"},
+                                 remove_cell_tags={"remove-cell"})
+    exp.register_preprocessor(tags, enabled=True)
+    return exp
+
+
+EXTERNAL = re.compile(r"<(?:script|link|img)\b[^>]*\b(?:src|href)=\"(?:https?:)?//", re.I)
+
+
+def make_deck(path: Path, out: Path, plain_for, exp: SlidesExporter) -> tuple[Path, str, int]:
+    nb = nbformat.read(path, as_version=4)
+    plain = plain_for(nb)
+    mode = "tagged cells" if is_tagged(nb) else "chapter structure (no slide tags yet)"
+    cells = select_tagged(nb, plain) if is_tagged(nb) else select_fallback(nb, plain)
+    deck = nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(nb.metadata))
+    deck.metadata["title"] = deck_title(nb)
+    for i, cell in enumerate(deck.cells):
+        cell.id = f"slide-cell-{i}"
+    html, _ = exp.from_notebook_node(deck, resources={"metadata": {"name": path.stem}})
+    bad = EXTERNAL.findall(html)
+    if bad:
+        sys.exit(f"make_slides: {path.name}: the deck would load from the network: {bad[:3]}")
+    target = out / f"{path.stem}.slides.html"
+    target.write_text(html, encoding="utf-8")
+    n_slides = sum(1 for c in cells if c.metadata["slideshow"]["slide_type"] in
+                   ("slide", "subslide"))
+    return target, mode, n_slides
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "slides")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    copy_assets(args.out)
+    cites = citation_labels(ROOT / "references.bib")
+    titles = section_titles(args.notebooks)
+    exp = exporter()
+    for path in args.notebooks:
+        target, mode, n = make_deck(path, args.out,
+                                    lambda nb: Plainer(glue_values(nb), cites, titles), exp)
+        print(f"{target.relative_to(Path.cwd()) if target.is_relative_to(Path.cwd()) else target}"
+              f": {n} slides, from {mode}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
