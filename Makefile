@@ -6,9 +6,9 @@ VENV   := .venv
 BIN    := $(abspath $(VENV))/bin
 STAMP  := $(VENV)/.installed
 export PATH := $(BIN):$(PATH)
-# Offline and reproducible: no telemetry, a fixed hash seed, a non-interactive plot backend.
+# Reproducible: a fixed hash seed. (No MPLBACKEND here: it would override the kernels' inline
+# backend, and figures would leave no output for nbval to compare.)
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 JB_FLAGS := --all
