@@ -327,7 +327,9 @@ _GL_CACHE: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
 def _gauss_legendre_01(n: int):
     if n not in _GL_CACHE:
-        x, w = np.polynomial.legendre.leggauss(n)
+        from scipy.special import roots_legendre
+
+        x, w = roots_legendre(n)
         _GL_CACHE[n] = (0.5 * (x + 1.0), 0.5 * w)
     return _GL_CACHE[n]
 
@@ -345,7 +347,7 @@ def _pricing_inputs(params, spot, strike, t, v0, r, q):
     return p, s, k, tt, v, rr, qq
 
 
-def call_price(params, spot, strike, t, v0, r=0.0, q=0.0, n_nodes=256):
+def call_price(params, spot, strike, t, v0, r=0.0, q=0.0, n_nodes=4096):
     """European call price in the Bates model, by the characteristic function.
 
     Lewis (2001) single-integral form, vectorized over strikes::
@@ -371,7 +373,7 @@ def call_price(params, spot, strike, t, v0, r=0.0, q=0.0, n_nodes=256):
     r, q : float
         Risk-free rate and dividend yield, continuously compounded decimals.
     n_nodes : int
-        Quadrature nodes (256 gives about 1e-10 relative accuracy at 30 days).
+        Quadrature nodes (4096 gives about 1e-9 absolute accuracy per 100 of spot at 30 days; deep strikes at short expiries need the most).
 
     Returns
     -------
@@ -388,15 +390,18 @@ def call_price(params, spot, strike, t, v0, r=0.0, q=0.0, n_nodes=256):
     u = c * x / (1.0 - x)
     du = c / (1.0 - x) ** 2
     phi = characteristic_function(p, u - 0.5j, tt, v)
-    lk = np.log(fwd / np.atleast_1d(k))
-    integrand = np.real(np.exp(1j * np.outer(lk, u)) * phi) / (u * u + 0.25) * du
-    integral = integrand @ w
-    out = np.exp(-rr * tt) * (fwd - np.sqrt(fwd * np.atleast_1d(k)) / np.pi * integral)
+    kk = np.atleast_1d(k).ravel()
+    lk = np.log(fwd / kk)
+    weight = w * du / (u * u + 0.25)
+    integral = np.empty(kk.size)
+    for i in range(0, kk.size, 64):  # strikes in chunks: memory stays at 64 x n_nodes
+        integral[i:i + 64] = np.real(np.exp(1j * np.outer(lk[i:i + 64], u)) * phi) @ weight
+    out = np.exp(-rr * tt) * (fwd - np.sqrt(fwd * kk) / np.pi * integral)
     out = out.reshape(np.shape(k))
     return _out(out)
 
 
-def put_price(params, spot, strike, t, v0, r=0.0, q=0.0, n_nodes=256):
+def put_price(params, spot, strike, t, v0, r=0.0, q=0.0, n_nodes=4096):
     """European put price in the Bates model, from :func:`call_price` by put-call parity.
 
     ``P = C - e^{-rT} (F - K)``; arguments and units as in :func:`call_price`.
@@ -618,7 +623,9 @@ def simulate(physical, risk_neutral, n_days, n_paths, seed, v0=None, s0=100.0,
         logs[i + 1] = logs[i] + (mu - jump_drift - 0.5 * vbar) * dt + diff + jumps[i]
 
     vix = 100.0 * np.sqrt(expected_variance(q, VIX_DAYS / CALENDAR_DAYS, var))
-    return ModelPaths(index=np.exp(logs), variance=var, vix=vix, physical=p, risk_neutral=q,
+    index = np.exp(logs)
+    index[0] = s_0
+    return ModelPaths(index=index, variance=var, vix=vix, physical=p, risk_neutral=q,
                       days_per_year=dpy, seed=int(seed))
 
 
