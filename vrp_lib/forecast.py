@@ -1,3 +1,324 @@
-"""Physical variance forecasts: HAR-RV and GARCH-family (issue: variance form).
+"""Physical variance forecasts, ``E^P_t[sigma^2_{t,t+h}]``, and how to score them.
 
-Placeholder: filled by its issue."""
+The physical leg of the variance form of the premium is a forecast. Two standard ones:
+
+* HAR-RV (Corsi, 2009): the variance over the next ``h`` days regressed on the realized
+  variance of the last day, week and month, by ordinary least squares.
+* GARCH-family: a GJR-GARCH(1,1) (asymmetric, so that falls raise variance more than
+  rises) fitted by maximum likelihood with the ``arch`` package, its ``h``-day variance
+  forecast averaged over the horizon.
+
+Units
+-----
+Variances are annualized **vol points squared** (the VIX squared is on this scale: a VIX
+of 20 is 400), with 252 trading days a year. The target is the forward realized variance
+``RV_{t,t+h}^2 = forward_realized_vol(prices, h)^2``: the mean of ``252 * r^2 * 10^4``
+over days t+1 .. t+h, squared returns not demeaned, as a variance swap settles.
+A forecast dated t uses information up to and including day t only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import _checks
+from .realized import TRADING_DAYS, forward_realized_vol, log_returns, trailing_realized_vol
+
+HAR_LAGS = (1, 5, 22)
+
+
+def realized_variance_target(prices, horizon: int = 21) -> pd.Series:
+    """The forecast target: forward realized variance over days t+1 .. t+h, vol points squared.
+
+    ``forward_realized_vol(prices, horizon) ** 2``, named ``realized_variance``; NaN where
+    fewer than ``horizon`` returns follow.
+    """
+    out = forward_realized_vol(prices, window=horizon) ** 2
+    out.name = "realized_variance"
+    return out
+
+
+def har_features(prices, lags=HAR_LAGS) -> pd.DataFrame:
+    """HAR regressors at t: trailing realized variance over each lag, vol points squared.
+
+    Column ``rv_<lag>`` is ``trailing_realized_vol(prices, lag) ** 2``, the annualized mean
+    of the squared returns of days t-lag+1 .. t (known at the close of t). With daily closes
+    only, the daily "realized variance" is the squared daily return, a noisy proxy of the
+    intraday measure Corsi used.
+    """
+    lags = _lags(lags)
+    cols = {f"rv_{lag}": trailing_realized_vol(prices, window=lag) ** 2 for lag in lags}
+    out = pd.DataFrame(cols)
+    out.index.name = "date"
+    return out
+
+
+def _lags(lags) -> tuple[int, ...]:
+    lags = tuple(lags)
+    if not lags:
+        raise ValueError("lags: give at least one lag")
+    for lag in lags:
+        _checks.window(lag, "lags")
+    if len(set(lags)) != len(lags):
+        raise ValueError(f"lags: duplicate lag in {lags}")
+    return lags
+
+
+def _split_date(prices: pd.Series, train_end, name="train_end") -> pd.Timestamp:
+    try:
+        d = pd.Timestamp(train_end)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: not a date: {train_end!r}") from None
+    if d < prices.index[0] or d >= prices.index[-1]:
+        raise ValueError(
+            f"{name} {d.date()} must lie inside the price history "
+            f"({prices.index[0].date()} to {prices.index[-1].date()})"
+        )
+    return d
+
+
+@dataclass(frozen=True)
+class HARModel:
+    """A fitted HAR-RV regression.
+
+    ``E_t[RV^2_{t,t+h}] = const + sum_lag b_lag * RV^2_{t-lag+1..t}``
+
+    Attributes
+    ----------
+    coef : pandas.Series
+        ``const`` (vol points squared) and one slope per lag (``rv_1``, ``rv_5``, ``rv_22``).
+    horizon : int
+        Forecast horizon h in trading days.
+    lags : tuple of int
+    train_start, train_end : pandas.Timestamp
+        First and last dates of the regression sample; every target window used ends on
+        or before ``train_end``.
+    n : int
+        Number of (overlapping) observations.
+    r2 : float
+        In-sample R squared.
+    """
+
+    coef: pd.Series
+    horizon: int
+    lags: tuple
+    train_start: pd.Timestamp
+    train_end: pd.Timestamp
+    n: int
+    r2: float
+
+
+def har_fit(prices, horizon: int = 21, lags=HAR_LAGS, train_end=None) -> HARModel:
+    """Fit HAR-RV (Corsi, 2009) for the average variance of the next ``horizon`` days, by OLS.
+
+    The direct multi-step form: the ``horizon``-day forward realized variance regressed
+    on the trailing daily, weekly and monthly realized variances, by least squares
+    (``numpy.linalg.lstsq``).
+
+    Parameters
+    ----------
+    prices : pandas.Series
+        Daily closes.
+    horizon : int
+        Trading days ahead.
+    lags : sequence of int
+        Trailing windows of the regressors.
+    train_end : date-like, optional
+        Last day whose information the fit may use: only dates t with the whole target
+        window t+1 .. t+h on or before ``train_end`` enter the regression (no look-ahead).
+        By default the whole history.
+
+    Returns
+    -------
+    HARModel
+    """
+    p = _checks.prices(prices)
+    h = _checks.window(horizon, "horizon")
+    lags = _lags(lags)
+    x = har_features(p, lags)
+    y = realized_variance_target(p, h)
+    if train_end is not None:
+        end = _split_date(p, train_end)
+        last_t = p.index[p.index <= end][-1 - h] if (p.index <= end).sum() > h else None
+        if last_t is None:
+            raise ValueError(f"train_end: fewer than {h} days before {end.date()}")
+        keep = p.index <= last_t
+        x, y = x[keep], y[keep]
+    df = pd.concat([x, y], axis=1).dropna()
+    if len(df) < len(lags) + 10:
+        raise ValueError(f"prices: only {len(df)} complete observations to fit {len(lags) + 1} coefficients")
+    design = np.column_stack([np.ones(len(df)), df[x.columns].to_numpy()])
+    target = df[y.name].to_numpy()
+    beta, *_ = np.linalg.lstsq(design, target, rcond=None)
+    resid = target - design @ beta
+    r2 = 1.0 - resid.var() / target.var()
+    coef = pd.Series(beta, index=["const", *x.columns], name="coef")
+    return HARModel(coef=coef, horizon=h, lags=lags, train_start=df.index[0],
+                    train_end=df.index[-1] + pd.Timedelta(0), n=int(len(df)), r2=float(r2))
+
+
+def har_forecast(model: HARModel, prices) -> pd.Series:
+    """HAR-RV forecast at every date with complete regressors, vol points squared.
+
+    Returns
+    -------
+    pandas.Series
+        ``E_t[RV^2_{t,t+h}]`` named ``har``, dated t.
+    """
+    if not isinstance(model, HARModel):
+        raise ValueError(f"model: expected a HARModel from har_fit, got {type(model).__name__}")
+    x = har_features(prices, model.lags).dropna()
+    out = model.coef["const"] + x.to_numpy() @ model.coef.drop("const").to_numpy()
+    return pd.Series(out, index=x.index, name="har")
+
+
+def garch_forecast(prices, horizon: int = 21, train_end=None, refit_every=None, o: int = 1,
+                   annualization: float = TRADING_DAYS) -> pd.Series:
+    """GJR-GARCH(1,1) forecast of the average variance of the next ``horizon`` days.
+
+    Fitted with ``arch.arch_model`` (zero mean, normal innovations) on daily log returns
+    in percent (the scale ``arch`` expects). Its variance forecasts for days t+1 .. t+h are
+    averaged and annualized: percent squared per day times ``annualization`` is vol
+    points squared per year.
+
+    Parameters
+    ----------
+    prices : pandas.Series
+        Daily closes.
+    horizon : int
+        Trading days ahead.
+    train_end : date-like, optional
+        The parameters are estimated on returns up to and including this date; forecasts
+        are returned from this date on (out of sample), with the parameters fixed. By
+        default the whole history is used and forecasts are in sample.
+    refit_every : int, optional
+        Re-estimate on an expanding window every this many trading days after
+        ``train_end`` (each estimate is used until the next).
+    o : int
+        Asymmetric (GJR) order: 1 for GJR-GARCH, 0 for a plain GARCH(1,1).
+
+    Returns
+    -------
+    pandas.Series
+        Forecast named ``garch``, dated t, vol points squared.
+    """
+    from arch import arch_model
+
+    p = _checks.prices(prices)
+    h = _checks.window(horizon, "horizon")
+    a = _checks.positive(annualization, "annualization")
+    if o not in (0, 1):
+        raise ValueError(f"o must be 0 (GARCH) or 1 (GJR-GARCH), got {o!r}")
+    r = 100.0 * log_returns(p)
+    if train_end is None:
+        start = r.index[0]
+    else:
+        start = _split_date(p, train_end)
+        start = r.index[r.index <= start][-1]
+    step = None if refit_every is None else _checks.window(refit_every, "refit_every")
+    pos0 = r.index.get_loc(start)
+    if pos0 < 250 and train_end is not None:
+        raise ValueError(f"train_end: only {pos0 + 1} returns to estimate on; need at least 250")
+    model = arch_model(r, mean="Zero", vol="GARCH", p=1, o=o, q=1, dist="normal", rescale=False)
+    bounds = [pos0] if step is None else list(range(pos0, len(r), step))
+    pieces = []
+    for i, b in enumerate(bounds):
+        last = None if train_end is None else b + 1  # estimate on returns 0 .. b
+        res = model.fit(last_obs=last, disp="off")
+        fc = res.forecast(horizon=h, start=r.index[b], reindex=False).variance
+        stop = bounds[i + 1] if i + 1 < len(bounds) else len(r)
+        pieces.append(fc.iloc[: stop - b])
+    var = pd.concat(pieces)
+    out = var.mean(axis=1) * a
+    out.name = "garch"
+    out.index.name = "date"
+    return out
+
+
+def _aligned(realized, forecast, name_r="realized", name_f="forecast"):
+    rv = _checks.series(realized, name_r)
+    fc = _checks.series(forecast, name_f)
+    common = _checks.overlap(rv, fc, name_r, name_f)
+    df = pd.DataFrame({"rv": rv.reindex(common), "fc": fc.reindex(common)}).dropna()
+    if df.empty:
+        raise ValueError(f"{name_r} and {name_f} have no date where both are known")
+    if (df["fc"] <= 0).any():
+        d = df.index[(df["fc"] <= 0).to_numpy()][0]
+        raise ValueError(f"{name_f}: non-positive variance forecast on {d.date()}")
+    if (df["rv"] < 0).any():
+        d = df.index[(df["rv"] < 0).to_numpy()][0]
+        raise ValueError(f"{name_r}: negative realized variance on {d.date()}")
+    return df
+
+
+def qlike(realized, forecast) -> float:
+    """QLIKE loss, ``mean(RV/F - ln(RV/F) - 1)``, over the dates where both exist.
+
+    Zero for a perfect forecast, always non-negative, and robust to noise in the
+    realized-variance proxy (Patton, 2011): it ranks forecasts as their expected loss
+    against the true variance would. It punishes under-prediction more than
+    over-prediction. Variances in any common unit.
+
+    Raises
+    ------
+    ValueError
+        No common date, a non-positive forecast, or a realized variance of zero.
+    """
+    df = _aligned(realized, forecast)
+    if (df["rv"] <= 0).any():
+        d = df.index[(df["rv"] <= 0).to_numpy()][0]
+        raise ValueError(f"realized: zero realized variance on {d.date()}; QLIKE needs RV > 0")
+    x = (df["rv"] / df["fc"]).to_numpy()
+    return float(np.mean(x - np.log(x) - 1.0))
+
+
+def mse(realized, forecast) -> float:
+    """Mean squared error ``mean((RV - F)^2)`` over common dates, in variance units squared."""
+    df = _aligned(realized, forecast)
+    return float(np.mean((df["rv"] - df["fc"]) ** 2))
+
+
+def evaluate(realized, forecasts: dict) -> pd.DataFrame:
+    """Score several forecasts of the same target on their common dates.
+
+    Parameters
+    ----------
+    realized : pandas.Series
+        Realized variance that followed each date (e.g. :func:`realized_variance_target`).
+    forecasts : dict of str -> pandas.Series
+        Forecasts dated t, same units.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per forecast: ``QLIKE``, ``MSE``, ``RMSE`` (variance units), ``bias``
+        (mean forecast minus mean realized) and ``n``, all on the dates where the target
+        and every forecast exist, so the rows are comparable.
+    """
+    if not isinstance(forecasts, dict) or not forecasts:
+        raise ValueError("forecasts: give a non-empty dict of name -> Series")
+    rv = _checks.series(realized, "realized").dropna()
+    common = rv.index
+    for name, f in forecasts.items():
+        fs = _checks.series(f, f"forecasts[{name!r}]").dropna()
+        common = common.intersection(fs.index)
+    if len(common) == 0:
+        raise ValueError("realized and the forecasts have no date in common")
+    rows = {}
+    for name, f in forecasts.items():
+        fc = f.reindex(common)
+        r_ = rv.reindex(common)
+        rows[name] = {
+            "QLIKE": qlike(r_, fc),
+            "MSE": mse(r_, fc),
+            "RMSE": float(np.sqrt(mse(r_, fc))),
+            "bias": float(fc.mean() - r_.mean()),
+            "n": int(len(common)),
+        }
+    out = pd.DataFrame(rows).T
+    out["n"] = out["n"].astype(int)
+    out.index.name = "forecast"
+    return out

@@ -1,0 +1,115 @@
+"""Tests of vrp_lib.correlation against hand computations and pandas."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vrp_lib import correlation as co
+
+
+def _prices(n=200, k=4, seed=0, common=0.6):
+    rng = np.random.default_rng(seed)
+    f = rng.normal(0, 0.01, (n, 1))
+    r = common * f + np.sqrt(1 - common**2) * rng.normal(0, 0.01, (n, k))
+    idx = pd.bdate_range("2010-01-04", periods=n + 1, name="date")
+    return pd.DataFrame(100 * np.exp(np.vstack([np.zeros((1, k)), np.cumsum(r, axis=0)])), index=idx,
+                        columns=[f"S{i}" for i in range(k)])
+
+
+def test_index_vol_two_assets_closed_form():
+    # two assets, 20 and 30 vol, equal weights, correlation 0.5
+    expected = np.sqrt(0.25 * 400 + 0.25 * 900 + 2 * 0.25 * 0.5 * 20 * 30)
+    assert co.index_vol([20.0, 30.0], [0.5, 0.5], 0.5) == pytest.approx(expected)
+    assert co.index_vol([20.0, 30.0], [0.5, 0.5], 1.0) == pytest.approx(25.0)   # perfect correlation: mean vol
+
+
+@given(rho=st.floats(-0.3, 1.0), vols=st.lists(st.floats(5, 80), min_size=2, max_size=6))
+def test_implied_correlation_inverts_index_vol(rho, vols):
+    w = np.full(len(vols), 1 / len(vols))
+    try:
+        s = co.index_vol(vols, w, rho)
+    except ValueError:
+        return  # too negative a correlation for these vols
+    assert co.implied_correlation(s, vols, w) == pytest.approx(rho, abs=1e-9)
+
+
+def test_implied_correlation_frame_and_series():
+    vols = pd.DataFrame({"a": [20.0, 40.0], "b": [30.0, 50.0]}, index=pd.bdate_range("2020-01-01", periods=2, name="date"))
+    idx_vol = co.index_vol(vols, [0.5, 0.5], 0.3)
+    assert isinstance(idx_vol, pd.Series)
+    rho = co.implied_correlation(idx_vol, vols, [0.5, 0.5])
+    np.testing.assert_allclose(rho.to_numpy(), [0.3, 0.3])
+    assert rho.name == "implied_correlation"
+
+
+@pytest.mark.parametrize("kw,match", [
+    (dict(weights=[0.6, 0.6]), "sum to 1"), (dict(weights=[1.0]), "weights"),
+    (dict(component_vols=[20.0, -1.0]), "negative"), (dict(component_vols=[20.0]), "two components"),
+    (dict(index_vol=np.nan), "index_vol"), (dict(index_vol=[20.0, 21.0]), "index_vol"),
+])
+def test_implied_correlation_bad_input(kw, match):
+    args = dict(index_vol=20.0, component_vols=[20.0, 30.0], weights=[0.5, 0.5])
+    args.update(kw)
+    with pytest.raises(ValueError, match=match):
+        co.implied_correlation(**args)
+
+
+def test_implied_correlation_misaligned_dates():
+    d = pd.bdate_range("2020-01-01", periods=2, name="date")
+    vols = pd.DataFrame({"a": [20.0, 40.0], "b": [30.0, 50.0]}, index=d)
+    with pytest.raises(ValueError, match="aligned"):
+        co.implied_correlation(pd.Series([20.0, 30.0], index=d + pd.Timedelta(days=7)), vols, [0.5, 0.5])
+
+
+def test_index_vol_bad_input():
+    with pytest.raises(ValueError, match="correlation"):
+        co.index_vol([20.0, 30.0], [0.5, 0.5], 1.5)
+    with pytest.raises(ValueError, match="negative index variance"):
+        co.index_vol([20.0, 20.0, 20.0], np.full(3, 1 / 3), -0.9)
+
+
+def test_average_correlation_matches_pandas():
+    px = _prices()
+    ac = co.average_correlation(px, window=40)
+    r = np.log(px).diff().iloc[1:]
+    for end in (39, 120, 199):
+        c = r.iloc[end - 39: end + 1].corr().to_numpy()
+        expected = (c.sum() - 4) / 12
+        assert ac.iloc[end] == pytest.approx(expected, abs=1e-10)
+    assert ac.iloc[:39].isna().all() and ac.name == "avg_correlation"
+    # a one-factor loading of 0.6 gives a true correlation of 0.36
+    assert ac.mean() == pytest.approx(0.36, abs=0.1)
+
+
+def test_average_correlation_bad_input():
+    px = _prices()
+    with pytest.raises(ValueError, match="window"):
+        co.average_correlation(px, window=2)
+    with pytest.raises(ValueError, match="fewer than window"):
+        co.average_correlation(px, window=500)
+    with pytest.raises(ValueError, match="two columns"):
+        co.average_correlation(px[["S0"]])
+    bad = px.copy()
+    bad.iloc[5, 1] = -1.0
+    with pytest.raises(ValueError, match="non-positive"):
+        co.average_correlation(bad)
+    with pytest.raises(ValueError, match="DataFrame"):
+        co.average_correlation(px["S0"])
+
+
+def test_realized_correlation_identity():
+    px = _prices(n=300)
+    rc = co.realized_correlation(px, window=63)
+    assert list(rc.columns) == ["index_vol", "avg_member_vol", "correlation"]
+    # index vol recomputed from the member vols and the correlation column
+    from vrp_lib.realized import trailing_realized_vol
+    members = pd.DataFrame({c: trailing_realized_vol(px[c], 63) for c in px.columns}).loc[rc.index]
+    np.testing.assert_allclose(co.index_vol(members, np.full(4, 0.25), rc["correlation"].to_numpy()),
+                               rc["index_vol"], rtol=1e-10)
+    # close to the average pairwise correlation when the members' vols are alike
+    ac = co.average_correlation(px, 63).loc[rc.index]
+    assert np.abs(rc["correlation"] - ac).mean() < 0.05
+    with pytest.raises(ValueError, match="weights"):
+        co.realized_correlation(px, weights=[1.0, 0.0, 0.0])

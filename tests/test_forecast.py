@@ -1,0 +1,143 @@
+"""Tests of vrp_lib.forecast: HAR against statsmodels OLS, GARCH against its recursion, losses by hand."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from arch import arch_model
+
+from vrp_lib import data, forecast as fc
+from vrp_lib.realized import forward_realized_vol
+
+SPX = data.load_spx()["close"]
+SHORT = SPX.loc["2000-01-01":"2009-12-31"]
+
+
+def _series(values, start="2020-01-01"):
+    return pd.Series(values, index=pd.bdate_range(start, periods=len(values), name="date"), dtype=float)
+
+
+def test_target_and_features_hand_values():
+    p = _series([100.0, 101.0, 99.0, 100.0, 102.0])
+    r = np.log(p).diff()
+    y = fc.realized_variance_target(p, horizon=2)
+    assert y.iloc[0] == pytest.approx(1e4 * 252 / 2 * (r.iloc[1] ** 2 + r.iloc[2] ** 2))
+    assert y.iloc[-2:].isna().all()
+    pd.testing.assert_series_equal(y, (forward_realized_vol(p, 2) ** 2).rename("realized_variance"))
+    x = fc.har_features(p, lags=(1, 2))
+    assert x["rv_1"].iloc[2] == pytest.approx(1e4 * 252 * r.iloc[2] ** 2)
+    assert x["rv_2"].iloc[2] == pytest.approx(1e4 * 252 / 2 * (r.iloc[1] ** 2 + r.iloc[2] ** 2))
+
+
+def test_har_fit_matches_statsmodels_ols():
+    model = fc.har_fit(SHORT, horizon=21)
+    x = fc.har_features(SHORT)
+    y = fc.realized_variance_target(SHORT, 21)
+    df = pd.concat([x, y], axis=1).dropna()
+    ols = sm.OLS(df["realized_variance"], sm.add_constant(df[["rv_1", "rv_5", "rv_22"]])).fit()
+    np.testing.assert_allclose(model.coef.to_numpy(), ols.params.to_numpy(), rtol=1e-8)
+    assert model.r2 == pytest.approx(ols.rsquared, rel=1e-8)
+    assert model.n == len(df)
+    f = fc.har_forecast(model, SHORT)
+    assert f.iloc[-1] == pytest.approx(float(ols.params["const"] + x.iloc[-1] @ ols.params.iloc[1:]))
+
+
+def test_har_fit_uses_no_information_after_train_end():
+    end = "2005-12-30"
+    a = fc.har_fit(SHORT, train_end=end)
+    changed = SHORT.copy()
+    changed.loc["2006-01-02":] *= np.exp(np.linspace(0, 0.5, (changed.index >= "2006-01-02").sum()) ** 2)
+    b = fc.har_fit(changed, train_end=end)
+    pd.testing.assert_series_equal(a.coef, b.coef)
+    # the last target window ends on or before train_end
+    pos = SHORT.index.get_loc(a.train_end)
+    assert SHORT.index[pos + 21] <= pd.Timestamp(end)
+
+
+@pytest.mark.parametrize("kw,match", [(dict(horizon=0), "horizon"), (dict(lags=()), "lags"),
+                                      (dict(lags=(1, 1)), "duplicate"), (dict(train_end="1980-01-01"), "train_end"),
+                                      (dict(train_end="not a date"), "train_end")])
+def test_har_fit_bad_input(kw, match):
+    with pytest.raises(ValueError, match=match):
+        fc.har_fit(SHORT, **kw)
+
+
+def test_har_bad_input_prices_and_model():
+    bad = SHORT.copy()
+    bad.iloc[10] = -1.0
+    with pytest.raises(ValueError, match="non-positive"):
+        fc.har_fit(bad)
+    with pytest.raises(ValueError, match="HARModel"):
+        fc.har_forecast({"const": 1.0}, SHORT)
+    with pytest.raises(ValueError, match="observations"):
+        fc.har_fit(SHORT.iloc[:40])
+
+
+def test_garch_forecast_matches_gjr_recursion():
+    end = "2007-12-31"
+    out = fc.garch_forecast(SHORT, horizon=10, train_end=end)
+    assert out.index[0] == pd.Timestamp(end) and out.name == "garch"
+    # independent: refit the same model, then run the GJR-GARCH forecast recursion by hand
+    r = 100 * np.log(SHORT).diff().dropna()
+    res = arch_model(r, mean="Zero", vol="GARCH", p=1, o=1, q=1, rescale=False).fit(
+        last_obs=r.index.get_loc(pd.Timestamp(end)) + 1, disp="off")
+    om, al, ga, be = res.params[["omega", "alpha[1]", "gamma[1]", "beta[1]"]]
+    # filter the conditional variance through the whole sample with the fixed parameters
+    s2 = np.empty(len(r) + 1)
+    s2[0] = res.conditional_volatility.iloc[0] ** 2  # arch's starting value (backcast)
+    x = r.to_numpy()
+    for t in range(len(r)):
+        s2[t + 1] = om + (al + ga * (x[t] < 0)) * x[t] ** 2 + be * s2[t]
+    for d in ("2008-10-15", "2009-06-30"):
+        t = r.index.get_loc(pd.Timestamp(d))
+        path = [s2[t + 1]]
+        for _ in range(9):
+            path.append(om + (al + ga / 2 + be) * path[-1])
+        assert out.loc[d] == pytest.approx(252 * np.mean(path), rel=1e-6)
+
+
+def test_garch_refit_schedule_and_bad_input():
+    a = fc.garch_forecast(SHORT, horizon=5, train_end="2007-12-31", refit_every=252, o=0)
+    assert a.index[0] == pd.Timestamp("2007-12-31") and a.index[-1] == SHORT.index[-1]
+    assert a.index.is_unique and (a > 0).all()
+    with pytest.raises(ValueError, match="o must"):
+        fc.garch_forecast(SHORT, o=2)
+    with pytest.raises(ValueError, match="250"):
+        fc.garch_forecast(SHORT, train_end="2000-03-01")
+    with pytest.raises(ValueError, match="refit_every"):
+        fc.garch_forecast(SHORT, train_end="2007-12-31", refit_every=0)
+
+
+def test_losses_hand_values():
+    rv = _series([100.0, 400.0, 225.0])
+    f = _series([100.0, 200.0, 300.0])
+    x = np.array([1.0, 2.0, 0.75])
+    assert fc.qlike(rv, f) == pytest.approx(np.mean(x - np.log(x) - 1))
+    assert fc.mse(rv, f) == pytest.approx((0 + 200**2 + 75**2) / 3)
+    assert fc.qlike(rv, rv) == 0.0
+    # QLIKE punishes under-prediction more than over-prediction by the same factor
+    assert fc.qlike(rv, rv / 2) > fc.qlike(rv, rv * 2)
+
+
+def test_losses_bad_input():
+    rv = _series([100.0, 400.0])
+    with pytest.raises(ValueError, match="non-positive"):
+        fc.qlike(rv, _series([100.0, 0.0]))
+    with pytest.raises(ValueError, match="zero realized"):
+        fc.qlike(_series([0.0, 400.0]), rv)
+    with pytest.raises(ValueError, match="no date in common"):
+        fc.mse(rv, _series([1.0, 2.0], start="2021-01-01"))
+    with pytest.raises(ValueError, match="negative realized"):
+        fc.mse(_series([-1.0, 400.0]), rv)
+
+
+def test_evaluate_uses_common_dates():
+    rv = _series([100.0, 400.0, 225.0, 150.0])
+    a = _series([100.0, 200.0, 300.0, 100.0])
+    b = _series([np.nan, 300.0, 250.0, 150.0])
+    tab = fc.evaluate(rv, {"a": a, "b": b})
+    assert list(tab.index) == ["a", "b"] and (tab["n"] == 3).all()
+    assert tab.loc["a", "QLIKE"] == pytest.approx(fc.qlike(rv.iloc[1:], a.iloc[1:]))
+    assert tab.loc["b", "bias"] == pytest.approx(b.iloc[1:].mean() - rv.iloc[1:].mean())
+    with pytest.raises(ValueError, match="forecasts"):
+        fc.evaluate(rv, {})
