@@ -11,6 +11,7 @@ One module per idea:
 * :mod:`vrp_lib.plotting` - the book's figure style.
 * :mod:`vrp_lib.models` - the model world: stochastic volatility with jumps under P and Q.
 * :mod:`vrp_lib.forecast` - physical variance forecasts (HAR-RV, GARCH).
+* :mod:`vrp_lib.correlation` - realized and implied correlation of index members.
 * :mod:`vrp_lib.strategies` - short-volatility strategies with costs and filters.
 * :mod:`vrp_lib.risk` - risk and performance measures.
 
@@ -18,10 +19,10 @@ Units: volatility is annualized, in vol points (15.5 means 15.5 %), unless a fun
 says otherwise (the option-pricing functions in :mod:`vrp_lib.implied` use decimals).
 """
 
-from . import data, forecast, implied, models, plotting, premium, realized, risk, strategies, swaps
+from . import correlation, data, forecast, implied, models, plotting, premium, realized, risk, strategies, swaps
 
 __all__ = [
-    "data", "forecast", "implied", "models", "plotting", "premium", "realized", "risk",
+    "correlation", "data", "forecast", "implied", "models", "plotting", "premium", "realized", "risk",
     "strategies", "swaps",
 ]
 __version__ = "0.1.0"
