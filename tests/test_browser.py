@@ -335,6 +335,21 @@ def test_solutions_toggle_open(report):
     assert not bad, "\n".join(bad)
 
 
+def test_trainers_guide_shows_measured_times(report):
+    # The guide includes benchmarks/results.md; a missing file is only a "CRITICAL" docutils
+    # message that does not fail the build, so the page itself is checked.
+    page = "trainers_guide.html"
+    assert page in report, f"{page} was not built"
+    text = " ".join(report[page]["text"].split())
+    html = (BUILD_DIR / page).read_text(encoding="utf-8")
+    assert "Median (s)" in text, "the trainer's guide has no timing table"
+    chapters = [p for p in report if _is_chapter(p)]
+    missing = [p for p in chapters if f">{Path(p).stem}<" not in html]
+    assert not missing, f"the timing table has no row for {missing}"
+    assert text.count("Executes in") >= len(chapters), (
+        "the session plans do not all include their chapter's measured time")
+
+
 def test_screenshot_of_each_chapter(report):
     chapters = [p for p in report if _is_chapter(p)]
     missing = [p for p in chapters
