@@ -31,7 +31,6 @@ import os
 import re
 import tempfile
 import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -189,7 +188,6 @@ def report(server, browser):
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     results = {}
     for page_path in pages:
-        t0 = time.perf_counter()
         errors: list[str] = []
         bad_status: list[str] = []
         blocked_before = len(blocked)
@@ -209,20 +207,21 @@ def report(server, browser):
         if _is_chapter(page_path):
             shot = SCREENSHOT_DIR / (Path(page_path).stem + ".png")
             page.screenshot(path=str(shot), full_page=True)
-        solutions = _check_solutions(page) if _is_chapter(page_path) else []
+        n_solutions, solutions = _check_solutions(page) if _is_chapter(page_path) else (0, [])
         page.close()
         info.update(errors=errors, bad_status=bad_status,
-                    blocked=blocked[blocked_before:], solutions=solutions)
+                    blocked=blocked[blocked_before:], solutions=solutions,
+                    n_solutions=n_solutions)
         results[page_path] = info
-        print(f"{page_path}: {time.perf_counter() - t0:.1f} s")
     return results
 
 
-def _check_solutions(page) -> list[str]:
-    """Click each exercise solution's dropdown title; return the ones that did not open."""
+def _check_solutions(page) -> tuple[int, list[str]]:
+    """Click each exercise solution's dropdown title; return how many, and the failures."""
     problems = []
     dropdowns = page.locator("div.solution.dropdown")
-    for i in range(dropdowns.count()):
+    count = dropdowns.count()
+    for i in range(count):
         box = dropdowns.nth(i)
         box_id = box.get_attribute("id")
         content = box.locator(":scope > :not(.admonition-title)").first
@@ -236,7 +235,7 @@ def _check_solutions(page) -> list[str]:
             content.wait_for(state="visible", timeout=3000)
         except Exception:  # playwright TimeoutError
             problems.append(f"{box_id}: solution did not open on click")
-    return problems
+    return count, problems
 
 
 def _failures(report, check) -> list[str]:
@@ -333,6 +332,8 @@ def test_solutions_toggle_open(report):
     chapters = {p: i for p, i in report.items() if _is_chapter(p)}
     bad = _failures(chapters, lambda p, i: i["solutions"])
     assert not bad, "\n".join(bad)
+    assert sum(i["n_solutions"] for i in chapters.values()) > 0, (
+        "no exercise solution dropdown found on any chapter page")
 
 
 def test_trainers_guide_shows_measured_times(report):
