@@ -231,7 +231,7 @@ def test_simulate_no_vol_of_variance_no_jumps_is_black_scholes():
 
 @pytest.mark.parametrize("kw,match", [
     (dict(n_days=0), "n_days"), (dict(n_paths=1.5), "n_paths"), (dict(seed=None), "seed"),
-    (dict(v0=-0.1), "v0"), (dict(s0=0.0), "s0"), (dict(days_per_year=0), "days_per_year"),
+    (dict(v0=-0.1), "v0"), (dict(v0=[0.01, 0.02]), "v0"), (dict(s0=0.0), "s0"), (dict(days_per_year=0), "days_per_year"),
     (dict(drift=np.inf), "drift"),
 ])
 def test_simulate_bad_input(kw, match):

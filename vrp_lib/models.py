@@ -571,9 +571,9 @@ def simulate(physical, risk_neutral, n_days, n_paths, seed, v0=None, s0=100.0,
             shape, scale = stationary_variance_law(p)
             v = rng.gamma(shape, scale, size=npth)
     else:
+        if np.ndim(v0) != 0:
+            raise ValueError("v0: expected a scalar spot variance (decimal)")
         v = np.full(npth, float(_v0(v0)))
-        if v.ndim != 1:
-            raise ValueError("v0: expected a scalar spot variance")
 
     k, th, xi, rho = p.kappa, p.theta, p.xi, p.rho
     ekt = np.exp(-k * dt)
