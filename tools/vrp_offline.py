@@ -93,7 +93,7 @@ def add_launch_note(app: Sphinx, config: Any) -> None:
     note = (f"The launch buttons ({', '.join(services)}) open this book's notebooks from "
             f"the repository <code>{repo}</code> and need an internet connection. "
             "Offline, use the download button to get a chapter's notebook and run it "
-            "in the book's environment (see the README).")
+            "in the book's environment (see the README, which also says what Colab needs).")
     if PLACEHOLDER_MARKER in repo:
         note += (" The repository address is a placeholder until the book is published: "
                  "the launch buttons do not work yet.")
