@@ -118,8 +118,9 @@ def render(rows: list[dict], runs: int, load_before) -> str:
             "One line per chapter, included by the trainer's guide.", ""]
     for r in rows:
         text = ("did not execute: " + r["error"] if r["error"] else
-                f"Executes in {r['median']:.1f} s (median of {len(r['times'])} runs in a fresh "
-                f"kernel; min {r['min']:.1f} s, max {r['max']:.1f} s).")
+                f"**Execution (measured).** Executes in {r['median']:.1f} s from top to bottom "
+                f"(median of {len(r['times'])} runs, each in a fresh kernel; min "
+                f"{r['min']:.1f} s, max {r['max']:.1f} s).")
         out += [f"<!-- {r['name']} -->", text, f"<!-- /{r['name']} -->", ""]
     out += ["## Every run", "", "| Chapter | Seconds per run |", "| --- | --- |"]
     out += [f"| `{r['name']}` | {', '.join(f'{t:.2f}' for t in r['times']) or '-'} |"
