@@ -723,6 +723,8 @@ def calibrate_physical(prices, block=21, max_lag=12, jump_threshold=4.0, jump_wi
 
     1. Jumps: days flagged by :func:`detect_jumps`; ``lam`` is their count per year,
        ``mu_j`` and ``sigma_j`` the mean and standard deviation of their log returns.
+       A crude estimator, adequate for a teaching model: a threshold finds only large
+       jumps, and each jump day's return includes that day's diffusive move.
     2. The continuous part: each jump day's squared return is replaced by the local
        bipower variance; block realized variance ``y_k`` over ``block`` days.
     3. ``theta = mean(y)``; ``kappa`` (and ``Var(v)``) by least squares of the sample
