@@ -813,10 +813,13 @@ def calibrate_physical(prices, block=21, max_lag=12, jump_threshold=4.0, jump_wi
             sim = simulate(pr, pr, nd, n_paths, seed, days_per_year=int(round(a)))
             return _mean_block_vol(np.log(sim.index), b, a) - data_mean_vol
 
-        lo, hi = 0.05, 2.0
+        # start from a bracket around the autocovariance estimate; widen it if needed
+        lo, hi = 0.5 * xi_autocov, 1.5 * xi_autocov
         if gap(lo) < 0 or gap(hi) > 0:
-            raise ValueError("prices: no vol of variance in [0.05, 2] matches the mean realized vol")
-        xi = float(brentq(gap, lo, hi, xtol=5e-4))
+            lo, hi = 0.05, 2.0
+            if gap(lo) < 0 or gap(hi) > 0:
+                raise ValueError("prices: no vol of variance in [0.05, 2] matches the mean realized vol")
+        xi = float(brentq(gap, lo, hi, xtol=1e-3))
     params = params_for(xi)
     info = {"n_jumps": int(len(rj)), "years": years, "jumps": jumps, "block_variance": y,
             "lags": lags, "autocov": gam, "autocov_fit": var_v * shape, "var_v": var_v,
