@@ -14,8 +14,10 @@ that does not go to that server blocked. For each page it checks:
 
 Across the book: every table-of-contents link resolves (HTTP 200), every file in ``_toc.yml``
 was built, search returns results for a known term, and on chapter pages each exercise
-solution's dropdown opens when its title is clicked. A screenshot of each chapter page is
-saved under ``_build/screenshots/``.
+solution's dropdown opens when its title is clicked, and the trainer's guide shows the
+measured timing table. The slide decks of ``make slides`` are built into a temporary folder and
+opened the same way (reveal.js starts, maths typeset, no error, nothing from the network). A
+screenshot of each chapter page is saved under ``_build/screenshots/``.
 
 Configuration (environment variables):
 ``VRP_BUILD_DIR`` (default ``_build/html``), ``VRP_SCREENSHOT_DIR`` (default
@@ -25,15 +27,18 @@ A missing build, browser or driver is a test FAILURE with a message, never a ski
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
 import re
+import sys
 import tempfile
 import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urljoin
 
 import pytest
@@ -112,24 +117,32 @@ class _QuietServer(http.server.ThreadingHTTPServer):
     def handle_error(self, request, client_address):
         # The browser closing a connection early (a cancelled font or image request) is
         # not an error of the book; anything else is printed as usual.
-        import sys
         if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
             super().handle_error(request, client_address)
 
 
-@pytest.fixture(scope="module")
-def server():
-    """Serve the build on 127.0.0.1 only, on a free port."""
-    if not (BUILD_DIR / "intro.html").is_file():
-        pytest.fail(f"no built book in {BUILD_DIR} (intro.html missing): run `make test-build` "
-                    "or set VRP_BUILD_DIR", pytrace=False)
-    handler = functools.partial(_QuietHandler, directory=str(BUILD_DIR))
+@contextlib.contextmanager
+def _serve(directory: Path):
+    """Serve a folder on 127.0.0.1 only, on a free port; yield its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
     httpd = _QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The built book, served on the loopback interface."""
+    if not (BUILD_DIR / "intro.html").is_file():
+        pytest.fail(f"no built book in {BUILD_DIR} (intro.html missing): run `make test-build` "
+                    "or set VRP_BUILD_DIR", pytrace=False)
+    with _serve(BUILD_DIR) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -144,9 +157,10 @@ def browser(server):
         pytest.fail("the Python package playwright is missing: `make` installs it from "
                     "requirements.txt", pytrace=False)
     blocked: list[str] = []
+    allowed = [server]  # loopback servers started by this module
 
     def route(route_, request):
-        if request.url.startswith(server):
+        if any(request.url.startswith(prefix) for prefix in allowed):
             route_.continue_()
         else:
             blocked.append(request.url)
@@ -159,7 +173,7 @@ def browser(server):
             viewport={"width": 1280, "height": 900}, service_workers="block")
         context.route("**/*", route)
         context.set_default_timeout(20_000)
-        yield context, blocked
+        yield SimpleNamespace(context=context, blocked=blocked, allowed=allowed)
         context.close()
 
 
@@ -181,7 +195,7 @@ def _is_chapter(page: str) -> bool:
 @pytest.fixture(scope="module")
 def report(server, browser):
     """Open every page once and record what the checks need."""
-    context, blocked = browser
+    context, blocked = browser.context, browser.blocked
     pages = _pages()
     if not pages:
         pytest.fail(f"no HTML pages in {BUILD_DIR}", pytrace=False)
@@ -315,8 +329,7 @@ def test_every_toc_file_was_built(server):
 
 
 def test_search_finds_a_known_term(server, browser):
-    context, _ = browser
-    page = context.new_page()
+    page = browser.context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(urljoin(server, f"search.html?q={SEARCH_TERM}"), wait_until="load")
@@ -357,3 +370,45 @@ def test_screenshot_of_each_chapter(report):
                if not (SCREENSHOT_DIR / (Path(p).stem + ".png")).is_file()]
     assert not missing, f"no screenshot for {missing} in {SCREENSHOT_DIR}"
 
+
+
+def test_slide_decks_work_offline(browser, tmp_path):
+    """`make slides` gives one working deck per chapter, with the network blocked."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import make_slides
+    finally:
+        sys.path.pop(0)
+    notebooks = sorted((ROOT / "chapters").glob("*.ipynb"))
+    try:
+        make_slides.main(["--out", str(tmp_path), *map(str, notebooks)])
+    except SystemExit as exc:  # missing reveal.js or MathJax, or a deck loading from the web
+        pytest.fail(f"make_slides failed: {exc}", pytrace=False)
+    problems = []
+    with _serve(tmp_path) as url:
+        browser.allowed.append(url)
+        for nb in notebooks:
+            deck = f"{nb.stem}.slides.html"
+            if not (tmp_path / deck).is_file():
+                problems.append(f"{deck}: not written")
+                continue
+            errors: list[str] = []
+            blocked_before = len(browser.blocked)
+            page = browser.context.new_page()
+            page.on("console", lambda m, e=errors: e.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda exc, e=errors: e.append(str(exc)))
+            page.goto(url + deck, wait_until="load")
+            page.evaluate(WAIT_FOR_PAGE_JS)
+            n_slides = page.evaluate("window.Reveal ? Reveal.getTotalSlides() : 0")
+            text = page.evaluate("""() => { const b = document.body.cloneNode(true);
+                b.querySelectorAll('pre, code, script, style, mjx-container').forEach(e => e.remove());
+                return b.textContent; }""")
+            page.close()
+            problems += [f"{deck}: {e}" for e in errors]
+            problems += [f"{deck}: blocked request to {u}"
+                         for u in browser.blocked[blocked_before:]]
+            if n_slides < 1:
+                problems.append(f"{deck}: reveal.js did not start")
+            problems += [f"{deck}: raw TeX {m.group(0)[:60]!r}"
+                         for m in list(RAW_MATH.finditer(text))[:3]]
+    assert not problems, "\n".join(problems)
