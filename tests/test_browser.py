@@ -101,6 +101,8 @@ INSPECT_PAGE_JS = """
     text: body.textContent,
     tocLinks: [...document.querySelectorAll('nav.bd-docs-nav a[href], .toctree-wrapper a[href]')]
         .map(a => a.href),
+    downloads: [...document.querySelectorAll('a.btn-download-source-button')].map(a => a.href),
+    externalLinks: [...document.querySelectorAll('a[href^="http"]')].map(a => a.getAttribute('href')),
   };
 }
 """
@@ -411,4 +413,26 @@ def test_slide_decks_work_offline(browser, tmp_path):
                 problems.append(f"{deck}: reveal.js did not start")
             problems += [f"{deck}: raw TeX {m.group(0)[:60]!r}"
                          for m in list(RAW_MATH.finditer(text))[:3]]
+    assert not problems, "\n".join(problems)
+
+
+def test_chapters_offer_notebook_download_and_launch_buttons(report, server):
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    repo = config["repository"]["url"].rstrip("/").split("github.com/")[-1]
+    problems = []
+    for page, info in report.items():
+        if not _is_chapter(page):
+            continue
+        notebook = Path(page).with_suffix(".ipynb").as_posix()
+        sources = [u for u in info["downloads"] if u.endswith(notebook)]
+        if not sources:
+            problems.append(f"{page}: no download link to {notebook}")
+        problems += [f"{page}: download {u} gives HTTP {_status(u)}"
+                     for u in sources if _status(u) != 200]
+        for key in ("binderhub_url", "colab_url"):
+            service = config["launch_buttons"][key]
+            hrefs = [h for h in info["externalLinks"] if h.startswith(service)]
+            if not any(repo in h and notebook in h for h in hrefs):
+                problems.append(f"{page}: no {service} launch button opening {repo} "
+                                f"{notebook} (found {hrefs})")
     assert not problems, "\n".join(problems)
