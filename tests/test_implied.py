@@ -257,3 +257,19 @@ def test_fair_variance_above_atm_on_a_put_skew():
     flat = implied.cboe_variance(implied.bs_chain(f, k, t, 0.0, 0.2), t=t, r=0.0)
     skewed = implied.cboe_variance(implied.bs_chain(f, k, t, 0.0, implied.skew_smile(k, f, 0.2, 0.3)), t=t, r=0.0)
     assert skewed > flat
+
+
+@given(k=st.floats(60, 160), t=st.floats(0.02, 2), v=st.floats(0.05, 1.0), q=st.floats(0, 0.04),
+       kind=st.sampled_from(["call", "put"]))
+def test_bs_delta_matches_finite_difference(k, t, v, q, kind):
+    h = 1e-4
+    fd = (implied.bs_price(100 + h, k, t, 0.02, v, q, kind) - implied.bs_price(100 - h, k, t, 0.02, v, q, kind)) / (2 * h)
+    assert implied.bs_delta(100, k, t, 0.02, v, q, kind) == pytest.approx(fd, abs=1e-6)
+
+
+def test_bs_delta_limits_and_parity():
+    # call delta - put delta = e^{-qT}; zero volatility gives the step function
+    assert implied.bs_delta(100, 90, 1, 0.0, 0.2, 0.03) - implied.bs_delta(100, 90, 1, 0.0, 0.2, 0.03, "put") == pytest.approx(math.exp(-0.03))
+    np.testing.assert_allclose(implied.bs_delta(100, [90, 100, 110], 1, 0.0, 0.0), [1.0, 0.5, 0.0])
+    with pytest.raises(ValueError, match="kind"):
+        implied.bs_delta(100, 100, 1, 0, 0.2, kind="binary")

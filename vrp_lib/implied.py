@@ -80,6 +80,25 @@ def bs_price(spot, strike, t, r, sigma, q=0.0, kind="call"):
     return float(out) if np.ndim(out) == 0 else out
 
 
+def bs_delta(spot, strike, t, r, sigma, q=0.0, kind="call"):
+    """Black-Scholes delta: the change of the option price per unit of the spot.
+
+    ``e^{-qT} N(d1)`` for a call and ``e^{-qT} (N(d1) - 1)`` for a put. At zero volatility
+    (or expiry) the limit: ``e^{-qT}`` times 1, 1/2 or 0 as the forward is above, at or
+    below the strike (minus ``e^{-qT}`` for a put).
+    """
+    if kind not in ("call", "put"):
+        raise ValueError(f"kind must be 'call' or 'put', got {kind!r}")
+    s, k, tt, rr, v, qq = _bs_inputs(spot, strike, t, r, sigma, q)
+    fwd = s * np.exp((rr - qq) * tt)
+    sd = v * np.sqrt(tt)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d1 = (np.log(fwd / k) + 0.5 * sd**2) / sd
+    nd1 = np.where(sd > 0, ndtr(np.where(sd > 0, d1, 0.0)), np.where(fwd > k, 1.0, np.where(fwd < k, 0.0, 0.5)))
+    out = np.exp(-qq * tt) * (nd1 if kind == "call" else nd1 - 1.0)
+    return float(out) if np.ndim(out) == 0 else out
+
+
 def bs_vega(spot, strike, t, r, sigma, q=0.0):
     """Black-Scholes vega: price change per unit (1.00 = 100 vol points) of ``sigma``.
 

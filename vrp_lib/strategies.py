@@ -286,14 +286,6 @@ def short_variance_swap(strike_vol, realized_vol, vega_notional=1.0, *, costs=No
 
 # --------------------------------------------------------------------------- options
 
-def _delta(spot, strike, tau, r, sigma, q, kind):
-    """Black-Scholes delta by a central difference of :func:`vrp_lib.implied.bs_price`."""
-    h = 1e-4 * spot
-    up = implied.bs_price(spot + h, strike, tau, r, sigma, q, kind)
-    dn = implied.bs_price(spot - h, strike, tau, r, sigma, q, kind)
-    return (np.asarray(up) - np.asarray(dn)) / (2.0 * h)
-
-
 def option_strategy(paths, implied_vol, *, calls: float = 0.0, puts: float = 0.0,
                     underlying: float = 0.0, call_moneyness: float = 1.0,
                     put_moneyness: float = 1.0, delta_hedge: bool = False, costs=None,
@@ -374,9 +366,9 @@ def option_strategy(paths, implied_vol, *, calls: float = 0.0, puts: float = 0.0
             tau = (n_days - i) / dpy
             d = np.zeros_like(s0)
             if calls:
-                d += calls * _delta(s[..., i], kc, tau, r, sig, q, "call")
+                d += calls * implied.bs_delta(s[..., i], kc, tau, r, sig, q, "call")
             if puts:
-                d += puts * _delta(s[..., i], kp, tau, r, sig, q, "put")
+                d += puts * implied.bs_delta(s[..., i], kp, tau, r, sig, q, "put")
             h = -d
             hedge += h * (s[..., i + 1] - s[..., i])
             cost += c.hedge_cost * np.abs(h - prev) * s[..., i]
