@@ -168,3 +168,17 @@ def test_bad_inputs():
         risk.time_under_water([0.1, np.nan])
     with pytest.raises(ValueError, match="NaN"):
         risk.max_drawdown_duration([0.1, np.nan])
+
+
+def test_normal_cvar_closed_form_and_against_empirical():
+    from scipy.stats import norm
+
+    # For a sample with mean m and sd s: m - s * phi(Phi^-1(a)) / a; 5 %: phi(-1.6449)/0.05 = 2.0627
+    x = np.array([-2.0, -1.0, 0.0, 1.0, 2.0])
+    assert risk.normal_cvar(x, 0.05) == pytest.approx(0.0 - x.std(ddof=1) * norm.pdf(norm.ppf(0.05)) / 0.05)
+    assert norm.pdf(norm.ppf(0.05)) / 0.05 == pytest.approx(2.0627, abs=1e-4)
+    # on a large normal sample the measured CVaR converges to the normal one
+    z = np.random.default_rng(0).normal(0.01, 0.04, 200_000)
+    assert risk.cvar(z, 0.05) == pytest.approx(risk.normal_cvar(z, 0.05), rel=0.02)
+    with pytest.raises(ValueError, match="level"):
+        risk.normal_cvar(x, 0.0)

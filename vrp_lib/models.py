@@ -78,13 +78,7 @@ class BatesParams:
 
     def __post_init__(self):
         for f in fields(self):
-            v = getattr(self, f.name)
-            try:
-                fv = float(v)
-            except (TypeError, ValueError):
-                raise ValueError(f"BatesParams.{f.name} must be a number, got {v!r}") from None
-            if not np.isfinite(fv):
-                raise ValueError(f"BatesParams.{f.name} must be finite, got {v!r}")
+            _checks.finite(getattr(self, f.name), f"BatesParams.{f.name}")
         if self.kappa <= 0:
             raise ValueError(f"BatesParams.kappa must be positive, got {self.kappa!r}")
         if self.theta <= 0:

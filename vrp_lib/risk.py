@@ -246,6 +246,29 @@ def cvar(returns, level: float = 0.05):
     return _out(tail / k)
 
 
+def normal_cvar(returns, level: float = 0.05):
+    """CVaR as a normal distribution with the sample's mean and standard deviation gives it.
+
+    ``mean - sd * phi(z_level) / level`` with ``phi`` the standard normal density and
+    ``z_level`` its ``level`` quantile: the tail a mean-variance view assumes. Set next to
+    :func:`cvar` it shows how much a negatively skewed return stream's measured tail exceeds
+    the normal one.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        A return (negative when the tail is a loss), in the unit of ``returns``.
+    """
+    from scipy.stats import norm
+
+    a = _returns(returns, min_obs=2)
+    lv = _checks.finite(level, "level")
+    if not 0.0 < lv < 1.0:
+        raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
+    z_term = norm.pdf(norm.ppf(lv)) / lv
+    return _out(a.mean(axis=-1) - a.std(axis=-1, ddof=1) * z_term)
+
+
 def hit_rate(returns):
     """Fraction of periods with a strictly positive return, in [0, 1]."""
     a = _returns(returns, min_obs=1)
