@@ -101,3 +101,21 @@ def test_bad_ohlc():
         realized.parkinson_vol(ohlc, 2)
     with pytest.raises(ValueError, match="missing column"):
         realized.garman_klass_vol(ohlc.drop(columns="open"), 2)
+
+
+def test_return_vol_change_correlation_hand_series():
+    # Daily returns whose size is larger in months that fall: the correlation must be negative;
+    # with the signs flipped (volatile months rise) it must be the same size, positive.
+    idx = pd.bdate_range("2000-01-03", periods=24 * 21)
+    month = np.arange(len(idx)) // 21
+    up = month % 2 == 0
+    size = np.where(up, 0.005, 0.02)
+    sign = np.where(np.arange(len(idx)) % 2 == 0, 1.0, -1.0)
+    drift = np.where(up, 0.002, -0.004)
+    r = sign * size + drift
+    down_vol = realized.return_vol_change_correlation(_prices(100 * np.exp(np.cumsum(r)), "2000-01-03"))
+    r2 = sign * size - drift
+    up_vol = realized.return_vol_change_correlation(_prices(100 * np.exp(np.cumsum(r2)), "2000-01-03"))
+    assert down_vol < -0.5 and up_vol == pytest.approx(-down_vol, abs=0.15)
+    with pytest.raises(ValueError, match="periods have both"):
+        realized.return_vol_change_correlation(_prices([100, 101, 102, 103]), window=1)

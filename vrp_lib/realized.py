@@ -179,3 +179,32 @@ def garman_klass_vol(ohlc, window: int = 21, annualization: float = TRADING_DAYS
     out.name = "garman_klass_vol"
     out.index.name = "date"
     return out
+
+
+def return_vol_change_correlation(prices, window: int = 21, freq: str = "ME",
+                                  annualization: float = TRADING_DAYS) -> float:
+    """Correlation of each period's log return with the change of realized volatility.
+
+    The leverage effect: equity indices show a strongly negative correlation (volatility
+    rises when prices fall), commodities a weaker or positive one. Both series are sampled
+    at the end of each ``freq`` period (pandas offset alias, monthly by default): the log
+    return over the period, and the change over the period of the trailing ``window``-day
+    realized volatility (vol points).
+
+    Returns
+    -------
+    float
+        Pearson correlation over the periods where both values exist.
+
+    Raises
+    ------
+    ValueError
+        Bad prices or window, or fewer than three periods with both values.
+    """
+    p = _checks.prices(prices)
+    period_ret = np.log(p).resample(freq).last().diff()
+    period_dvol = trailing_realized_vol(p, window, annualization).resample(freq).last().diff()
+    both = pd.concat([period_ret, period_dvol], axis=1).dropna()
+    if len(both) < 3:
+        raise ValueError(f"only {len(both)} periods have both a return and a volatility change")
+    return float(both.iloc[:, 0].corr(both.iloc[:, 1]))
