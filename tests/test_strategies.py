@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-from vrp_lib import implied, realized, strategies as st
+from vrp_lib import implied, realized, risk, strategies as st
 
 T21 = 21 / 252
 
@@ -319,3 +319,26 @@ def test_bad_inputs():
         st.apply_filter(pd.Series([1.0], index=idx[:1]), pd.Series([True], index=idx[1:]))
     with pytest.raises(ValueError, match="shape"):
         st.apply_filter(np.ones(3), np.ones(2, dtype=bool))
+
+
+def test_filter_grid_matches_single_runs():
+    idx = pd.bdate_range("2015-01-01", periods=300)
+    rng = np.random.default_rng(2)
+    prices = pd.Series(100 * np.exp(np.cumsum(rng.normal(0, 0.012, 300))), index=idx)
+    iv = pd.Series(15 + 5 * np.sin(np.arange(300) / 20), index=idx)
+    roll_dates = idx[30::21][:10]
+    pnl = pd.Series(rng.normal(1, 3, len(roll_dates)), index=roll_dates)
+    grid, flags = st.filter_grid(pnl, iv, prices, trailing_windows=(5, 10), days=(1, 3),
+                                 reentry_spreads=(0.0,), gross=pnl + 1)
+    assert len(grid) == 4 and set(flags) == {(5, 1, 0.0), (5, 3, 0.0), (10, 1, 0.0), (10, 3, 0.0)}
+    flag = st.regime_filter(iv, realized.trailing_realized_vol(prices, 10).reindex(idx), days=3)
+    row = grid[(grid["trailing window"] == 10) & (grid["days"] == 3)].iloc[0]
+    kept = st.apply_filter(pnl, flag)
+    assert row["Sharpe"] == pytest.approx(risk.sharpe(kept, 12))
+    assert row["total P&L"] == pytest.approx(kept.sum())
+    assert row["rolls taken %"] == pytest.approx(100 * flag[roll_dates].mean())
+    assert row["Sharpe gross"] == pytest.approx(risk.sharpe(st.apply_filter(pnl + 1, flag), 12))
+    with pytest.raises(ValueError, match="Series of P&L"):
+        st.filter_grid(pnl.to_numpy(), iv, prices)
+    with pytest.raises(ValueError, match="grid is empty"):
+        st.filter_grid(pnl, iv, prices, days=())

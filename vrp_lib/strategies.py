@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import _checks, implied, realized, swaps
+from . import _checks, implied, realized, risk, swaps
 from .realized import TRADING_DAYS
 
 __all__ = [
@@ -546,3 +546,56 @@ def apply_filter(pnl, in_market):
     if p.shape != f.shape:
         raise ValueError(f"in_market: shape {f.shape} does not match pnl {p.shape}")
     return np.where(f, p, 0.0)
+
+
+def filter_grid(pnl, implied_vol, prices, *, trailing_windows=(5, 10, 21), days=(1, 3, 5, 10),
+                reentry_spreads=(0.0, 2.0), gross=None, periods_per_year: float = 12):
+    """The regime filter over a grid of its parameters, on one P&L series of rolls.
+
+    For every combination of trailing window (trading days), breach ``days`` and
+    ``reentry_spread`` (vol points), the filter of :func:`regime_filter` is run on
+    ``implied_vol`` against the trailing realized volatility of ``prices``, and applied to
+    ``pnl`` with :func:`apply_filter`. A result that holds on most of the grid is not an
+    artifact of one choice.
+
+    Parameters
+    ----------
+    pnl : pandas.Series
+        P&L per roll, indexed by roll date (e.g. net of costs).
+    implied_vol : pandas.Series
+        Daily implied volatility, vol points.
+    prices : pandas.Series
+        Daily prices of the underlying.
+    gross : pandas.Series, optional
+        A second P&L series (e.g. gross of costs) whose filtered Sharpe ratio is reported
+        as ``Sharpe gross``.
+
+    Returns
+    -------
+    (pandas.DataFrame, dict)
+        One row per combination with ``trailing window``, ``days``, ``re-entry spread``,
+        ``rolls taken %``, ``Sharpe`` (and ``Sharpe gross``), ``max drawdown`` and
+        ``total P&L``; and the daily filter of each combination, keyed by
+        ``(trailing window, days, re-entry spread)``.
+    """
+    if not isinstance(pnl, pd.Series):
+        raise ValueError("pnl: expected a Series of P&L per roll, indexed by roll date")
+    iv = _checks.vols(implied_vol, "implied_vol", allow_nan=False)
+    rows, flags = [], {}
+    for tw in trailing_windows:
+        tv = realized.trailing_realized_vol(prices, tw).reindex(iv.index)
+        for d in days:
+            for spread in reentry_spreads:
+                flag = regime_filter(iv, tv, days=d, reentry_spread=spread)
+                kept = apply_filter(pnl, flag)
+                row = {"trailing window": tw, "days": d, "re-entry spread": spread,
+                       "rolls taken %": 100 * flag.reindex(pnl.index).mean(),
+                       "Sharpe": risk.sharpe(kept, periods_per_year)}
+                if gross is not None:
+                    row["Sharpe gross"] = risk.sharpe(apply_filter(gross, flag), periods_per_year)
+                row.update({"max drawdown": risk.max_drawdown(kept), "total P&L": kept.sum()})
+                rows.append(row)
+                flags[(tw, d, spread)] = flag
+    if not rows:
+        raise ValueError("filter_grid: the parameter grid is empty")
+    return pd.DataFrame(rows), flags
