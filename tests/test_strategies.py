@@ -342,3 +342,20 @@ def test_filter_grid_matches_single_runs():
         st.filter_grid(pnl.to_numpy(), iv, prices)
     with pytest.raises(ValueError, match="grid is empty"):
         st.filter_grid(pnl, iv, prices, days=())
+
+
+def test_model_tenor_table_against_closed_form_and_direct_rolls():
+    from vrp_lib import models
+
+    P, Q = models.PHYSICAL, models.RISK_NEUTRAL
+    sim = models.simulate(P, Q, n_days=252, n_paths=20, seed=3)
+    table = st.model_tenor_table(sim, P, Q, tenors=(21, 63), costs=st.Costs(bid_ask=1.0))
+    assert list(table.index) == [21, 63]
+    t = 21 / 252
+    kq = 100 * np.sqrt(models.expected_variance(Q, t, P.theta))
+    ep = 1e4 * models.expected_variance(P, t, P.theta)
+    assert table.loc[21, "E[P&L] per swap"] == pytest.approx((kq**2 - ep) / (2 * kq))
+    assert table.loc[21, "E[P&L] per year"] == pytest.approx(12 * table.loc[21, "E[P&L] per swap"])
+    assert table.loc[63, "cost per year"] > 0
+    with pytest.raises(ValueError, match="at least one tenor"):
+        st.model_tenor_table(sim, P, Q, tenors=())

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import _checks, implied, realized, risk, swaps
+from . import _checks, implied, models, realized, risk, swaps
 from .realized import TRADING_DAYS
 
 __all__ = [
@@ -599,3 +599,52 @@ def filter_grid(pnl, implied_vol, prices, *, trailing_windows=(5, 10, 21), days=
     if not rows:
         raise ValueError("filter_grid: the parameter grid is empty")
     return pd.DataFrame(rows), flags
+
+
+def model_tenor_table(paths, physical, risk_neutral, tenors=(21, 42, 63, 126, 252), costs=None,
+                      days_per_year: float = TRADING_DAYS) -> pd.DataFrame:
+    """Short variance swaps of several tenors in the model world: expected and simulated P&L.
+
+    For each tenor (trading days): the exact fair strike at the long-run variance
+    (``sqrt(E^Q)`` with ``v0 = physical.theta``), the exact expected P&L per swap
+    ``(K^2 - E^P) / (2K)`` per unit vega notional, and, on the simulated ``paths`` rolled
+    back to back at that tenor with each strike set from the state at inception, the P&L
+    standard deviation, the yearly cost of ``costs`` and the Sharpe ratios gross and net.
+
+    Parameters
+    ----------
+    paths : vrp_lib.models.ModelPaths
+        Simulated paths (model world, synthetic).
+    physical, risk_neutral : vrp_lib.models.BatesParams
+    tenors : sequence of int
+        Swap lives in trading days.
+    costs : Costs, optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``tenor (days)``; columns ``strike K (vol pts)``, ``E[P&L] per swap``,
+        ``E[P&L] per year``, ``P&L sd per swap (sim.)``, ``cost per year``,
+        ``Sharpe gross (sim.)``, ``Sharpe net (sim.)``; P&L in vol points per unit vega.
+    """
+    p, q = models.check_pair(physical, risk_neutral)
+    rows = []
+    for days in tenors:
+        d = _checks.window(days, "tenor")
+        t_years = d / days_per_year
+        k_exact = 100 * np.sqrt(models.expected_variance(q, t_years, p.theta))
+        e_pnl = float(short_variance_swap(k_exact, 100 * np.sqrt(models.expected_variance(p, t_years, p.theta)), 1.0))
+        rolled = model_rolls(paths.index, paths.vix, window=d)
+        n_rolls = rolled["realized"].shape[1]
+        strike = 100 * np.sqrt(models.expected_variance(q, t_years, paths.variance[np.arange(n_rolls) * d].T))
+        gross = short_variance_swap(strike, rolled["realized"], 1.0)
+        net = short_variance_swap(strike, rolled["realized"], 1.0, costs=costs)
+        per_year = days_per_year / d
+        rows.append({"tenor (days)": d, "strike K (vol pts)": k_exact, "E[P&L] per swap": e_pnl,
+                     "E[P&L] per year": e_pnl * per_year,
+                     "P&L sd per swap (sim.)": gross.std(), "cost per year": per_year * (gross - net).mean(),
+                     "Sharpe gross (sim.)": risk.sharpe(gross.ravel(), per_year),
+                     "Sharpe net (sim.)": risk.sharpe(net.ravel(), per_year)})
+    if not rows:
+        raise ValueError("tenors: give at least one tenor")
+    return pd.DataFrame(rows).set_index("tenor (days)")
