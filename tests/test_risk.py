@@ -182,3 +182,214 @@ def test_normal_cvar_closed_form_and_against_empirical():
     assert risk.cvar(z, 0.05) == pytest.approx(risk.normal_cvar(z, 0.05), rel=0.02)
     with pytest.raises(ValueError, match="level"):
         risk.normal_cvar(x, 0.0)
+
+
+# ------------------------------------------------------------ sampling uncertainty (issue 9)
+
+def test_sharpe_se_iid_normal_closed_form():
+    # for normal returns Var(SR) = (1 + SR^2 / 2) / n per period (Lo 2002, eq. 8)
+    x = np.random.default_rng(0).normal(0.01, 0.04, 240)
+    sr = x.mean() / x.std(ddof=1)
+    closed = np.sqrt(12 * (1 + sr**2 / 2) / 240)
+    assert risk.sharpe_se(x, 12) == pytest.approx(closed, rel=0.05)
+
+
+def test_sharpe_se_equals_opdyke_formula_with_sample_moments():
+    x = np.random.default_rng(1).gamma(2.0, 0.01, 300) - 0.015
+    d = x - x.mean()
+    m2, m3, m4 = (d**2).mean(), (d**3).mean(), (d**4).mean()
+    g3, g4 = m3 / m2**1.5, m4 / m2**2
+    sr_pop = x.mean() / np.sqrt(m2)
+    v = (1 - g3 * sr_pop + (g4 - 1) / 4 * sr_pop**2) / x.size
+    assert risk.sharpe_se(x, 252) == pytest.approx(np.sqrt(252 * v), rel=1e-12)
+
+
+def test_sharpe_se_matches_simulated_spread_for_skewed_returns():
+    # short-put-like monthly returns: small gains, rare large losses (skew about -3)
+    # 600 periods: with about 30 crashes per record the asymptotic formula holds (with 120
+    # periods, about 6 crashes, it understates the spread by about 15 %)
+    rng = np.random.default_rng(2)
+    crash = rng.random((4000, 600)) < 0.05
+    x = np.where(crash, rng.normal(-0.08, 0.03, (4000, 600)), rng.normal(0.012, 0.01, (4000, 600)))
+    sims = risk.sharpe(x, 12)
+    formula = np.mean([risk.sharpe_se(row, 12) for row in x[:400]])
+    assert formula == pytest.approx(sims.std(), rel=0.05)
+    normal_only = np.sqrt(12 * (1 + (sims.mean() / np.sqrt(12)) ** 2 / 2) / 600)
+    assert sims.std() > normal_only  # skew makes the normal formula too small
+
+
+def test_sharpe_se_lo_correction_for_autocorrelated_returns():
+    # AR(1) with phi = 0.5: the iid formula understates the spread about sqrt(3) times
+    rng = np.random.default_rng(3)
+    e = rng.normal(0, 0.02, (3000, 400))
+    x = np.empty_like(e)
+    x[:, 0] = e[:, 0]
+    for t in range(1, e.shape[1]):
+        x[:, t] = 0.5 * x[:, t - 1] + e[:, t]
+    x += 0.004
+    sims = risk.sharpe(x, 12).std()
+    iid = np.mean([risk.sharpe_se(r, 12) for r in x[:200]])
+    lo = np.mean([risk.sharpe_se(r, 12, lags=12) for r in x[:200]])
+    assert iid < 0.7 * sims
+    assert lo == pytest.approx(sims, rel=0.15)
+
+
+def test_sharpe_se_bootstrap_agrees_with_formula_on_iid_data():
+    x = np.random.default_rng(4).normal(0.005, 0.03, 600)
+    boot = risk.sharpe_se(x, 12, method="bootstrap", block=12, n_boot=2000, seed=1)
+    assert boot == pytest.approx(risk.sharpe_se(x, 12), rel=0.12)
+    assert boot == risk.sharpe_se(x, 12, method="bootstrap", block=12, n_boot=2000, seed=1)
+
+
+def test_mean_and_hit_rate_se_against_iid_closed_forms():
+    x = np.random.default_rng(5).normal(0.01, 0.04, 1200)
+    assert risk.mean_se(x, 12, block=1, n_boot=4000) == pytest.approx(
+        12 * x.std() / np.sqrt(x.size), rel=0.06)
+    h = (x > 0).mean()
+    assert risk.hit_rate_se(x, block=1, n_boot=4000) == pytest.approx(
+        np.sqrt(h * (1 - h) / x.size), rel=0.06)
+
+
+def test_performance_table_columns_and_values():
+    x = np.random.default_rng(6).normal(0.01, 0.04, 120)
+    out = risk.performance_table({"a": x, "b": pd.Series(-x)})
+    assert list(out.columns) == list(risk.PERFORMANCE_COLUMNS)
+    assert list(out.index) == ["a", "b"]
+    assert out.loc["a", "Sharpe ratio (annualized)"] == pytest.approx(risk.sharpe(x))
+    assert out.loc["a", "Mean return (annualized)"] == pytest.approx(12 * x.mean())
+    assert out.loc["a", "SE of mean"] == pytest.approx(risk.mean_se(x))
+    assert out.loc["b", "Hit rate"] == pytest.approx(risk.hit_rate(-x))
+    assert out.loc["a", "Periods"] == 120
+    same = risk.performance_table(pd.DataFrame({"a": x}))
+    assert same.loc["a", "SE of Sharpe"] == out.loc["a", "SE of Sharpe"]
+
+
+def test_expected_max_sharpe_against_simulation_and_paper():
+    # Bailey and Lopez de Prado (2014): N = 100, V = 1/2 annualized, daily: SR0 = 0.1132
+    assert risk.expected_max_sharpe(100, 0.5 / 250) == pytest.approx(0.1132, abs=5e-5)
+    sims = np.random.default_rng(7).standard_normal((20_000, 50)).max(axis=1).mean()
+    assert risk.expected_max_sharpe(50, 1.0) == pytest.approx(sims, rel=0.02)
+    assert risk.expected_max_sharpe(1, 1.0) == 0.0
+
+
+def test_deflated_sharpe_paper_example_and_hand_computation():
+    # the paper's example: SR 2.5 annualized, T = 1250 days, N = 100, V = 1/2, skew -3,
+    # kurt 10: DSR = 0.9004. Trials [-0.5, 0.5] have variance 1/2.
+    dsr = risk.deflated_sharpe(2.5, [-0.5, 0.5], 1250, -3.0, 10.0, n_trials=100,
+                               periods_per_year=250)
+    assert dsr == pytest.approx(0.9004, abs=5e-4)
+    # by hand, monthly, N = 20 trials of variance 0.04, normal returns
+    trials = np.linspace(-0.3, 0.3, 20) + 0.5
+    sr, n, v = 0.8 / np.sqrt(12), 240, trials.var(ddof=1) / 12
+    g = 0.5772156649015329
+    sr0 = np.sqrt(v) * ((1 - g) * stats.norm.ppf(1 - 1 / 20) + g * stats.norm.ppf(1 - 1 / (20 * np.e)))
+    z = (sr - sr0) * np.sqrt(n - 1) / np.sqrt(1 + sr**2 / 2)
+    assert risk.deflated_sharpe(0.8, trials, n, 0.0, 3.0) == pytest.approx(stats.norm.cdf(z))
+    # more trials, lower probability
+    assert risk.deflated_sharpe(0.8, trials, n, 0.0, 3.0, n_trials=200) < stats.norm.cdf(z)
+
+
+# ---------------------------------------------------------------- one test per input rule
+
+X = np.random.default_rng(8).normal(0.01, 0.04, 60)
+
+
+def test_rule_none_returns():
+    with pytest.raises(ValueError, match="returns: got None"):
+        risk.sharpe_se(None)
+
+
+def test_rule_nan_returns():
+    with pytest.raises(ValueError, match="NaN"):
+        risk.mean_se(np.r_[X, np.nan])
+
+
+def test_rule_inf_returns():
+    with pytest.raises(ValueError, match="infinite"):
+        risk.hit_rate_se(np.r_[X, np.inf])
+
+
+def test_rule_boolean_returns():
+    with pytest.raises(TypeError, match="booleans"):
+        risk.sharpe_se(X > 0)
+
+
+def test_rule_too_short_for_blocks():
+    with pytest.raises(ValueError, match="too short"):
+        risk.mean_se(X[:20], block=12)
+
+
+def test_rule_two_dimensional_record_for_se():
+    with pytest.raises(ValueError, match="1-D"):
+        risk.sharpe_se(np.vstack([X, X]))
+
+
+def test_rule_unknown_method():
+    with pytest.raises(ValueError, match="method"):
+        risk.sharpe_se(X, method="normal")
+
+
+def test_rule_boolean_block_and_lags():
+    with pytest.raises(TypeError, match="block"):
+        risk.mean_se(X, block=True)
+    with pytest.raises(TypeError, match="lags"):
+        risk.sharpe_se(X, lags=1.5)
+    with pytest.raises(ValueError, match="lags"):
+        risk.sharpe_se(X, lags=60)
+
+
+def test_rule_boolean_periods_per_year():
+    with pytest.raises(TypeError, match="periods_per_year"):
+        risk.sharpe(X, True)
+    with pytest.raises(ValueError, match="periods_per_year"):
+        risk.sharpe_se(X, None)
+
+
+def test_rule_compound_must_be_boolean():
+    for f in (risk.equity_curve, risk.drawdowns, risk.max_drawdown, risk.max_drawdown_duration,
+              risk.time_under_water):
+        with pytest.raises(TypeError, match="compound"):
+            f(X, compound="False")
+    with pytest.raises(TypeError, match="compound"):
+        risk.summary(X, compound=1)
+
+
+def test_rule_level_and_risk_free_not_boolean():
+    with pytest.raises(TypeError, match="level"):
+        risk.cvar(X, True)
+    with pytest.raises(TypeError, match="risk_free"):
+        risk.sharpe(X, risk_free=False)
+    with pytest.raises(ValueError, match="risk_free"):
+        risk.sharpe(X, risk_free=np.inf)
+
+
+def test_rule_performance_table_input():
+    with pytest.raises(TypeError, match="returns_by_name"):
+        risk.performance_table([X])
+    with pytest.raises(ValueError, match="empty"):
+        risk.performance_table({})
+    with pytest.raises(ValueError, match=r"returns_by_name\['b'\]: contains NaN"):
+        risk.performance_table({"a": X, "b": np.r_[X, np.nan]})
+
+
+def test_rule_deflated_sharpe_inputs():
+    with pytest.raises(ValueError, match="excess kurtosis"):
+        risk.deflated_sharpe(1.0, [0.1, 0.5], 120, -1.0, 0.5)
+    with pytest.raises(ValueError, match="sharpe_trials: got None"):
+        risk.deflated_sharpe(1.0, None, 120, 0.0, 3.0)
+    with pytest.raises(ValueError, match="at least 2"):
+        risk.deflated_sharpe(1.0, [0.5], 120, 0.0, 3.0)
+    with pytest.raises(ValueError, match="sharpe_observed"):
+        risk.deflated_sharpe(np.nan, [0.1, 0.5], 120, 0.0, 3.0)
+    with pytest.raises(TypeError, match="n_obs"):
+        risk.deflated_sharpe(1.0, [0.1, 0.5], 120.0, 0.0, 3.0)
+    with pytest.raises(TypeError, match="skew"):
+        risk.deflated_sharpe(1.0, [0.1, 0.5], 120, True, 3.0)
+    with pytest.raises(ValueError, match="sharpe_var"):
+        risk.expected_max_sharpe(10, -1.0)
+
+
+def test_all_is_complete():
+    public = {n for n in dir(risk) if not n.startswith("_") and callable(getattr(risk, n))
+              and getattr(getattr(risk, n), "__module__", "") == risk.__name__}
+    assert public <= set(risk.__all__)

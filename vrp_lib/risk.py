@@ -16,8 +16,18 @@ Conventions
   is 25 % of the capital). ``compound=True`` in the drawdown functions compounds instead
   (wealth ``prod(1 + r)``, drawdown relative to the running peak of wealth).
 
-Every function raises :class:`ValueError` on NaN, on too few observations, or on a bad
-parameter, naming the argument.
+Every function raises :class:`ValueError` on NaN, inf, None, on too few observations, or
+on a bad parameter, naming the argument; a boolean passed as a number, or anything but a
+boolean passed as a switch (``compound="False"``), raises :class:`TypeError`.
+
+Sampling uncertainty
+--------------------
+:func:`sharpe_se`, :func:`mean_se`, :func:`hit_rate_se` and :func:`performance_table` give
+standard errors fit for skewed, fat-tailed and serially dependent returns (the non-normal
+asymptotic formula of Mertens 2002 / Opdyke 2007 with an optional Lo 2002 correction for
+autocorrelation, or the moving-block bootstrap of :mod:`vrp_lib.bootstrap`);
+:func:`deflated_sharpe` corrects the best of many tried strategies for selection (Bailey and
+Lopez de Prado 2014).
 """
 
 from __future__ import annotations
@@ -30,18 +40,32 @@ from . import _checks
 __all__ = [
     "annualized_return", "annualized_vol", "sharpe", "skewness", "excess_kurtosis",
     "equity_curve", "drawdowns", "max_drawdown", "max_drawdown_duration", "time_under_water",
-    "worst_period", "cvar", "hit_rate", "runs", "summary",
+    "worst_period", "cvar", "normal_cvar", "hit_rate", "runs", "summary",
+    "sharpe_se", "mean_se", "hit_rate_se", "performance_table", "expected_max_sharpe",
+    "deflated_sharpe",
 ]
 
 
 def _returns(returns, name: str = "returns", min_obs: int = 2) -> np.ndarray:
     """Validate returns and give a float array with time on the last axis."""
+    if returns is None:
+        raise ValueError(f"{name}: got None; pass a Series or an array of returns")
+    if isinstance(returns, (str, bytes, bool, np.bool_)):
+        raise TypeError(f"{name}: expected a Series or an array of numbers, got {returns!r}")
     if isinstance(returns, pd.DataFrame):
         raise ValueError(
             f"{name}: pass a Series or an array (paths x time); for a DataFrame of several "
             "strategies use risk.summary"
         )
-    a = np.asarray(returns.to_numpy() if isinstance(returns, pd.Series) else returns, dtype=float)
+    raw = np.asarray(returns.to_numpy() if isinstance(returns, pd.Series) else returns)
+    if raw.dtype == bool:
+        raise TypeError(f"{name}: booleans are not returns (pass numbers)")
+    if raw.dtype == object and any(x is None or isinstance(x, (bool, str)) for x in raw.ravel()):
+        raise TypeError(f"{name}: contains None, a boolean or a string; pass numbers")
+    try:
+        a = np.asarray(raw, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name}: values must be numbers") from None
     if a.ndim not in (1, 2):
         raise ValueError(f"{name}: expected 1-D (one record) or 2-D (paths x time), got {a.ndim}-D")
     if a.shape[-1] < min_obs:
@@ -58,8 +82,42 @@ def _out(x):
     return float(x) if x.ndim == 0 else x
 
 
+def _number(x, name: str) -> float:
+    """A finite scalar that is a number, not a boolean, a string or None."""
+    if x is None:
+        raise ValueError(f"{name}: got None; pass a number")
+    if isinstance(x, (bool, np.bool_, str, bytes)):
+        raise TypeError(f"{name} must be a number, got {x!r}")
+    return _checks.finite(x, name)
+
+
 def _ppy(periods_per_year) -> float:
-    return _checks.positive(periods_per_year, "periods_per_year")
+    v = _number(periods_per_year, "periods_per_year")
+    return _checks.positive(v, "periods_per_year")
+
+
+def _flag(x, name: str) -> bool:
+    """A switch: only ``True`` or ``False`` (a string such as ``"False"`` is refused)."""
+    if not isinstance(x, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {x!r}")
+    return bool(x)
+
+
+def _level(level) -> float:
+    lv = _number(level, "level")
+    if not 0.0 < lv < 1.0:
+        raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
+    return lv
+
+
+def _int_arg(x, name: str, low: int) -> int:
+    if x is None:
+        raise ValueError(f"{name}: got None; pass an integer")
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {x!r}")
+    if x < low:
+        raise ValueError(f"{name} must be at least {low}, got {x}")
+    return int(x)
 
 
 def annualized_return(returns, periods_per_year: float = 12):
@@ -96,7 +154,7 @@ def sharpe(returns, periods_per_year: float = 12, risk_free: float = 0.0):
     """
     a = _returns(returns)
     p = _ppy(periods_per_year)
-    rf = _checks.finite(risk_free, "risk_free")
+    rf = _number(risk_free, "risk_free")
     sd = a.std(axis=-1, ddof=1)
     if (sd <= 1e-12 * np.maximum(np.abs(a).max(axis=-1), 1e-300)).any():
         raise ValueError("returns: zero standard deviation, the Sharpe ratio is undefined")
@@ -144,7 +202,7 @@ def equity_curve(returns, compound: bool = False):
         Compounded: ``cumprod(1 + r)`` (raises if a return is -100 % or worse).
     """
     a = _returns(returns, min_obs=1)
-    if compound:
+    if _flag(compound, "compound"):
         if (a <= -1).any():
             raise ValueError("returns: a return of -100 % or worse cannot be compounded")
         out = np.cumprod(1.0 + a, axis=-1)
@@ -162,6 +220,7 @@ def drawdowns(returns, compound: bool = False):
     the starting capital, 0). Compounded: ``W_t / max(1, max_{s<=t} W_s) - 1``.
     Values are <= 0, in the unit of the returns.
     """
+    compound = _flag(compound, "compound")
     eq = equity_curve(returns, compound=compound)
     a = np.asarray(eq, dtype=float)
     start = 1.0 if compound else 0.0
@@ -228,9 +287,7 @@ def cvar(returns, level: float = 0.05):
         (``n * level < 1``): the estimate would rest on a fraction of one observation.
     """
     a = _returns(returns, min_obs=1)
-    lv = _checks.finite(level, "level")
-    if not 0.0 < lv < 1.0:
-        raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
+    lv = _level(level)
     n = a.shape[-1]
     k = n * lv
     if k < 1.0 - 1e-12:
@@ -262,9 +319,7 @@ def normal_cvar(returns, level: float = 0.05):
     from scipy.stats import norm
 
     a = _returns(returns, min_obs=2)
-    lv = _checks.finite(level, "level")
-    if not 0.0 < lv < 1.0:
-        raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
+    lv = _level(level)
     z_term = norm.pdf(norm.ppf(lv)) / lv
     return _out(a.mean(axis=-1) - a.std(axis=-1, ddof=1) * z_term)
 
@@ -318,9 +373,12 @@ def summary(returns, periods_per_year: float = 12, level: float = 0.05,
     pandas.Series or pandas.DataFrame
         ``ann_return``, ``ann_vol``, ``sharpe``, ``skew``, ``excess_kurtosis``,
         ``max_drawdown``, ``max_dd_duration`` (periods), ``worst_period``, ``cvar``
-        (at ``level``; NaN when the record holds fewer than ``1 / level`` periods), ``hit_rate``, ``time_under_water``, ``n``; one row per column of
-        a DataFrame.
+        (at ``level``; NaN when the record holds fewer than ``1 / level`` periods),
+        ``hit_rate``, ``time_under_water``, ``n``; one row per column of a DataFrame.
     """
+    _ppy(periods_per_year)
+    _level(level)
+    _flag(compound, "compound")
     if isinstance(returns, pd.DataFrame):
         if returns.empty or returns.shape[1] == 0:
             raise ValueError("returns: empty DataFrame")
@@ -345,3 +403,254 @@ def summary(returns, periods_per_year: float = 12, level: float = 0.05,
         },
         name=getattr(returns, "name", None),
     )
+
+
+# --------------------------------------------------------------------- sampling uncertainty
+
+_EULER_GAMMA = 0.5772156649015329
+
+
+def _record(returns, name: str = "returns", min_obs: int = 2) -> np.ndarray:
+    a = _returns(returns, name, min_obs=min_obs)
+    if a.ndim != 1:
+        raise ValueError(f"{name}: expected one track record (1-D), got shape {a.shape}")
+    return a
+
+
+def _boot_args(a: np.ndarray, block, n_boot, seed) -> tuple[int, int, int]:
+    b = _int_arg(block, "block", 1)
+    nb = _int_arg(n_boot, "n_boot", 2)
+    sd = _int_arg(seed, "seed", 0)
+    if a.size < 2 * b:
+        raise ValueError(
+            f"returns: {a.size} periods is too short for blocks of {b}: need at least "
+            f"{2 * b} (two blocks)"
+        )
+    return b, nb, sd
+
+
+def sharpe_se(returns, periods_per_year: float = 12, method: str = "opdyke", block: int = 12,
+              n_boot: int = 1000, seed: int = 0, lags: int = 0) -> float:
+    """Standard error of the annualized Sharpe ratio, for skewed and dependent returns.
+
+    Parameters
+    ----------
+    returns : pandas.Series or array_like
+        One track record of periodic returns (decimals or currency), 1-D, no NaN or inf.
+    periods_per_year : float
+        12 for monthly returns, 252 for daily ones; the Sharpe ratio and its standard error
+        are annualized with ``sqrt(periods_per_year)``.
+    method : {"opdyke", "bootstrap"}
+        ``"opdyke"``: the asymptotic variance of the per-period ratio ``SR = mean / sd``
+        for non-normal returns (Mertens 2002; Opdyke 2007),
+        ``Var(SR) = (1 - skew * SR + (kurt - 1) / 4 * SR**2) / n`` with ``skew`` and
+        ``kurt`` the sample skewness and (Pearson, 3 for a normal) kurtosis. With
+        ``lags > 0`` the same delta-method variance uses a Newey-West (Bartlett) long-run
+        covariance of the moment conditions ``(r - mean, (r - mean)**2 - var)``: the
+        autocorrelation-robust estimator of Lo (2002). ``lags = 0`` gives Opdyke's formula
+        exactly. ``"bootstrap"``: the moving-block bootstrap
+        (:func:`vrp_lib.bootstrap.block_bootstrap_se` with ``block``, ``n_boot``, ``seed``).
+    block, n_boot, seed : int
+        Bootstrap block length (periods), number of resamples and seed.
+    lags : int
+        Newey-West lags for ``"opdyke"`` (0: no autocorrelation correction).
+
+    Returns
+    -------
+    float
+        Standard error of the annualized Sharpe ratio (unit-free).
+
+    Notes
+    -----
+    Both methods are large-sample approximations. On a short record with rare large losses
+    (120 months with a 5 % crash probability) both understate the true spread (the formula
+    by about 15 % in the tests' simulation), because the sample rarely shows enough crashes.
+    """
+    if not isinstance(method, str) or method not in ("opdyke", "bootstrap"):
+        raise ValueError(f"method must be 'opdyke' or 'bootstrap', got {method!r}")
+    a = _record(returns, min_obs=4)
+    p = _ppy(periods_per_year)
+    q = _int_arg(lags, "lags", 0)
+    if method == "bootstrap":
+        from . import bootstrap
+
+        b, nb, sd = _boot_args(a, block, n_boot, seed)
+        sharpe(a, p)  # raises on a constant record
+        return float(np.sqrt(p) * bootstrap.block_bootstrap_se(a, "sharpe", block=b,
+                                                                n_boot=nb, seed=sd))
+    n = a.size
+    if q >= n:
+        raise ValueError(f"lags ({q}) must be smaller than the number of periods ({n})")
+    mu = a.mean()
+    d = a - mu
+    var = (d**2).mean()
+    if var <= 1e-24 * max((a**2).max(), 1e-300):
+        raise ValueError("returns: zero variance, the Sharpe ratio is undefined")
+    sd_s = a.std(ddof=1)
+    sr = mu / sd_s
+    h = np.column_stack([d, d**2 - var])
+    lrv = h.T @ h / n
+    for k in range(1, q + 1):
+        w = 1.0 - k / (q + 1.0)
+        g = h[k:].T @ h[:-k] / n
+        lrv = lrv + w * (g + g.T)
+    grad = np.array([1.0 / np.sqrt(var), -mu / (2.0 * var**1.5)])
+    v = float(grad @ lrv @ grad) / n
+    if not v > 0:
+        raise ValueError("returns: the estimated variance of the Sharpe ratio is not positive")
+    return float(np.sqrt(p * v))
+
+
+def mean_se(returns, periods_per_year: float = 12, block: int = 12, n_boot: int = 1000,
+            seed: int = 0) -> float:
+    """Moving-block bootstrap standard error of the annualized mean return.
+
+    ``periods_per_year`` times the bootstrap standard error of the periodic mean, in the
+    unit of ``returns`` per year (see :func:`annualized_return`).
+    """
+    a = _record(returns)
+    p = _ppy(periods_per_year)
+    b, nb, sd = _boot_args(a, block, n_boot, seed)
+    from . import bootstrap
+
+    return float(p * bootstrap.block_bootstrap_se(a, "mean", block=b, n_boot=nb, seed=sd))
+
+
+def hit_rate_se(returns, block: int = 12, n_boot: int = 1000, seed: int = 0) -> float:
+    """Moving-block bootstrap standard error of the hit rate (a fraction, not percent)."""
+    a = _record(returns)
+    b, nb, sd = _boot_args(a, block, n_boot, seed)
+    from . import bootstrap
+
+    return float(bootstrap.block_bootstrap_se(a, "hit_rate", block=b, n_boot=nb, seed=sd))
+
+
+#: Column names of :func:`performance_table`.
+PERFORMANCE_COLUMNS = (
+    "Mean return (annualized)", "SE of mean", "Sharpe ratio (annualized)", "SE of Sharpe",
+    "Hit rate", "SE of hit rate", "Periods",
+)
+
+
+def performance_table(returns_by_name, periods_per_year: float = 12, block: int = 12,
+                      n_boot: int = 1000, seed: int = 0,
+                      sharpe_method: str = "bootstrap") -> pd.DataFrame:
+    """Mean, Sharpe ratio and hit rate of several track records, each with its standard error.
+
+    Parameters
+    ----------
+    returns_by_name : dict of {str: Series or array} or pandas.DataFrame
+        One track record per entry (or per column), periodic returns, no NaN.
+    periods_per_year, block, n_boot, seed
+        Annualization and bootstrap settings (block 12 for monthly returns).
+    sharpe_method : {"bootstrap", "opdyke"}
+        How the Sharpe ratio's standard error is computed (see :func:`sharpe_se`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per record; columns :data:`PERFORMANCE_COLUMNS`: the annualized mean return
+        (unit of the returns per year) and its SE, the annualized Sharpe ratio and its SE,
+        the hit rate (fraction of periods with a positive return) and its SE, the number of
+        periods.
+    """
+    if isinstance(returns_by_name, pd.DataFrame):
+        items = [(c, returns_by_name[c]) for c in returns_by_name.columns]
+    elif isinstance(returns_by_name, dict):
+        items = list(returns_by_name.items())
+    else:
+        raise TypeError(
+            "returns_by_name: expected a dict {name: returns} or a DataFrame, got "
+            f"{type(returns_by_name).__name__}"
+        )
+    if not items:
+        raise ValueError("returns_by_name: empty, no track record to measure")
+    p = _ppy(periods_per_year)
+    rows = {}
+    for name, r in items:
+        a = _record(r, name=f"returns_by_name[{name!r}]")
+        rows[name] = [
+            annualized_return(a, p), mean_se(a, p, block, n_boot, seed), sharpe(a, p),
+            sharpe_se(a, p, sharpe_method, block, n_boot, seed), hit_rate(a),
+            hit_rate_se(a, block, n_boot, seed), float(a.size),
+        ]
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=list(PERFORMANCE_COLUMNS))
+    out["Periods"] = out["Periods"].astype(int)
+    return out
+
+
+def expected_max_sharpe(n_trials: int, sharpe_var: float) -> float:
+    """Expected maximum of ``n_trials`` Sharpe ratios whose true value is zero.
+
+    ``sqrt(V) * ((1 - g) * Phi^-1(1 - 1/N) + g * Phi^-1(1 - 1/(N e)))`` with ``g`` the
+    Euler-Mascheroni constant (Bailey and Lopez de Prado 2014, after the extreme-value limit
+    of the maximum of ``N`` independent normals). In the unit of ``sqrt(sharpe_var)``;
+    zero for one trial.
+    """
+    from scipy.stats import norm
+
+    n = _int_arg(n_trials, "n_trials", 1)
+    v = _number(sharpe_var, "sharpe_var")
+    if v < 0:
+        raise ValueError(f"sharpe_var must be non-negative, got {sharpe_var!r}")
+    if n == 1:
+        return 0.0
+    z = (1 - _EULER_GAMMA) * norm.ppf(1 - 1 / n) + _EULER_GAMMA * norm.ppf(1 - 1 / (n * np.e))
+    return float(np.sqrt(v) * z)
+
+
+def deflated_sharpe(sharpe_observed, sharpe_trials, n_obs, skew, kurt, *, n_trials=None,
+                    periods_per_year: float = 12) -> float:
+    """Deflated Sharpe ratio (Bailey and Lopez de Prado 2014).
+
+    The probability that the best of ``N`` tried strategies has a true Sharpe ratio above
+    zero, once its observed ratio is measured against the ratio the best of ``N`` worthless
+    strategies would show by luck:
+
+    ``DSR = Phi((SR - SR0) * sqrt(T - 1) / sqrt(1 - skew * SR + (kurt - 1) / 4 * SR**2))``,
+    ``SR0 = expected_max_sharpe(N, Var(trials))``, all ratios per period.
+
+    Parameters
+    ----------
+    sharpe_observed : float
+        Annualized Sharpe ratio of the selected (best) strategy.
+    sharpe_trials : array_like
+        Annualized Sharpe ratios of every strategy tried (the selected one included); their
+        variance across trials sets the luck benchmark. At least two.
+    n_obs : int
+        Number of periods ``T`` in the selected strategy's record.
+    skew, kurt : float
+        Skewness and **Pearson** kurtosis (3 for a normal, not the excess) of the selected
+        strategy's periodic returns. ``kurt`` must be at least ``1 + skew**2``.
+    n_trials : int, optional
+        Number of independent trials ``N``; defaults to ``len(sharpe_trials)``. Correlated
+        trials count for fewer.
+    periods_per_year : float
+        Converts the annualized ratios to per-period ones (``/ sqrt(periods_per_year)``).
+
+    Returns
+    -------
+    float
+        A probability in [0, 1]; above 0.95 the selected strategy beats luck at 5 %.
+    """
+    from scipy.stats import norm
+
+    p = _ppy(periods_per_year)
+    sr = _number(sharpe_observed, "sharpe_observed") / np.sqrt(p)
+    if sharpe_trials is None:
+        raise ValueError("sharpe_trials: got None; pass the Sharpe ratios of every trial")
+    trials = _record(sharpe_trials, name="sharpe_trials", min_obs=2)
+    t = _int_arg(n_obs, "n_obs", 2)
+    g3 = _number(skew, "skew")
+    g4 = _number(kurt, "kurt")
+    if g4 < 1 + g3**2 - 1e-12:
+        raise ValueError(
+            f"kurt ({g4:g}) is below 1 + skew**2 ({1 + g3**2:g}): pass the Pearson kurtosis "
+            "(3 for a normal), not the excess kurtosis"
+        )
+    n = len(trials) if n_trials is None else _int_arg(n_trials, "n_trials", 1)
+    sr0 = expected_max_sharpe(n, float(trials.var(ddof=1)) / p)
+    denom = 1.0 - g3 * sr + (g4 - 1.0) / 4.0 * sr**2
+    if not denom > 0:
+        raise ValueError("skew and kurt give a non-positive variance of the Sharpe ratio")
+    return float(norm.cdf((sr - sr0) * np.sqrt(t - 1.0) / np.sqrt(denom)))
