@@ -17,6 +17,15 @@ small things that Jupyter Book 1 does not do by itself:
 4. Adds a footer note on every page saying what the launch buttons need (internet, and the
    repository named in ``_config.yml``), so an offline reader is not misled when Binder or
    Colab cannot be reached.
+5. Makes the navigation work at phone and laptop widths. sphinx-book-theme 1.3.0 (which
+   requires pydata-sphinx-theme 0.17.1 exactly: the pinned pair matches) still renders the
+   pydata top bar: empty but for a second search box, with a hidden menu button first in the
+   page, to which both themes' scripts bound the menu, so the visible menu and contents
+   buttons did nothing on a phone and the sidebar did not fold at laptop width.
+   ``templates/layout.html`` drops that top bar; ``static/vrp-nav.js`` lets the contents
+   button fold the contents column at laptop width too and keeps ``aria-expanded`` on both
+   buttons; ``static/vrp-nav.css`` makes wide maths, tables and outputs scroll inside their
+   own box instead of pushing the page sideways.
 """
 
 from __future__ import annotations
@@ -106,9 +115,18 @@ def add_static_files(app: Sphinx) -> None:
     app.config.html_static_path.append(str(Path(__file__).parent / "static"))
 
 
+def add_templates(app: Sphinx, config: Any) -> None:
+    """Put tools/templates/ first on the template path (its layout.html drops the top bar)."""
+    config.templates_path = [str(Path(__file__).parent / "templates"),
+                             *list(config.templates_path or [])]
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", add_static_files)
+    app.connect("config-inited", add_templates)
     app.add_js_file("vrp-toggle-titles.js")
+    app.add_js_file("vrp-nav.js")
+    app.add_css_file("vrp-nav.css")
     app.connect("config-inited", add_launch_note)
     app.connect("builder-inited", check_local_mathjax)
     # Early priority: html-page-context stops at the first handler that returns a template
