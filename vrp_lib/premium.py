@@ -5,31 +5,214 @@ realized over the following ``window`` trading days (days t+1 .. t+window), neve
 window that overlaps t or lies before it: only then is the spread the outcome of
 selling volatility at t and delivering it afterwards.
 
-Units: volatilities in annualized vol points; the variance form in vol points squared.
+Units
+-----
+* Volatilities are annualized and in **vol points** (the VIX quotes 19.7, not 0.197);
+  the variance form is in vol points squared; the log form ``ln(IV / RV)`` is a pure
+  number (0.30 means implied was about 35 % above realized).
+* Windows are in **trading days**; ``annualization`` is trading days per year.
+
+Units guard
+-----------
+Every function that takes an implied-volatility series checks that it is in vol points:
+
+* if every implied value is below :data:`DECIMAL_LIMIT` (1.5 vol points) the series looks
+  like decimals (0.197 for a VIX of 19.7): multiply by 100. No index volatility quoted in
+  vol points has stayed below 1.5 for a whole sample (the VIX's record low is 9.1);
+* if any implied value is above :data:`PRICE_LIMIT` (200 vol points) the series looks
+  like prices, typically the two arguments swapped (the S&P 500 is in the thousands; the
+  VIX's record close is 82.7).
+
+The mechanical part of the premium
+----------------------------------
+Implied volatility is (close to) the square root of an expected variance. By Jensen's
+inequality ``sqrt(E[RV^2]) >= E[RV]``, so even with no risk premium (the risk-neutral
+measure equal to the physical one, P = Q) the average of ``IV - RV`` is positive and, as
+realized volatility is right-skewed, ``IV > RV`` more often than not.
+:func:`mechanical_premium` gives the size of this part when ``ln(RV / IV)`` is normal;
+the variance form ``IV^2 - RV^2`` has mean zero under P = Q and is the cleaner test.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
-from . import _checks
+from . import _checks, bootstrap
 from .realized import TRADING_DAYS, forward_realized_vol
 
+__all__ = [
+    "DECIMAL_LIMIT",
+    "PRICE_LIMIT",
+    "SUMMARY_FIELDS",
+    "FORMS",
+    "aligned",
+    "vrp",
+    "summary",
+    "summary_table",
+    "summary_with_se",
+    "conventions",
+    "threshold_hit_rates",
+    "subperiods",
+    "normal_hit_rate",
+    "mechanical_premium",
+    "distribution",
+    "worst_months",
+    "monthly_samples",
+]
+
+#: Implied values all below this many vol points look like decimals (0.197, not 19.7).
+DECIMAL_LIMIT = 1.5
+#: An implied value above this many vol points looks like a price (arguments swapped?).
+PRICE_LIMIT = 200.0
+
 SUMMARY_FIELDS = ("avg_implied", "avg_realized", "avg_vrp", "hit_rate", "n")
+#: The three forms of the premium accepted by :func:`vrp`.
+FORMS = ("vol", "variance", "log")
 
 
-def aligned(implied_vol, prices, window: int = 21, annualization: float = TRADING_DAYS) -> pd.DataFrame:
+# --------------------------------------------------------------------------- checks
+
+def _not_none(x, name: str):
+    if x is None:
+        raise ValueError(f"{name}: got None; pass a pandas Series with a DatetimeIndex")
+    return x
+
+
+def _naive_dates(s, name: str):
+    """Refuse a time-zone aware DatetimeIndex (checked before any other check)."""
+    if isinstance(getattr(s, "index", None), pd.DatetimeIndex) and s.index.tz is not None:
+        raise ValueError(
+            f"{name}: the index is time-zone aware ({s.index.tz}); use plain dates "
+            "(e.g. .tz_localize(None)), as the embedded data do"
+        )
+    return s
+
+
+def _implied(x, name: str = "implied_vol") -> pd.Series:
+    """An implied-volatility Series in vol points: no NaN/inf, no negative, units guarded."""
+    s = _checks.vols(_naive_dates(_not_none(x, name), name), name, allow_nan=False)
+    v = s.to_numpy()
+    if v.max() > PRICE_LIMIT:
+        raise ValueError(
+            f"{name}: values up to {v.max():,.2f} look like prices, not volatilities "
+            f"(above {PRICE_LIMIT:g} vol points); were implied_vol and prices swapped?"
+        )
+    if v.max() < DECIMAL_LIMIT:
+        raise ValueError(
+            f"{name}: every value is below {DECIMAL_LIMIT} (max {v.max():.4f}): this looks like "
+            "decimals; pass vol points (multiply by 100: a VIX of 19.7, not 0.197)"
+        )
+    return s
+
+
+def _prices(x, name: str = "prices") -> pd.Series:
+    return _checks.prices(_naive_dates(_not_none(x, name), name), name)
+
+
+def _window(w, n_prices: int, name: str = "window") -> int:
+    w = _checks.window(w, name)
+    if w >= n_prices:
+        raise ValueError(
+            f"{name} ({w} trading days) is longer than the data: {n_prices} prices give "
+            f"only {n_prices - 1} returns"
+        )
+    return w
+
+
+def _number(x, name: str, what: str = "a number") -> float:
+    """A finite real scalar; booleans, strings and None are refused."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{name} must be {what}, got {x!r}")
+    v = float(x)
+    if not np.isfinite(v):
+        raise ValueError(f"{name} must be finite, got {x!r}")
+    return v
+
+
+def _annualization(a) -> float:
+    v = _number(a, "annualization", "a number of trading days per year")
+    if v <= 0:
+        raise ValueError(f"annualization must be positive, got {a!r}")
+    return v
+
+
+def _flag(b, name: str) -> bool:
+    if not isinstance(b, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {b!r}")
+    return bool(b)
+
+
+def _form(form) -> str:
+    if not isinstance(form, str) or form not in FORMS:
+        raise ValueError(f"form must be 'vol', 'variance' or 'log', got {form!r}")
+    return form
+
+
+def _windows(windows, n_prices: int) -> list[int]:
+    if windows is None or isinstance(windows, (str, bytes)) or np.ndim(windows) != 1:
+        raise ValueError(f"windows: expected a sequence of integers (trading days), got {windows!r}")
+    ws = [_window(w, n_prices, "windows") for w in windows]
+    if not ws:
+        raise ValueError("windows: give at least one window")
+    if len(set(ws)) != len(ws):
+        raise ValueError(f"windows: duplicate window in {ws}")
+    return ws
+
+
+def _labels(labels, windows: list[int]) -> list[str]:
+    if labels is None:
+        return [f"{w}-day" for w in windows]
+    if isinstance(labels, (str, bytes)):
+        raise ValueError(f"labels: expected a sequence of strings, got the string {labels!r}")
+    labels = list(labels)
+    if len(labels) != len(windows):
+        raise ValueError(f"labels: {len(labels)} labels for {len(windows)} windows")
+    if not all(isinstance(x, str) and x for x in labels):
+        raise ValueError(f"labels: every label must be a non-empty string, got {labels!r}")
+    if len(set(labels)) != len(labels):
+        raise ValueError(f"labels: duplicate label in {labels}")
+    return labels
+
+
+def _seed(seed) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ValueError(f"seed must be an integer, got {seed!r}")
+    return int(seed)
+
+
+def _demeaned_forward_vol(p: pd.Series, window: int, annualization: float) -> pd.Series:
+    """Forward realized vol from the *demeaned* returns (the sample standard deviation)."""
+    r = np.log(p).diff()
+    sd = r.rolling(window, min_periods=window).std(ddof=1).shift(-window)
+    out = 100.0 * np.sqrt(annualization) * sd
+    out.name = "realized_vol_demeaned"
+    return out
+
+
+# --------------------------------------------------------------------------- the premium
+
+def aligned(implied_vol, prices, window: int = 21, annualization: float = TRADING_DAYS,
+            demean: bool = False) -> pd.DataFrame:
     """Implied volatility next to the forward realized volatility that followed it.
 
     Parameters
     ----------
     implied_vol : pandas.Series
-        Annualized implied volatility in vol points (e.g. the VIX), DatetimeIndex.
+        Annualized implied volatility in **vol points** (e.g. the VIX), DatetimeIndex
+        (time-zone naive), no NaN: drop dates without a quote, never fill them.
     prices : pandas.Series
-        Daily prices of the underlying, DatetimeIndex.
+        Daily prices of the underlying (positive, finite), DatetimeIndex.
     window : int
-        Forward window in trading days.
+        Forward window in trading days (21 is about the VIX's 30 calendar days).
+    annualization : float
+        Trading days per year.
+    demean : bool
+        ``False`` (default): realized vol from raw squared returns, as a variance swap
+        settles. ``True``: from the sample standard deviation of the window's returns.
 
     Returns
     -------
@@ -40,53 +223,80 @@ def aligned(implied_vol, prices, window: int = 21, annualization: float = TRADIN
     Raises
     ------
     ValueError
-        If the two series share no date, or no shared date has a complete forward window.
+        On None, NaN or inf, a time-zone aware index, implied values that look like
+        decimals (all below :data:`DECIMAL_LIMIT`) or prices (above :data:`PRICE_LIMIT`),
+        a window longer than the data, no shared date, or no complete forward window.
     """
-    iv = _checks.vols(implied_vol, "implied_vol")
-    rv = forward_realized_vol(prices, window=window, annualization=annualization)
+    iv = _implied(implied_vol)
+    p = _prices(prices)
+    w = _window(window, len(p))
+    a = _annualization(annualization)
+    if _flag(demean, "demean"):
+        if w < 2:
+            raise ValueError("window must be at least 2 to demean the returns")
+        rv = _demeaned_forward_vol(p, w, a)
+    else:
+        rv = forward_realized_vol(p, window=w, annualization=a)
     common = _checks.overlap(iv, rv, "implied_vol", "prices")
     df = pd.DataFrame({"implied": iv.reindex(common), "realized": rv.reindex(common)})
     df = df.dropna()
     if df.empty:
         raise ValueError(
-            f"no date has both an implied value and a complete {window}-day forward window"
+            f"no date has both an implied value and a complete {w}-day forward window"
         )
     df.index.name = "date"
     return df
 
 
 def vrp(implied_vol, prices, window: int = 21, form: str = "vol",
-        annualization: float = TRADING_DAYS) -> pd.Series:
+        annualization: float = TRADING_DAYS, demean: bool = False) -> pd.Series:
     """Daily volatility risk premium series.
 
     Parameters
     ----------
-    implied_vol, prices, window, annualization
+    implied_vol, prices, window, annualization, demean
         As in :func:`aligned`.
-    form : {"vol", "variance"}
+    form : {"vol", "variance", "log"}
         ``"vol"``: ``IV_t - RV_{t,t+window}`` in vol points.
         ``"variance"``: ``IV_t**2 - RV_{t,t+window}**2`` in vol points squared
         (divide by 10,000 for decimal variance).
+        ``"log"``: ``ln(IV_t / RV_{t,t+window})``, a pure number.
 
     Returns
     -------
     pandas.Series
-        Named ``vrp`` (vol points) or ``vrp_variance`` (vol points squared).
+        Named ``vrp`` (vol points), ``vrp_variance`` (vol points squared) or ``vrp_log``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`aligned`; for ``form="log"`` also when a realized or implied value is 0.
     """
-    df = aligned(implied_vol, prices, window=window, annualization=annualization)
-    if form == "vol":
+    f = _form(form)
+    df = aligned(implied_vol, prices, window=window, annualization=annualization, demean=demean)
+    if f == "vol":
         out = df["implied"] - df["realized"]
         out.name = "vrp"
-    elif form == "variance":
+    elif f == "variance":
         out = df["implied"] ** 2 - df["realized"] ** 2
         out.name = "vrp_variance"
     else:
-        raise ValueError(f"form must be 'vol' or 'variance', got {form!r}")
+        zero = (df["implied"] <= 0) | (df["realized"] <= 0)
+        if zero.any():
+            raise ValueError(
+                f"form='log': implied or realized volatility is 0 on {df.index[zero][0].date()}, "
+                "the log ratio is undefined"
+            )
+        out = np.log(df["implied"] / df["realized"])
+        out.name = "vrp_log"
     return out
 
 
-def summary(implied_vol, prices, window: int = 21, annualization: float = TRADING_DAYS) -> pd.Series:
+def summary(implied_vol, prices, window: int = 21, annualization: float = TRADING_DAYS,
+            demean: bool = False) -> pd.Series:
     """Averages of implied, realized and their spread, and how often the spread is positive.
+
+    Parameters are those of :func:`aligned`.
 
     Returns
     -------
@@ -96,7 +306,7 @@ def summary(implied_vol, prices, window: int = 21, annualization: float = TRADIN
         dates used), over the dates where the implied value and the full forward window
         both exist.
     """
-    df = aligned(implied_vol, prices, window=window, annualization=annualization)
+    df = aligned(implied_vol, prices, window=window, annualization=annualization, demean=demean)
     spread = df["implied"] - df["realized"]
     return pd.Series(
         {
@@ -118,24 +328,21 @@ def summary_table(implied_vol, prices, windows=(21, 42, 63), labels=None,
     Parameters
     ----------
     windows : sequence of int
-        Forward windows in trading days.
+        Forward windows in trading days, distinct.
     labels : sequence of str, optional
-        Row labels; by default ``"21-day"`` etc.
+        Row labels, distinct; by default ``"21-day"`` etc.
 
     Returns
     -------
     pandas.DataFrame
         One row per window (index ``Window``) with columns ``Avg implied vol``,
-        ``Avg realized vol``, ``Avg VRP (vol pts)``, ``Hit rate (VRP > 0)`` and ``n``.
+        ``Avg realized vol``, ``Avg VRP (vol pts)``, ``Hit rate (VRP > 0)`` (a fraction)
+        and ``n``.
     """
-    windows = list(windows)
-    if not windows:
-        raise ValueError("windows: give at least one window")
-    if labels is None:
-        labels = [f"{w}-day" for w in windows]
-    if len(labels) != len(windows):
-        raise ValueError(f"labels: {len(labels)} labels for {len(windows)} windows")
-    rows = [summary(implied_vol, prices, window=w, annualization=annualization) for w in windows]
+    p = _prices(prices)
+    ws = _windows(windows, len(p))
+    labels = _labels(labels, ws)
+    rows = [summary(implied_vol, p, window=w, annualization=annualization) for w in ws]
     table = pd.DataFrame(
         {
             "Avg implied vol": [r["avg_implied"] for r in rows],
@@ -149,13 +356,275 @@ def summary_table(implied_vol, prices, windows=(21, 42, 63), labels=None,
     return table
 
 
+def summary_with_se(implied_vol, prices, windows=(21, 42, 63), labels=None,
+                    annualization: float = TRADING_DAYS, block: int = 252,
+                    n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """:func:`summary_table` with a moving-block bootstrap standard error for each estimate.
+
+    For each window the daily series (implied, realized, their spread, the indicator of
+    a positive spread) are resampled together with the same blocks
+    (:func:`vrp_lib.bootstrap.block_indices`, the draws of
+    :func:`vrp_lib.bootstrap.block_bootstrap_se` with the same ``block``, ``n_boot`` and
+    ``seed``), so each standard error equals ``block_bootstrap_se`` of that series.
+
+    Parameters
+    ----------
+    implied_vol, prices, windows, labels, annualization
+        As in :func:`summary_table`.
+    block : int
+        Block length in daily observations (252: about a year, far above the overlap of
+        the windows).
+    n_boot : int
+        Number of bootstrap resamples.
+    seed : int
+        Seed of the resampling.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``Window``; columns ``Avg implied vol``, ``SE avg implied``,
+        ``Avg realized vol``, ``SE avg realized``, ``Avg VRP (vol pts)``, ``SE avg VRP``
+        (vol points), ``Hit rate (VRP > 0)``, ``SE hit rate`` (fractions) and ``n``.
+    """
+    p = _prices(prices)
+    ws = _windows(windows, len(p))
+    labels = _labels(labels, ws)
+    blk = _checks.window(block, "block")
+    nb = _checks.window(n_boot, "n_boot")
+    sd = _seed(seed)
+    rows = []
+    for w in ws:
+        df = aligned(implied_vol, p, window=w, annualization=annualization)
+        if blk > len(df):
+            raise ValueError(f"block ({blk}) is longer than the {len(df)} dates of the {w}-day sample")
+        spread = (df["implied"] - df["realized"]).to_numpy()
+        idx = bootstrap.block_indices(len(df), blk, nb, sd)
+        row = {}
+        for col, se_col, x, stat in (
+            ("Avg implied vol", "SE avg implied", df["implied"].to_numpy(), "mean"),
+            ("Avg realized vol", "SE avg realized", df["realized"].to_numpy(), "mean"),
+            ("Avg VRP (vol pts)", "SE avg VRP", spread, "mean"),
+            ("Hit rate (VRP > 0)", "SE hit rate", spread, "hit_rate"),
+        ):
+            f = bootstrap.STATISTICS[stat]
+            row[col] = float(f(x))
+            row[se_col] = float(np.std(f(x[idx]), ddof=1))
+        row["n"] = len(df)
+        rows.append(row)
+    return pd.DataFrame(rows, index=pd.Index(labels, name="Window"))
+
+
+def conventions(implied_vol, prices, windows=(21, 22), annualization: float = TRADING_DAYS,
+                n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """Hit rate and average premium under each convention a published table might use.
+
+    Every combination of: the forward window (``windows``, trading days); realized
+    volatility from raw or demeaned returns; every date (overlapping windows) or every
+    ``window``-th date (non-overlapping, :func:`monthly_samples`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per convention, columns ``Window (trading days)``, ``Realized vol``
+        (``"raw"`` or ``"demeaned"``), ``Sampling`` (``"overlapping"`` or
+        ``"non-overlapping"``), ``Avg VRP (vol pts)``, ``Hit rate (VRP > 0)``,
+        ``SE hit rate`` (moving-block bootstrap: blocks of 252 daily or 12
+        non-overlapping observations, about a year) and ``n``.
+    """
+    p = _prices(prices)
+    ws = _windows(windows, len(p))
+    nb = _checks.window(n_boot, "n_boot")
+    sd = _seed(seed)
+    rows = []
+    for w in ws:
+        for dm in (False, True):
+            s = vrp(implied_vol, p, window=w, annualization=annualization, demean=dm)
+            for sampling, x, blk in (("overlapping", s, 252),
+                                     ("non-overlapping", monthly_samples(s, w), 12)):
+                if blk > len(x):
+                    raise ValueError(f"sample too short for the {w}-day {sampling} bootstrap")
+                rows.append({
+                    "Window (trading days)": w,
+                    "Realized vol": "demeaned" if dm else "raw",
+                    "Sampling": sampling,
+                    "Avg VRP (vol pts)": float(x.mean()),
+                    "Hit rate (VRP > 0)": float((x > 0).mean()),
+                    "SE hit rate": bootstrap.block_bootstrap_se(x, "hit_rate", block=blk,
+                                                                n_boot=nb, seed=sd),
+                    "n": int(len(x)),
+                })
+    return pd.DataFrame(rows)
+
+
+def threshold_hit_rates(vrp_series, thresholds) -> pd.Series:
+    """Share of dates on which the premium exceeds each threshold.
+
+    Parameters
+    ----------
+    vrp_series : pandas.Series
+        A VRP series in vol points (e.g. from :func:`vrp`), no NaN.
+    thresholds : sequence of float
+        Thresholds in vol points (0 gives the ordinary hit rate).
+
+    Returns
+    -------
+    pandas.Series
+        Fractions in [0, 1], indexed by the thresholds (index ``threshold``).
+    """
+    s = _finite_series(vrp_series, "vrp_series")
+    if thresholds is None or isinstance(thresholds, (str, bytes)) or np.ndim(thresholds) != 1:
+        raise ValueError(f"thresholds: expected a sequence of numbers (vol points), got {thresholds!r}")
+    if len(thresholds) == 0:
+        raise ValueError("thresholds: give at least one threshold")
+    ths = [_number(t, "thresholds", "numbers of vol points") for t in thresholds]
+    v = s.to_numpy()
+    return pd.Series([float((v > t).mean()) for t in ths],
+                     index=pd.Index(ths, name="threshold"), name="hit_rate")
+
+
+def subperiods(implied_vol, prices, periods, window: int = 21,
+               annualization: float = TRADING_DAYS) -> pd.DataFrame:
+    """The practical premium and the dispersion of surprises, sub-period by sub-period.
+
+    Parameters
+    ----------
+    implied_vol, prices, window, annualization
+        As in :func:`aligned`; the premium is computed once on the whole sample and then
+        cut by *origin* date.
+    periods : mapping of str to (start, end)
+        Label to the first and last origin dates (anything ``pandas`` reads as a date;
+        ``("2008", "2008")`` is the calendar year 2008).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``Period``; columns ``Avg implied vol``, ``Avg VRP (vol pts)``,
+        ``Hit rate (VRP > 0)`` (fraction), ``Mean ln(IV/RV)`` and ``Std ln(RV/IV)`` (pure
+        numbers: the average log premium and the dispersion of the surprises relative to
+        the implied volatility), ``n`` (origin dates).
+    """
+    if not isinstance(periods, Mapping) or len(periods) == 0:
+        raise ValueError(f"periods: expected a non-empty mapping label -> (start, end), got {periods!r}")
+    df = aligned(implied_vol, prices, window=window, annualization=annualization)
+    logr = np.log(df["implied"] / df["realized"].where(df["realized"] > 0))
+    rows, labels = [], []
+    for label, span in periods.items():
+        if not isinstance(label, str) or not label:
+            raise ValueError(f"periods: every label must be a non-empty string, got {label!r}")
+        if isinstance(span, (str, bytes)) or np.ndim(span) != 1 or len(span) != 2:
+            raise ValueError(f"periods[{label!r}]: expected (start, end), got {span!r}")
+        try:
+            start, end = pd.Timestamp(span[0]), pd.Timestamp(span[1])
+        except (TypeError, ValueError):
+            raise ValueError(f"periods[{label!r}]: {span!r} are not dates") from None
+        if end < start:
+            raise ValueError(f"periods[{label!r}]: end {span[1]!r} is before start {span[0]!r}")
+        sub = df.loc[span[0]:span[1]]  # partial dates ("2008") cover the whole period
+        if len(sub) < 2:
+            raise ValueError(f"periods[{label!r}]: fewer than two origin dates in {span!r}")
+        lr = logr.loc[sub.index]
+        if lr.isna().any():
+            raise ValueError(f"periods[{label!r}]: realized volatility is 0 on some date")
+        spread = sub["implied"] - sub["realized"]
+        rows.append({
+            "Avg implied vol": float(sub["implied"].mean()),
+            "Avg VRP (vol pts)": float(spread.mean()),
+            "Hit rate (VRP > 0)": float((spread > 0).mean()),
+            "Mean ln(IV/RV)": float(lr.mean()),
+            "Std ln(RV/IV)": float(lr.std(ddof=1)),
+            "n": int(len(sub)),
+        })
+        labels.append(label)
+    if len(set(labels)) != len(labels):
+        raise ValueError("periods: duplicate label")
+    return pd.DataFrame(rows, index=pd.Index(labels, name="Period"))
+
+
+# --------------------------------------------------------------------------- the mechanical part
+
+def _nonneg_scalar(x, name: str) -> float:
+    v = _number(x, name)
+    if v < 0:
+        raise ValueError(f"{name} must be non-negative, got {x!r}")
+    return v
+
+
+def normal_hit_rate(mean_log, std_log) -> float:
+    """Hit rate ``P(IV > RV)`` when ``ln(IV / RV)`` is normal: ``Phi(mean_log / std_log)``.
+
+    Parameters
+    ----------
+    mean_log : float
+        Mean of ``ln(IV / RV)`` (a pure number; 0.30 is implied about 35 % above realized).
+    std_log : float
+        Standard deviation of ``ln(RV / IV)``, the dispersion of the surprises relative to
+        the implied volatility; positive.
+
+    Returns
+    -------
+    float
+        A fraction in (0, 1). It depends on the *ratio* of the log premium to the
+        dispersion of surprises, not on the level of implied volatility.
+    """
+    m = _number(mean_log, "mean_log")
+    s = _number(std_log, "std_log")
+    if s <= 0:
+        raise ValueError(f"std_log must be positive, got {std_log!r}")
+    return float(norm.cdf(m / s))
+
+
+def mechanical_premium(std_log) -> pd.Series:
+    """The premium with no risk premium at all (P = Q), if ``ln(RV / IV)`` is normal.
+
+    With implied variance the expectation of realized variance, ``E[RV^2] = IV^2``, and
+    ``ln(RV / IV) ~ Normal(m, s^2)``, the condition ``E[(RV / IV)^2] = 1`` forces
+    ``m = -s^2``. Then, by Jensen's inequality made exact:
+
+    * ``E[IV - RV] / IV = 1 - exp(-s^2 / 2)`` (the average premium, as a share of IV);
+    * ``P(IV > RV) = Phi(s)`` (the hit rate);
+    * ``E[ln(IV / RV)] = s^2`` (the mean log premium);
+    * ``E[IV^2 - RV^2] = 0`` (the variance form: no mechanical part).
+
+    Parameters
+    ----------
+    std_log : float
+        ``s``, the standard deviation of ``ln(RV / IV)`` (a pure number, about 0.3 for
+        the S&P 500 at 21 days); 0 gives no mechanical part.
+
+    Returns
+    -------
+    pandas.Series
+        ``vol_share`` (fraction of IV), ``hit_rate`` (fraction), ``log_mean`` and
+        ``variance_mean`` (always 0).
+    """
+    s = _nonneg_scalar(std_log, "std_log")
+    return pd.Series({
+        "vol_share": float(-np.expm1(-0.5 * s * s)),
+        "hit_rate": float(norm.cdf(s)),
+        "log_mean": s * s,
+        "variance_mean": 0.0,
+    })
+
+
+# --------------------------------------------------------------------------- shape
+
+def _finite_series(x, name: str) -> pd.Series:
+    s = _checks.series(_naive_dates(_not_none(x, name), name), name)
+    v = s.to_numpy()
+    if np.isnan(v).any():
+        raise ValueError(f"{name}: NaN on {s.index[np.isnan(v)][0].date()}")
+    if np.isinf(v).any():
+        raise ValueError(f"{name}: infinite value on {s.index[np.isinf(v)][0].date()}")
+    return s
+
+
 def distribution(vrp_series) -> pd.Series:
     """Shape of a VRP series: mean, median, standard deviation, skewness, quantiles, extremes.
 
     Parameters
     ----------
     vrp_series : pandas.Series
-        A VRP series (vol points), e.g. from :func:`vrp`; NaNs are an error.
+        A VRP series (vol points), e.g. from :func:`vrp`; NaN or inf is an error.
 
     Returns
     -------
@@ -163,9 +632,9 @@ def distribution(vrp_series) -> pd.Series:
         ``mean``, ``median``, ``std``, ``skew`` (sample skewness, bias-adjusted as pandas
         computes it), ``p05``, ``p95``, ``min``, ``max``, ``hit_rate``, ``n``.
     """
-    s = _checks.series(vrp_series, "vrp_series")
-    if s.isna().any():
-        raise ValueError(f"vrp_series: NaN on {s.index[s.isna().to_numpy()][0].date()}")
+    s = _finite_series(vrp_series, "vrp_series")
+    if len(s) < 3:
+        raise ValueError(f"vrp_series: need at least 3 values for a skewness, got {len(s)}")
     return pd.Series(
         {
             "mean": s.mean(),
@@ -185,13 +654,20 @@ def distribution(vrp_series) -> pd.Series:
 def worst_months(vrp_series, n: int = 5) -> pd.DataFrame:
     """The calendar months with the lowest average VRP.
 
+    Parameters
+    ----------
+    vrp_series : pandas.Series
+        A daily VRP series (vol points), no NaN.
+    n : int
+        How many months to return.
+
     Returns
     -------
     pandas.DataFrame
         Columns ``avg_vrp`` (vol points), ``min_vrp`` and ``days``, index the month
         (``YYYY-MM``), lowest average first.
     """
-    s = _checks.series(vrp_series, "vrp_series")
+    s = _finite_series(vrp_series, "vrp_series")
     k = _checks.window(n, "n")
     g = s.groupby(s.index.to_period("M"))
     out = pd.DataFrame({"avg_vrp": g.mean(), "min_vrp": g.min(), "days": g.size()})
@@ -204,9 +680,16 @@ def monthly_samples(vrp_series, window: int = 21) -> pd.Series:
     """Every ``window``-th observation of a daily VRP series: non-overlapping outcomes.
 
     Daily VRP values with a 21-day forward window overlap by 20 days, so their count
-    overstates the number of independent outcomes; sampling every 21st day gives one
-    outcome per holding period.
+    overstates the number of independent outcomes; sampling every 21st day (starting with
+    the first) gives one outcome per holding period.
+
+    Parameters
+    ----------
+    vrp_series : pandas.Series
+        A daily series (vol points), no NaN.
+    window : int
+        The step in observations (the forward window, in trading days).
     """
-    s = _checks.series(vrp_series, "vrp_series")
+    s = _finite_series(vrp_series, "vrp_series")
     w = _checks.window(window)
     return s.iloc[::w]
