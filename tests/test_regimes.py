@@ -1,0 +1,254 @@
+"""Tests of vrp_lib.regimes: each function against a hand computation or another module."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from vrp_lib import bootstrap, realized, regimes, risk, swaps
+from vrp_lib import strategies as st
+
+
+def _market(n=400, seed=0):
+    rng = np.random.default_rng(seed)
+    idx = pd.bdate_range("2001-01-01", periods=n, name="date")
+    r = rng.normal(0, 0.012, n) * np.where(np.arange(n) % 150 < 20, 3.0, 1.0)
+    spx = pd.Series(100 * np.exp(np.cumsum(r)), index=idx)
+    vix = pd.Series(18 + 6 * np.sin(np.arange(n) / 25) + rng.normal(0, 1, n), index=idx)
+    return vix, spx
+
+
+def _days(vix, spx):
+    r = realized.log_returns(spx)
+    fr = regimes.origin_frame(vix, spx, 21)
+    return pd.DataFrame({"implied": vix, "sq_return": (r**2).reindex(spx.index).fillna(0.0),
+                         "origin": spx.index.isin(fr.index)}, index=spx.index)
+
+
+def test_origin_frame_matches_short_variance_swap():
+    vix, spx = _market()
+    fr = regimes.origin_frame(vix, spx, 21, give_up=0.75)
+    fwd = realized.forward_realized_vol(spx, 21).reindex(fr.index)
+    np.testing.assert_allclose(fr["realized"], fwd)
+    np.testing.assert_allclose(fr["vrp"], fr["implied"] - fwd)
+    ref = st.short_variance_swap(fr["implied"], fr["realized"], 1.0,
+                                 costs=st.Costs(bid_ask=1.0, slippage=0.25))
+    np.testing.assert_allclose(fr["pnl"], ref)
+    np.testing.assert_allclose(fr["trailing"].dropna(),
+                               realized.trailing_realized_vol(spx, 21).reindex(fr.index).dropna())
+
+
+def test_terciles_against_qcut():
+    x = pd.Series(np.random.default_rng(1).normal(size=300))
+    t = regimes.terciles(x)
+    ref = pd.qcut(x, 3, labels=["low", "middle", "high"])
+    assert (t.astype(str) == ref.astype(str)).all()
+    assert t.value_counts().tolist() == [100, 100, 100]
+
+
+def test_regime_table_means_and_single_regime_se():
+    vix, spx = _market(600)
+    fr = regimes.origin_frame(vix, spx, 21)
+    lab = regimes.terciles(fr["implied"])
+    lab.attrs["value"] = fr["implied"].to_numpy()
+    tab = regimes.regime_table(fr, lab, block=42, n_boot=300)
+    g = fr.groupby(lab.to_numpy(), observed=True)
+    np.testing.assert_allclose(tab["Premium (vol points)"], g["vrp"].mean().loc[tab.index])
+    np.testing.assert_allclose(tab["Hit rate"], g["pnl"].apply(lambda s: (s > 0).mean()).loc[tab.index])
+    assert tab["Origin days"].sum() == len(fr)
+    assert tab.loc["low", "Range (vol points)"].startswith(f"{fr['implied'].min():.1f} to")
+    one = pd.Series(pd.Categorical(["all"] * len(fr)), index=fr.index)
+    t1 = regimes.regime_table(fr, one, block=42, n_boot=300, seed=3)
+    # one regime: the ratio bootstrap is the plain bootstrap of the mean
+    assert t1.loc["all", "SE of premium"] == pytest.approx(
+        bootstrap.block_bootstrap_se(fr["vrp"], "mean", block=42, n_boot=300, seed=3))
+
+
+def test_negative_spells_hand_checked():
+    idx = pd.bdate_range("2020-01-01", periods=9)
+    v = pd.Series([1.0, -1.0, -3.0, 2.0, -0.5, -0.5, -2.0, 1.0, -4.0], index=idx)
+    sp = regimes.negative_spells(v)
+    assert sp["length"].tolist() == [3, 2, 1]
+    assert sp.loc[0, "start"] == idx[4] and sp.loc[0, "worst"] == -2.0
+    assert sp.loc[0, "average"] == pytest.approx(-1.0)
+    assert sp.loc[1, "average"] == pytest.approx(-2.0)
+    assert len(regimes.negative_spells(v, min_length=2)) == 2
+
+
+def test_crisis_table_hand_checked():
+    idx = pd.bdate_range("2010-01-01", periods=200, name="date")
+    fr = pd.DataFrame({"implied": np.arange(200.0) + 10, "vrp": np.arange(200.0),
+                       "pnl": -np.arange(200.0)}, index=idx)
+    tab = regimes.crisis_table(fr, {"x": idx[50]}, window=5, after=10)
+    assert tab.loc["x", "Premium at onset (vol points)"] == pytest.approx(np.mean([46, 47, 48, 49, 50]))
+    assert tab.loc["x", "VIX at onset start"] == 56.0
+    assert tab.loc["x", "Premium, next 3 months"] == pytest.approx(np.mean(np.arange(51, 61)))
+    assert tab.loc["x", "Premium, months 4-6"] == pytest.approx(np.mean(np.arange(61, 71)))
+    assert tab.loc["x", "P&L at onset (vol points)"] == pytest.approx(-48.0)
+
+
+def test_swap_values_against_settlement_and_mark_to_market():
+    vix, spx = _market()
+    r2 = (realized.log_returns(spx) ** 2).reindex(spx.index).fillna(0.0).to_numpy()
+    iv = vix.to_numpy()
+    hold, close = regimes.swap_values(iv, r2, 21, give_up=0.5)
+    rv = realized.forward_realized_vol(spx, 21).to_numpy()[:hold.shape[0]]
+    k = iv[:hold.shape[0]] - 0.5
+    np.testing.assert_allclose(hold[:, -1], (k**2 - rv**2) / (2 * k))
+    np.testing.assert_allclose(close[:, -1], hold[:, -1])
+    np.testing.assert_allclose(hold[:, 0], (k**2 - iv[:hold.shape[0]] ** 2) / (2 * k))
+    i, s = 30, 8  # mid-life: the seller's value is minus the long side's mark-to-market
+    rv_s = 100 * np.sqrt(252 / s * r2[i + 1:i + s + 1].sum())
+    mtm = swaps.mark_to_market(rv_s, iv[i + s], k[i], 1.0, s / 21)
+    assert hold[i, s] == pytest.approx(-mtm)
+    mtm_ask = swaps.mark_to_market(rv_s, iv[i + s] + 0.5, k[i], 1.0, s / 21)
+    assert close[i, s] == pytest.approx(-mtm_ask)
+
+
+def test_calendar_pnl_equals_strategies_rolls_on_every_offset():
+    vix, spx = _market(300)
+    r2 = (realized.log_returns(spx) ** 2).reindex(spx.index).fillna(0.0).to_numpy()
+    hold, _ = regimes.swap_values(vix.to_numpy(), r2, 21)
+    cal = regimes.calendar_pnl(hold[:, -1], 21)
+    for k in (0, 7, 20):
+        ro = st.rolls(vix, spx, 21, offset=k)
+        ref = st.short_variance_swap(ro["implied"], ro["realized"], 1.0).to_numpy()
+        np.testing.assert_allclose(cal[k], ref[:cal.shape[1]])
+    taken = np.zeros(hold.shape[0], dtype=bool)
+    taken[::2] = True
+    cal_t = regimes.calendar_pnl(hold[:, -1], 21, taken)
+    for k in (0, 1):
+        pos = k + 21 * np.arange(cal.shape[1])
+        np.testing.assert_allclose(cal_t[k], np.where(taken[pos], cal[k], 0.0))
+
+
+def test_exit_age_hand_checked():
+    f = np.array([True, True, False, True, True, True, True, True])
+    np.testing.assert_array_equal(regimes.exit_age(f, 3), [2, 1, 3, 3, 3])
+
+
+def test_ladder_pnl_total_and_brute_force():
+    rng = np.random.default_rng(4)
+    n, w = 30, 5
+    hold = rng.normal(size=(n, w + 1))
+    close = hold - rng.random((n, w + 1))
+    close[:, -1] = hold[:, -1]
+    taken = rng.random(n) < 0.7
+    age = rng.integers(1, w + 1, n)
+    out = regimes.ladder_pnl(hold, close, taken, age)
+    assert out.sum() == pytest.approx(sum(close[i, age[i]] for i in range(n) if taken[i]) / w)
+    brute = np.zeros(n + w)
+    for i in range(n):
+        if not taken[i]:
+            continue
+        prev = 0.0
+        for s in range(age[i] + 1):
+            v = close[i, s] if s == age[i] else hold[i, s]
+            brute[i + s] += (v - prev) / w
+            prev = v
+    np.testing.assert_allclose(out, brute)
+
+
+def test_filter_flags_match_regime_filter_and_unique_filters():
+    vix, spx = _market()
+    flags = regimes.filter_flags(vix, spx, (5, 10), (1, 3), (0.0, 2.0))
+    assert len(flags) == 8
+    tv = realized.trailing_realized_vol(spx, 10).reindex(vix.index)
+    ref = st.regime_filter(vix, tv, days=3, reentry_spread=2.0).to_numpy()
+    np.testing.assert_array_equal(flags[(10, 3, 2.0)], ref)
+    dup = dict(flags)
+    dup[("copy",)] = flags[(5, 1, 0.0)].copy()
+    kept, removed = regimes.unique_filters(dup)
+    assert removed[("copy",)] == (5, 1, 0.0) and ("copy",) not in kept
+
+
+def test_judge_filters_always_true_cell_equals_always_in():
+    vix, spx = _market(700)
+    days = _days(vix, spx)
+    flags = regimes.filter_flags(days["implied"], spx, (5,), (1, 3), (0.0,))
+    flags[("never out",)] = np.ones(len(days), dtype=bool)
+    tab, info = regimes.judge_filters(days, flags, 21, 0.5)
+    assert tab.loc[0, "Filter"] == "always in" and info["n_trials"] == 3
+    never = tab[tab["Filter"] == ("never out",)].iloc[0]
+    assert never["Extra P&L vs always-in (vol points a year)"] == 0.0
+    assert never["Sharpe, daily ladder"] == pytest.approx(tab.loc[0, "Sharpe, daily ladder"])
+    assert 0.0 <= info["dsr_best_ir"] <= 1.0
+    # the always-in calendars are the monthly rolls of every offset
+    hold, _ = regimes.swap_values(days["implied"].to_numpy(), days["sq_return"].to_numpy(), 21, 0.5)
+    cal = regimes.calendar_pnl(hold[:, -1], 21, days["origin"].to_numpy()[:hold.shape[0]])
+    np.testing.assert_allclose(info["calendar_sharpes_always_in"], [risk.sharpe(c) for c in cal])
+    assert tab.loc[0, "Sharpe, monthly rolls (mean of calendars)"] == pytest.approx(
+        np.mean([risk.sharpe(c) for c in cal]))
+
+
+# ---------------------------------------------------------------- one test per input rule
+
+def test_rule_none_inputs():
+    with pytest.raises(ValueError, match="frame: got None"):
+        regimes.regime_table(None, pd.Series(dtype=float))
+    with pytest.raises(ValueError, match="vrp_series: got None"):
+        regimes.negative_spells(None)
+    with pytest.raises(ValueError, match="x: got None"):
+        regimes.terciles(None)
+
+
+def test_rule_nan_and_inf():
+    idx = pd.bdate_range("2020-01-01", periods=5)
+    with pytest.raises(ValueError, match="NaN or inf"):
+        regimes.negative_spells(pd.Series([1.0, np.nan, 1, 1, 1], index=idx))
+    with pytest.raises(ValueError, match="NaN or inf"):
+        regimes.terciles(pd.Series([1.0, np.inf, 2.0, 3.0]))
+    with pytest.raises(ValueError, match="NaN or inf"):
+        regimes.swap_values([20.0, np.nan, 20.0], [0.0, 1e-4, 1e-4], 1)
+
+
+def test_rule_booleans_are_not_numbers():
+    with pytest.raises(TypeError, match="window"):
+        regimes.calendar_pnl(np.ones(50), True)
+    with pytest.raises(TypeError, match="give_up"):
+        regimes.swap_values(np.full(30, 20.0), np.full(30, 1e-4), 21, give_up=True)
+    with pytest.raises(ValueError, match="in_market"):
+        regimes.exit_age(np.ones(30), 21)
+
+
+def test_rule_too_short():
+    with pytest.raises(ValueError, match="fewer than two rolls"):
+        regimes.calendar_pnl(np.ones(30), 21)
+    with pytest.raises(ValueError, match="no complete"):
+        regimes.exit_age(np.ones(10, dtype=bool), 21)
+    with pytest.raises(ValueError, match="terciles"):
+        regimes.terciles(pd.Series([1.0, 2.0]))
+
+
+def test_rule_mismatched_shapes_and_index():
+    with pytest.raises(ValueError, match="equal 1-D shapes"):
+        regimes.swap_values(np.full(30, 20.0), np.full(29, 1e-4))
+    vix, spx = _market(200)
+    fr = regimes.origin_frame(vix, spx, 21)
+    lab = regimes.terciles(fr["implied"]).iloc[1:]
+    with pytest.raises(ValueError, match="index must equal"):
+        regimes.regime_table(fr, lab)
+    with pytest.raises(ValueError, match="taken"):
+        regimes.calendar_pnl(np.ones(50), 21, np.ones(49, dtype=bool))
+
+
+def test_rule_crisis_at_edge_and_bad_frame():
+    vix, spx = _market(200)
+    fr = regimes.origin_frame(vix, spx, 21)
+    with pytest.raises(ValueError, match="edge"):
+        regimes.crisis_table(fr, {"late": fr.index[-5]})
+    with pytest.raises(ValueError, match="missing column"):
+        regimes.crisis_table(fr.drop(columns="vrp"))
+    with pytest.raises(TypeError, match="DataFrame"):
+        regimes.crisis_table(fr["vrp"])
+
+
+def test_rule_give_up_above_strike():
+    vix, spx = _market(200)
+    with pytest.raises(ValueError, match="give_up"):
+        regimes.origin_frame(vix, spx, 21, give_up=100.0)
+
+
+def test_all_is_complete():
+    public = {n for n in dir(regimes) if not n.startswith("_") and callable(getattr(regimes, n))
+              and getattr(getattr(regimes, n), "__module__", "") == regimes.__name__}
+    assert public <= set(regimes.__all__)

@@ -1,0 +1,664 @@
+"""When the premium pays: regimes, negative spells, crisis onsets and the regime filter.
+
+Every result here is computed on **origin dates**: a date ``t`` on which a one-month
+(``window`` trading days) short variance swap can be sold at the implied level and settled
+on the realized volatility of days ``t+1 .. t+window`` (:func:`vrp_lib.premium.aligned`).
+
+Units
+-----
+* Volatilities in annualized **vol points** (the VIX quotes 19.7); windows in **trading
+  days**; 252 trading days a year.
+* P&L of a short variance swap per unit of vega notional, in **vol points**:
+  ``(K^2 - RV^2) / (2 K)`` with ``K`` the strike the seller gets (the VIX minus the cost
+  give-up, a proxy for the one-month variance-swap strike since the VIX squared is the
+  30-day model-free implied variance).
+
+Standard errors
+---------------
+Daily origin dates overlap by ``window - 1`` days. Every mean, hit rate and Sharpe ratio
+here carries a moving-block bootstrap standard error (blocks of 252 trading days for daily
+series, 12 periods for monthly ones, :mod:`vrp_lib.bootstrap`); a statistic conditional on
+a regime is bootstrapped as a ratio ``sum(x * in_regime) / sum(in_regime)`` over the
+resampled blocks of the whole sample, so the regime's days keep their dependence.
+
+The regime filter on every roll calendar
+----------------------------------------
+A monthly roll sells on every ``window``-th origin date; offsets ``0 .. window - 1`` give
+``window`` different calendars of the same strategy (:func:`calendar_pnl`). A **daily
+tranche ladder** (:func:`ladder_pnl`) sells ``1 / window`` of the position on every origin
+date, so it holds all calendars at once; with a filter it opens no tranche while the filter
+is out and closes every open tranche at the close on which the filter turns out (a
+mid-month exit), buying back the remaining variance at the implied level plus the cost
+give-up. :func:`judge_filters` runs a filter grid on both, removes duplicate cells and
+judges the best cell with the deflated Sharpe ratio (:func:`vrp_lib.risk.deflated_sharpe`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import bootstrap, premium, realized, risk
+from . import strategies as st
+from .risk import _int_arg as _int
+
+__all__ = [
+    "CRISES", "origin_frame", "terciles", "regime_table", "negative_spells", "crisis_table",
+    "swap_values", "calendar_pnl", "exit_age", "ladder_pnl", "monthly_sum", "filter_flags",
+    "unique_filters", "judge_filters",
+]
+
+#: Crisis shock dates (the first large fall of each episode) used by :func:`crisis_table`.
+CRISES = {
+    "Asian crisis": "1997-10-27",
+    "Russia and LTCM": "1998-08-31",
+    "11 September": "2001-09-17",
+    "WorldCom, 2002 bear market": "2002-07-22",
+    "Lehman": "2008-09-15",
+    "US downgrade": "2011-08-08",
+    "China devaluation": "2015-08-24",
+    "Volmageddon": "2018-02-05",
+    "Q4 2018 sell-off": "2018-10-10",
+    "COVID-19": "2020-02-24",
+}
+
+
+# ------------------------------------------------------------------------------- checks
+
+def _nonneg(x, name: str) -> float:
+    if x is None:
+        raise ValueError(f"{name}: got None; pass a number")
+    if isinstance(x, (bool, np.bool_, str, bytes)):
+        raise TypeError(f"{name} must be a number, got {x!r}")
+    v = float(x)
+    if not np.isfinite(v) or v < 0:
+        raise ValueError(f"{name} must be a non-negative finite number, got {x!r}")
+    return v
+
+
+def _frame(frame, need=("implied", "realized")) -> pd.DataFrame:
+    if frame is None:
+        raise ValueError("frame: got None; pass the output of regimes.origin_frame")
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"frame: expected a DataFrame, got {type(frame).__name__}")
+    missing = [c for c in need if c not in frame.columns]
+    if missing:
+        raise ValueError(f"frame: missing column(s) {missing}; use regimes.origin_frame")
+    if len(frame) == 0:
+        raise ValueError("frame: empty")
+    if not isinstance(frame.index, pd.DatetimeIndex):
+        raise ValueError("frame: the index must be a DatetimeIndex of origin dates")
+    if frame.index.has_duplicates or not frame.index.is_monotonic_increasing:
+        raise ValueError("frame: origin dates must be sorted and unique")
+    bad = ~np.isfinite(frame[list(need)].to_numpy(dtype=float))
+    if bad.any():
+        raise ValueError(f"frame: NaN or inf on {frame.index[bad.any(axis=1)][0].date()}")
+    return frame
+
+
+# ------------------------------------------------------------------------ origin frame
+
+def origin_frame(implied_vol, prices, window: int = 21, trailing_window: int = 21,
+                 give_up: float = 0.0) -> pd.DataFrame:
+    """Everything known about each origin date, in one table.
+
+    Parameters
+    ----------
+    implied_vol : pandas.Series
+        Implied volatility in vol points (the VIX), DatetimeIndex.
+    prices : pandas.Series
+        Daily closes of the underlying (the S&P 500).
+    window : int
+        Trading days of the forward window (21: one month).
+    trailing_window : int
+        Trading days of the trailing realized volatility known at ``t``.
+    give_up : float
+        Vol points the seller gives up against the implied level (half the bid-ask spread
+        plus slippage); 0 for gross P&L.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by origin date (those of :func:`vrp_lib.premium.aligned`): ``implied``,
+        ``realized`` (forward, vol points), ``vrp`` (implied minus realized, vol points),
+        ``trailing`` (trailing realized vol at ``t``, vol points; NaN on the first
+        ``trailing_window - 1`` dates, use ``.dropna()`` for a trailing split) and ``pnl`` (short
+        variance swap per unit vega notional at strike ``implied - give_up``, vol points).
+    """
+    g = _nonneg(give_up, "give_up")
+    tw = _int(trailing_window, "trailing_window", 2)
+    a = premium.aligned(implied_vol, prices, window=window)
+    trailing = realized.trailing_realized_vol(prices, tw).reindex(a.index)
+    k = a["implied"] - g
+    if (k <= 0).any():
+        raise ValueError("give_up: exceeds the implied level on some origin date")
+    out = pd.DataFrame({
+        "implied": a["implied"], "realized": a["realized"],
+        "vrp": a["implied"] - a["realized"], "trailing": trailing,
+        "pnl": (k**2 - a["realized"] ** 2) / (2 * k),
+    })
+    return out
+
+
+def terciles(x, labels=("low", "middle", "high")) -> pd.Series:
+    """Tercile of each value over the whole sample (a descriptive split: it uses the full
+    sample's quantiles, which no one knew in real time).
+
+    Returns
+    -------
+    pandas.Series
+        Categorical labels, index of ``x``.
+    """
+    if x is None:
+        raise ValueError("x: got None; pass a Series")
+    if not isinstance(x, pd.Series):
+        raise TypeError(f"x: expected a pandas Series, got {type(x).__name__}")
+    v = x.to_numpy(dtype=float)
+    if len(v) < 3:
+        raise ValueError(f"x: need at least 3 values for terciles, got {len(v)}")
+    if not np.isfinite(v).all():
+        raise ValueError("x: contains NaN or inf")
+    if len(labels) != 3:
+        raise ValueError(f"labels: need 3 labels, got {len(labels)}")
+    q = np.quantile(v, [1 / 3, 2 / 3])
+    codes = np.searchsorted(q, v, side="right")
+    return pd.Series(pd.Categorical.from_codes(codes, list(labels)), index=x.index, name="tercile")
+
+
+# ------------------------------------------------------------------------ regime table
+
+#: Column names of :func:`regime_table`.
+REGIME_COLUMNS = (
+    "Origin days", "Range (vol points)", "Premium (vol points)", "SE of premium",
+    "P&L per roll (vol points)", "SE of P&L", "Hit rate", "SE of hit rate",
+)
+
+
+def regime_table(frame, labels, block: int = 252, n_boot: int = 1000,
+                 seed: int = 0) -> pd.DataFrame:
+    """Premium, short-swap P&L and hit rate in each regime, with block-bootstrap SEs.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Output of :func:`origin_frame` (columns ``vrp``, ``pnl``).
+    labels : pandas.Series
+        The regime of each origin date (same index), e.g. :func:`terciles` of the VIX
+        or of the trailing realized volatility; its name labels the range column's source.
+    block, n_boot, seed : int
+        Moving-block bootstrap over the whole sample (252 trading days for daily origins).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per regime (in the order of the categories): number of origin days, range
+        of the labelling variable when ``labels`` carries it in ``labels.attrs["value"]``
+        (else empty), mean premium (vol points) and SE, mean P&L per unit vega (vol points)
+        and SE, hit rate (fraction of origin days with P&L > 0) and SE.
+    """
+    f = _frame(frame, ("vrp", "pnl"))
+    if labels is None:
+        raise ValueError("labels: got None; pass a Series of regime labels")
+    if not isinstance(labels, pd.Series):
+        raise TypeError(f"labels: expected a Series, got {type(labels).__name__}")
+    if not labels.index.equals(f.index):
+        raise ValueError("labels: the index must equal frame's origin dates")
+    if labels.isna().any():
+        raise ValueError("labels: contains a missing label")
+    b = _int(block, "block", 1)
+    nb = _int(n_boot, "n_boot", 2)
+    sd = _int(seed, "seed", 0)
+    idx = bootstrap.block_indices(len(f), b, nb, sd)
+    cats = (list(labels.cat.categories) if isinstance(labels.dtype, pd.CategoricalDtype)
+            else sorted(labels.unique()))
+    value = labels.attrs.get("value")
+    x = {"vrp": f["vrp"].to_numpy(), "pnl": f["pnl"].to_numpy(),
+         "hit": (f["pnl"].to_numpy() > 0).astype(float)}
+    rows = {}
+    for c in cats:
+        m = (labels == c).to_numpy()
+        if m.sum() == 0:
+            raise ValueError(f"labels: regime {c!r} has no origin date")
+        mb = m[idx].astype(float)
+        cnt = mb.sum(axis=1)
+        if (cnt == 0).any():
+            raise ValueError(f"labels: regime {c!r} is too rare for blocks of {b} days")
+        row = [int(m.sum())]
+        if value is not None:
+            v = np.asarray(value, dtype=float)[m]
+            row.append(f"{v.min():.1f} to {v.max():.1f}")
+        else:
+            row.append("")
+        for key in ("vrp", "pnl", "hit"):
+            row += [float(x[key][m].mean()), float(((x[key][idx] * mb).sum(axis=1) / cnt).std(ddof=1))]
+        rows[c] = row
+    return pd.DataFrame.from_dict(rows, orient="index", columns=list(REGIME_COLUMNS))
+
+
+# --------------------------------------------------------------------- negative spells
+
+def negative_spells(vrp_series, min_length: int = 1) -> pd.DataFrame:
+    """Spells of consecutive origin dates with a negative premium, longest first.
+
+    Parameters
+    ----------
+    vrp_series : pandas.Series
+        Daily premium ``IV_t - RV_{t,t+window}`` in vol points.
+    min_length : int
+        Keep spells of at least this many origin dates.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``start``, ``end`` (dates), ``length`` (origin days), ``worst`` (most negative
+        premium, vol points) and ``average`` (mean premium over the spell, vol points),
+        sorted by length (longest first, then by start date).
+    """
+    if vrp_series is None:
+        raise ValueError("vrp_series: got None; pass a Series of daily premia")
+    if not isinstance(vrp_series, pd.Series):
+        raise TypeError(f"vrp_series: expected a Series, got {type(vrp_series).__name__}")
+    if not np.isfinite(vrp_series.to_numpy(dtype=float)).all():
+        raise ValueError("vrp_series: contains NaN or inf")
+    ml = _int(min_length, "min_length", 1)
+    spells = risk.runs(vrp_series < 0)
+    v = vrp_series.to_numpy(dtype=float)
+    pos = vrp_series.index.get_indexer(spells["start"])
+    worst, avg = [], []
+    for p, n in zip(pos, spells["length"]):
+        seg = v[p:p + n]
+        worst.append(seg.min())
+        avg.append(seg.mean())
+    spells["worst"] = worst
+    spells["average"] = avg
+    spells = spells[spells["length"] >= ml]
+    return spells.sort_values(["length", "start"], ascending=[False, True]).reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------ crisis onsets
+
+def crisis_table(frame, crises=None, window: int = 21, after: int = 63) -> pd.DataFrame:
+    """The premium around each crisis: at the onset and in the months after.
+
+    For a shock on date ``s`` the **onset window** is the ``window`` origin dates up to and
+    including ``s`` (each one's forward window holds the shock); **after** is the next
+    ``after`` origin dates (``s+1 .. s+after``), and **months 4-6** the ``after`` dates
+    following those.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Output of :func:`origin_frame`.
+    crises : dict of {str: date-like}, optional
+        Name and shock date of each crisis; default :data:`CRISES`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per crisis: shock date, VIX at the start of the onset window, the mean
+        premium (vol points) over the onset window, its minimum, the mean premium over the
+        ``after`` dates and over the following ``after`` dates, and the mean short-swap
+        P&L per unit vega at the onset and after (vol points).
+    """
+    f = _frame(frame, ("implied", "vrp", "pnl"))
+    crises = CRISES if crises is None else crises
+    if not isinstance(crises, dict) or not crises:
+        raise ValueError("crises: pass a non-empty dict {name: shock date}")
+    w = _int(window, "window", 1)
+    a = _int(after, "after", 1)
+    rows = {}
+    for name, d in crises.items():
+        s = pd.Timestamp(d)
+        p = int(f.index.searchsorted(s))
+        if p - w + 1 < 0 or p + 2 * a >= len(f):
+            raise ValueError(f"crises: {name} ({s.date()}) lies too close to the sample's edge")
+        on = f.iloc[p - w + 1:p + 1]
+        nxt = f.iloc[p + 1:p + 1 + a]
+        later = f.iloc[p + 1 + a:p + 1 + 2 * a]
+        rows[name] = {
+            "Shock date": f.index[p].date(), "VIX at onset start": on["implied"].iloc[0],
+            "Premium at onset (vol points)": on["vrp"].mean(),
+            "Worst premium at onset": on["vrp"].min(),
+            "Premium, next 3 months": nxt["vrp"].mean(),
+            "Premium, months 4-6": later["vrp"].mean(),
+            "P&L at onset (vol points)": on["pnl"].mean(),
+            "P&L, next 3 months": nxt["pnl"].mean(),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+# ------------------------------------------------------------- swaps on every calendar
+
+def swap_values(implied, sq_returns, window: int = 21, give_up: float = 0.0,
+                annualization: float = 252.0) -> tuple[np.ndarray, np.ndarray]:
+    """Value of a short one-month variance swap opened on each day, at each age.
+
+    Position ``i`` is a swap sold at the close of day ``i`` at strike
+    ``K = implied[i] - give_up``; at age ``s`` (days ``i+1 .. i+s`` realized) its value
+    to the seller per unit vega notional is the mark-to-market of
+    :func:`vrp_lib.swaps.mark_to_market` with the sign reversed, the remaining variance
+    marked at ``implied[i+s]`` (the 30-day implied level as a proxy for the remaining
+    life):
+
+    ``V[i, s] = (K^2 - 100^2 * a / w * sum_{j<=s} r_{i+j}^2 - (1 - s/w) IV_{i+s}^2) / (2K)``.
+
+    Parameters
+    ----------
+    implied : array_like
+        Daily implied vol in vol points, one per trading day (no NaN).
+    sq_returns : array_like
+        Squared daily log returns, ``sq_returns[j]`` the return from day ``j-1`` to ``j``
+        (``sq_returns[0]`` is ignored).
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        ``hold`` and ``close``, each ``(n - window, window + 1)`` in vol points: the value
+        of the swap opened on day ``i`` at age ``s`` when held, and when bought back at
+        that close (remaining variance paid at ``implied + give_up``). Column ``window`` is
+        the settlement, equal in both.
+    """
+    iv = np.asarray(implied, dtype=float)
+    r2 = np.asarray(sq_returns, dtype=float)
+    if iv.ndim != 1 or r2.shape != iv.shape:
+        raise ValueError(f"implied {iv.shape} and sq_returns {r2.shape}: need equal 1-D shapes")
+    if not (np.isfinite(iv).all() and np.isfinite(r2[1:]).all()):
+        raise ValueError("implied or sq_returns: contains NaN or inf")
+    if (iv <= 0).any() or (r2[1:] < 0).any():
+        raise ValueError("implied must be positive and sq_returns non-negative")
+    w = _int(window, "window", 1)
+    g = _nonneg(give_up, "give_up")
+    ann = float(_nonneg(annualization, "annualization"))
+    n = iv.size - w
+    if n < 1:
+        raise ValueError(f"window ({w}) leaves no complete swap in {iv.size} days")
+    k = iv[:n] - g
+    if (k <= 0).any():
+        raise ValueError("give_up exceeds the implied level")
+    ages = np.arange(w + 1)
+    pos = np.arange(n)[:, None] + ages[None, :]
+    c = np.concatenate([[0.0], np.cumsum(np.where(np.arange(iv.size) == 0, 0.0, r2))])
+    cum = c[pos + 1] - c[np.arange(n)[:, None] + 1]  # sum of r2 over days i+1 .. i+s
+    realized_part = 1e4 * ann / w * cum
+    rem = 1.0 - ages[None, :] / w
+    kk = k[:, None]
+    hold = (kk**2 - realized_part - rem * iv[pos] ** 2) / (2 * kk)
+    close = (kk**2 - realized_part - rem * (iv[pos] + g) ** 2) / (2 * kk)
+    return hold, close
+
+
+def calendar_pnl(settlement, window: int = 21, taken=None) -> np.ndarray:
+    """P&L of the monthly rolls of every calendar: offsets ``0 .. window - 1``.
+
+    Parameters
+    ----------
+    settlement : array_like
+        P&L of a roll opened on each origin day (e.g. ``swap_values(...)[0][:, -1]``).
+    taken : array_like of bool, optional
+        Whether the roll on each origin day is taken (a filter); P&L 0 where not.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(window, m)``: row ``k`` holds the rolls opened on days ``k, k + window, ...``,
+        cut to the ``m = len // window`` rolls every calendar has.
+    """
+    x = np.asarray(settlement, dtype=float)
+    w = _int(window, "window", 1)
+    if x.ndim != 1 or not np.isfinite(x).all():
+        raise ValueError("settlement: expected a 1-D array with no NaN or inf")
+    if taken is not None:
+        t = np.asarray(taken)
+        if t.dtype != bool or t.shape != x.shape:
+            raise ValueError("taken: expected a boolean array shaped like settlement")
+        x = np.where(t, x, 0.0)
+    m = x.size // w
+    if m < 2:
+        raise ValueError(f"settlement: {x.size} days hold fewer than two rolls of {w} days")
+    return x[:m * w].reshape(m, w).T
+
+
+def exit_age(in_market, window: int = 21) -> np.ndarray:
+    """Age at which a position opened on each day is closed under a filter.
+
+    ``min(window, first s >= 1 with in_market[i + s] False)``: the filter is read at each
+    close and a position is closed at the first close on which it is out.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        One age per day ``i`` in ``0 .. len - window - 1``.
+    """
+    f = np.asarray(in_market)
+    if f.dtype != bool or f.ndim != 1:
+        raise ValueError("in_market: expected a 1-D boolean array")
+    w = _int(window, "window", 1)
+    n = f.size - w
+    if n < 1:
+        raise ValueError(f"in_market: {f.size} days leave no complete window of {w}")
+    big = f.size + w
+    nxt = np.where(~f, np.arange(f.size), big)
+    nxt = np.minimum.accumulate(nxt[::-1])[::-1]  # next out day at or after each day
+    first_out = nxt[np.arange(n) + 1]
+    return np.minimum(first_out - np.arange(n), w).astype(int)
+
+
+def ladder_pnl(hold, close, taken, age) -> np.ndarray:
+    """Daily P&L of a tranche ladder: ``1 / window`` of the position opened each day.
+
+    Parameters
+    ----------
+    hold, close : numpy.ndarray
+        Output of :func:`swap_values`, ``(n, window + 1)``.
+    taken : array_like of bool
+        ``(n,)``: whether a tranche is opened on each origin day.
+    age : array_like of int
+        ``(n,)``: the age at which each tranche is closed (:func:`exit_age`; ``window``
+        for held to settlement).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n + window,)``: the ladder's P&L booked on each day (vol points per unit of total
+        vega notional), the sum over open tranches of their daily change in value. The
+        total equals ``sum(close[i, age[i]] for taken i) / window``.
+    """
+    h = np.asarray(hold, dtype=float)
+    c = np.asarray(close, dtype=float)
+    if h.ndim != 2 or c.shape != h.shape:
+        raise ValueError("hold and close: expected two arrays of equal shape (n, window + 1)")
+    n, w1 = h.shape
+    t = np.asarray(taken)
+    a = np.asarray(age)
+    if t.dtype != bool or t.shape != (n,):
+        raise ValueError(f"taken: expected a boolean array of shape ({n},)")
+    if not np.issubdtype(a.dtype, np.integer) or a.shape != (n,):
+        raise ValueError(f"age: expected an integer array of shape ({n},)")
+    if (a < 1).any() or (a > w1 - 1).any():
+        raise ValueError(f"age: must lie in 1 .. {w1 - 1}")
+    out = np.zeros(n + w1 - 1)
+    prev = np.zeros(n)
+    rows = np.arange(n)
+    for s in range(w1):
+        live = t & (s <= a)
+        val = np.where(s == a, c[:, s], h[:, s])
+        inc = np.where(live, val - prev, 0.0)
+        out[rows + s] += inc
+        prev = val
+    return out / (w1 - 1)
+
+
+def monthly_sum(daily, dates) -> pd.Series:
+    """Sum a daily P&L array into calendar months (month-end index)."""
+    d = np.asarray(daily, dtype=float)
+    idx = pd.DatetimeIndex(dates)
+    if d.shape != (len(idx),):
+        raise ValueError(f"daily ({d.shape}) and dates ({len(idx)}) differ in length")
+    return pd.Series(d, index=idx).resample("ME").sum()
+
+
+# -------------------------------------------------------------------------- filter grid
+
+def filter_flags(implied_vol, prices, trailing_windows=(5, 10, 21), days=(1, 3, 5, 10),
+                 reentry_spreads=(0.0, 2.0)) -> dict:
+    """Daily in/out flags of the regime filter for every cell of a parameter grid.
+
+    Runs :func:`vrp_lib.strategies.regime_filter` once per ``(days, re-entry spread)``
+    on all trailing windows at once (one row each).
+
+    Returns
+    -------
+    dict
+        ``{(trailing window, days, re-entry spread): numpy.ndarray of bool}`` on the
+        dates of ``implied_vol``.
+    """
+    if implied_vol is None or prices is None:
+        raise ValueError("implied_vol and prices: pass Series, got None")
+    iv = implied_vol.to_numpy(dtype=float)
+    tv = np.vstack([
+        realized.trailing_realized_vol(prices, _int(tw, "trailing_windows", 2))
+        .reindex(implied_vol.index).to_numpy() for tw in trailing_windows])
+    if not len(trailing_windows) or not len(days) or not len(reentry_spreads):
+        raise ValueError("the parameter grid is empty")
+    out = {}
+    for d in days:
+        for sp in reentry_spreads:
+            f = st.regime_filter(np.broadcast_to(iv, tv.shape).copy(), tv, days=d,
+                                 reentry_spread=sp)
+            for j, tw in enumerate(trailing_windows):
+                out[(tw, d, sp)] = f[j]
+    return out
+
+
+def unique_filters(flags: dict) -> tuple[dict, dict]:
+    """Remove duplicate grid cells: cells whose daily flags are identical.
+
+    Returns
+    -------
+    (dict, dict)
+        The first cell of each distinct flag series, and ``{duplicate: kept cell}``.
+    """
+    if not isinstance(flags, dict) or not flags:
+        raise ValueError("flags: pass a non-empty dict of daily flags")
+    seen, kept, dup = {}, {}, {}
+    for key, f in flags.items():
+        h = np.asarray(f, dtype=bool).tobytes()
+        if h in seen:
+            dup[key] = seen[h]
+        else:
+            seen[h] = key
+            kept[key] = f
+    return kept, dup
+
+
+def judge_filters(frame_days, flags, window: int = 21, give_up: float = 0.0,
+                  seed: int = 0) -> tuple[pd.DataFrame, dict]:
+    """The regime-filter grid on every roll calendar and on a daily ladder, judged.
+
+    Parameters
+    ----------
+    frame_days : pandas.DataFrame
+        One row per trading day (the grid of prices): ``implied`` (vol points, filled on
+        the few days without a quote), ``sq_return`` (squared daily log return) and
+        ``origin`` (bool: a swap may be opened that day).
+    flags : dict
+        Daily filter flags per grid cell (:func:`filter_flags`), on ``frame_days``' dates.
+    window, give_up
+        Roll length in trading days; vol points given up at each trade.
+
+    Returns
+    -------
+    (pandas.DataFrame, dict)
+        The table, one row per distinct cell plus ``always in`` first: trailing window,
+        days, re-entry spread, share of origin days in the market, the Sharpe ratio of
+        monthly rolls (mean, min and max over the ``window`` calendars), the share of
+        calendars on which the cell's Sharpe ratio beats always-in's, the ladder's Sharpe
+        ratio (calendar months, exits mid-month) with its SE, the ladder's extra P&L over
+        always-in (vol points a year) with its SE, and the **vol-matched information
+        ratio**: the Sharpe ratio of ``r_f * sd(r_a) / sd(r_f) - r_a`` (filtered ladder
+        scaled to always-in's volatility, minus always-in; its mean is positive exactly
+        when the filtered Sharpe ratio is higher), with its SE. And a dict with the
+        duplicates removed, the number of distinct trials, the best cell by vol-matched
+        information ratio and its deflated Sharpe ratio (the probability that it truly
+        beats always-in after selecting it among the trials), and the deflated Sharpe ratio
+        of the best ladder Sharpe ratio (truly above zero).
+    """
+    f = frame_days
+    for c in ("implied", "sq_return", "origin"):
+        if c not in f.columns:
+            raise ValueError(f"frame_days: missing column {c!r}")
+    w = _int(window, "window", 2)
+    hold, close = swap_values(f["implied"].to_numpy(), f["sq_return"].to_numpy(), w, give_up)
+    n = hold.shape[0]
+    origin = f["origin"].to_numpy(dtype=bool)[:n]
+    dates = f.index
+    settle = hold[:, -1]
+    base_cal = calendar_pnl(settle, w, origin)
+    full_age = np.full(n, w)
+    base_daily = ladder_pnl(hold, close, origin, full_age)
+    base_month = monthly_sum(base_daily, dates[:len(base_daily)])
+    kept, dup = unique_filters(flags)
+
+    def _sh(x):
+        return risk.sharpe(x, 12)
+
+    base_cal_sh = np.array([_sh(r) for r in base_cal])
+
+    def matched(month):
+        """Vol-matched difference: positive mean exactly when the Sharpe ratio is higher."""
+        m = month.to_numpy()
+        return m * (base_month.std() / m.std()) - base_month.to_numpy()
+
+    def row(name, cal, month, taken_share):
+        cal_sh = np.array([_sh(r) for r in cal])
+        extra = (month - base_month).to_numpy()
+        same = np.abs(extra).max() == 0
+        d = matched(month)
+        return {
+            "Filter": name, "In market (% of days)": 100 * taken_share,
+            "Sharpe, monthly rolls (mean of calendars)": cal_sh.mean(),
+            "Sharpe, worst calendar": cal_sh.min(), "Sharpe, best calendar": cal_sh.max(),
+            "Calendars beating always-in (%)": (
+                np.nan if same else 100 * float((cal_sh > base_cal_sh + 1e-9).mean())),
+            "Sharpe, daily ladder": _sh(month.to_numpy()),
+            "SE, ladder Sharpe": risk.sharpe_se(month.to_numpy(), 12, "bootstrap", 12,
+                                                1000, seed),
+            "Extra P&L vs always-in (vol points a year)": 12 * extra.mean(),
+            "SE, extra P&L": 0.0 if same else risk.mean_se(extra, 12, 12, 1000, seed),
+            "Vol-matched IR vs always-in": 0.0 if same else _sh(d),
+            "SE, vol-matched IR": 0.0 if same else risk.sharpe_se(d, 12, "bootstrap", 12,
+                                                                 1000, seed),
+        }
+
+    rows, months = [row("always in", base_cal, base_month, 1.0)], {}
+    for key, fl in kept.items():
+        fl = np.asarray(fl, dtype=bool)
+        if fl.shape != (len(f),):
+            raise ValueError(f"flags[{key!r}]: expected {len(f)} daily flags, got {fl.shape}")
+        taken = origin & fl[:n]
+        age = exit_age(fl, w)[:n]
+        daily = ladder_pnl(hold, close, taken, age)
+        month = monthly_sum(daily, dates[:len(daily)])
+        rows.append(row(key, calendar_pnl(settle, w, taken), month,
+                        float(taken.sum() / origin.sum())))
+        months[key] = month
+    table = pd.DataFrame(rows)
+    cells = table.iloc[1:]
+    ir_col = "Vol-matched IR vs always-in"
+    best_i = int(cells[ir_col].to_numpy().argmax()) + 1
+    best_key = table.loc[best_i, "Filter"]
+    diff_best = matched(months[best_key])
+    dsr_ir = risk.deflated_sharpe(
+        table.loc[best_i, ir_col], cells[ir_col].to_numpy(), len(diff_best),
+        risk.skewness(diff_best), risk.excess_kurtosis(diff_best) + 3.0)
+    sh_col = "Sharpe, daily ladder"
+    best_s = int(table[sh_col].to_numpy().argmax())
+    m_best = (base_month if best_s == 0 else months[table.loc[best_s, "Filter"]]).to_numpy()
+    dsr_sh = risk.deflated_sharpe(
+        table.loc[best_s, sh_col], table[sh_col].to_numpy(), len(m_best),
+        risk.skewness(m_best), risk.excess_kurtosis(m_best) + 3.0)
+    info = {"duplicates": dup, "n_trials": len(kept), "best_ir": best_key,
+            "dsr_best_ir": dsr_ir, "best_sharpe": table.loc[best_s, "Filter"],
+            "dsr_best_sharpe": dsr_sh, "ladder_always_in": base_month,
+            "calendar_sharpes_always_in": base_cal_sh}
+    return table, info
