@@ -26,6 +26,11 @@ small things that Jupyter Book 1 does not do by itself:
    button fold the contents column at laptop width too and keeps ``aria-expanded`` on both
    buttons; ``static/vrp-nav.css`` makes wide maths, tables and outputs scroll inside their
    own box instead of pushing the page sideways.
+6. Fixes what the axe-core audit of the browser test found in the theme:
+   ``static/vrp-a11y.css`` (link contrast), ``static/vrp-a11y.js`` (scrollable boxes
+   reachable by keyboard, button names that contain their visible text) and, in the page
+   body, the bibliography's entries get the ``listitem`` role their ``role="list"`` parent
+   requires (docutils gave them the deprecated ``doc-biblioentry``).
 """
 
 from __future__ import annotations
@@ -70,6 +75,14 @@ def dedupe_page_assets(app: Sphinx, pagename: str, templatename: str,
     for name in ("script_files", "css_files"):
         if isinstance(context.get(name), list):
             context[name][:] = _dedupe(context[name])
+
+
+def fix_bibliography_roles(app: Sphinx, pagename: str, templatename: str,
+                           context: dict, doctree: Any) -> None:
+    """A ``role="list"`` citation list holds ``listitem`` entries (WAI-ARIA; axe-core)."""
+    body = context.get("body")
+    if isinstance(body, str) and 'role="doc-biblioentry"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
 
 
 def check_local_mathjax(app: Sphinx) -> None:
@@ -127,9 +140,12 @@ def setup(app: Sphinx) -> dict:
     app.add_js_file("vrp-toggle-titles.js")
     app.add_js_file("vrp-nav.js")
     app.add_css_file("vrp-nav.css")
+    app.add_js_file("vrp-a11y.js")
+    app.add_css_file("vrp-a11y.css")
     app.connect("config-inited", add_launch_note)
     app.connect("builder-inited", check_local_mathjax)
     # Early priority: html-page-context stops at the first handler that returns a template
     # name, so a late handler may never run. The duplicates are there from the start.
     app.connect("html-page-context", dedupe_page_assets, priority=100)
+    app.connect("html-page-context", fix_bibliography_roles, priority=100)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
