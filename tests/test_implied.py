@@ -74,11 +74,96 @@ def test_implied_vol_vectorized():
         (dict(price=5, spot=-100, strike=100, t=1, r=0), "spot"),
         (dict(price=5, spot=100, strike=100, t=0, r=0), "t must be positive"),
         (dict(price=5, spot=100, strike=100, t=1, r=0, kind="straddle"), "kind"),
+        # the silent cases of issue 11: NaN rates, inf strike or t, lo above hi
+        (dict(price=10.0, spot=100, strike=105, t=0.5, r=float("nan")), "r: contains NaN"),
+        (dict(price=10.0, spot=100, strike=105, t=0.5, r=0.0, q=float("inf")), "q: contains an infinite"),
+        (dict(price=10.0, spot=100, strike=float("inf"), t=0.5, r=0.0), "strike: contains an infinite"),
+        (dict(price=10.0, spot=100, strike=105, t=float("inf"), r=0.0), "t: contains an infinite"),
+        (dict(price=10.0, spot=100, strike=105, t=0.5, r=0.0, lo=0.5, hi=0.1), r"lo \(0.5\) must be below hi"),
+        (dict(price=10.0, spot=100, strike=105, t=0.5, r=0.0, hi=10.0), "hi must be at most 5"),
+        (dict(price=10.0, spot=100, strike=105, t=0.5, r=0.0, errors="ignore"), "errors must be"),
+        (dict(price=[1.0, 2.0], spot=100, strike=[90, 100, 110], t=0.5, r=0.0), "lengths do not match"),
+        (dict(price=None, spot=100, strike=105, t=0.5, r=0.0), "price is None"),
+        (dict(price=[], spot=100, strike=105, t=0.5, r=0.0), "price is empty"),
+        (dict(price=10.0, spot=100, strike=105, t=0.5, r=None), "r is None"),
+        (dict(price=99.0, spot=100, strike=5, t=0.5, r=0.0, hi=0.5), r"outside \[lo, hi\]"),
     ],
 )
 def test_implied_vol_bad_input(kwargs, match):
     with pytest.raises(ValueError, match=match):
         implied.implied_vol(**kwargs)
+
+
+def test_implied_vol_booleans_are_type_errors():
+    with pytest.raises(TypeError, match="price holds booleans"):
+        implied.implied_vol(True, 100, 100, 1, 0)
+    with pytest.raises(TypeError, match="spot is a boolean"):
+        implied.implied_vol(5.0, True, 100, 1, 0)
+
+
+def _grid(n=20_000, seed=0):
+    # maturities from one day to five years, moneyness up to 3 standard deviations
+    rng = np.random.default_rng(seed)
+    t = np.exp(rng.uniform(np.log(1 / 365), np.log(5.0), n))
+    v = rng.uniform(0.05, 1.0, n)
+    z = rng.uniform(-3.0, 3.0, n)
+    r, q = 0.03, 0.01
+    k = 100 * np.exp((r - q) * t) * np.exp(z * v * np.sqrt(t))
+    return t, v, k, r, q
+
+
+@pytest.mark.parametrize("kind", ["call", "put"])
+def test_implied_vol_accuracy_on_a_wide_grid(kind):
+    t, v, k, r, q = _grid()
+    price = implied.bs_price(100, k, t, r, v, q, kind)
+    iv = implied.implied_vol(price, 100, k, t, r, q, kind)
+    assert iv.shape == v.shape
+    assert np.max(np.abs(iv - v)) < 1e-10
+
+
+def test_implied_vol_closed_form_at_the_money_forward():
+    # at the money forward, zero rates: C = S (2 N(sigma sqrt(T) / 2) - 1), so
+    # sigma = 2 N^{-1}((C/S + 1) / 2) / sqrt(T): an independent inversion
+    from scipy.stats import norm
+
+    c = np.array([0.5, 4.0, 20.0, 60.0])
+    t = 0.75
+    expected = 2 * norm.ppf((c / 100 + 1) / 2) / math.sqrt(t)
+    np.testing.assert_allclose(implied.implied_vol(c, 100, 100, t, 0.0), expected, rtol=1e-12)
+
+
+def test_implied_vol_broadcasts_2d():
+    k = np.array([[90.0], [100.0], [110.0]])
+    t = np.array([0.1, 0.5, 2.0])
+    v = np.full((3, 3), 0.25)
+    price = implied.bs_price(100, k, t, 0.01, v, kind="put")
+    np.testing.assert_allclose(implied.implied_vol(price, 100, k, t, 0.01, kind="put"), v, atol=1e-12)
+
+
+def test_implied_vol_price_at_intrinsic_is_zero_and_does_not_fail_the_array():
+    # a deep in-the-money call whose float price equals its discounted intrinsic value
+    deep = implied.bs_price(100, 1.0, 1.0, 0.05, 0.2)
+    assert deep == pytest.approx(100 - math.exp(-0.05), abs=1e-12)
+    atm = implied.bs_price(100, 100, 1.0, 0.05, 0.2)
+    out = implied.implied_vol([deep, atm], 100, [1.0, 100.0], 1.0, 0.05)
+    assert out[0] == 0.0 and out[1] == pytest.approx(0.2, abs=1e-12)
+    # a zero price of an out-of-the-money option is the same boundary
+    assert implied.implied_vol(0.0, 100, 150, 0.1, 0.0) == 0.0
+
+
+def test_implied_vol_errors_raise_names_first_bad_quote_and_count():
+    prices = np.array([5.0, 0.5, 4.0, 150.0])   # 0.5 below intrinsic (50), 150 above spot
+    strikes = np.array([100.0, 50.0, 100.0, 50.0])
+    with pytest.raises(ValueError, match=r"2 of 4 quote\(s\).*index \(1,\), price 0.5 for the call struck at 50"):
+        implied.implied_vol(prices, 100, strikes, 1.0, 0.0)
+
+
+def test_implied_vol_errors_nan_marks_only_bad_quotes():
+    prices = np.array([5.0, 0.5, 4.0, np.nan, np.inf])
+    strikes = np.array([100.0, 50.0, 100.0, 100.0, 100.0])
+    out = implied.implied_vol(prices, 100, strikes, 1.0, 0.0, errors="nan")
+    assert np.isnan(out[[1, 3, 4]]).all()
+    np.testing.assert_allclose(out[[0, 2]], implied.implied_vol(prices[[0, 2]], 100, 100.0, 1.0, 0.0))
 
 
 def test_bs_price_bad_input():
@@ -88,6 +173,40 @@ def test_bs_price_bad_input():
         implied.bs_price(100, np.nan, 1, 0, 0.2)
     with pytest.raises(ValueError, match="kind"):
         implied.bs_price(100, 100, 1, 0, 0.2, kind="digital")
+
+
+def test_bs_rejects_vol_points():
+    # issue 11: bs_price(100, 100, 30/365, 0, 15.0) read 15 as 1500 %
+    with pytest.raises(ValueError, match=r"sigma 15 is above 5 .*pass 0.15 for 15 vol points"):
+        implied.bs_price(100, 100, 30 / 365, 0, 15.0)
+    with pytest.raises(ValueError, match="sigma 20 is above 5"):
+        implied.bs_vega(100, 100, 1, 0, 20.0)
+    with pytest.raises(ValueError, match="sigma 20 is above 5"):
+        implied.bs_delta(100, 100, 1, 0, 20.0)
+    assert implied.bs_price(100, 100, 1, 0, 5.0) > 0          # 5 itself is accepted
+
+
+BS_FUNCS = [implied.bs_price, implied.bs_delta, implied.bs_vega]
+BS_ARGS = dict(spot=100.0, strike=100.0, t=0.5, r=0.01, sigma=0.2, q=0.0)
+
+
+@pytest.mark.parametrize("func", BS_FUNCS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("arg", list(BS_ARGS))
+@pytest.mark.parametrize(
+    "bad, exc, match",
+    [(np.nan, ValueError, "contains NaN"), (np.inf, ValueError, "infinite"), (-np.inf, ValueError, "infinite"),
+     (None, ValueError, "is None"), (True, TypeError, "boolean"), ([], ValueError, "is empty"),
+     ("0.2", TypeError, "string")],
+)
+def test_black_scholes_functions_validate_every_argument(func, arg, bad, exc, match):
+    kwargs = dict(BS_ARGS, **{arg: bad})
+    with pytest.raises(exc, match=f"{arg}.*{match}|{arg}: {match}|{arg} {match}"):
+        func(**kwargs)
+
+
+def test_black_scholes_mismatched_lengths():
+    with pytest.raises(ValueError, match=r"lengths do not match: spot \(\), strike \(3,\), t \(2,\)"):
+        implied.bs_price(100, [90, 100, 110], [0.1, 0.2], 0, 0.2)
 
 
 # ----------------------------------------------------------------------------- Cboe method
@@ -273,3 +392,131 @@ def test_bs_delta_limits_and_parity():
     np.testing.assert_allclose(implied.bs_delta(100, [90, 100, 110], 1, 0.0, 0.0), [1.0, 0.5, 0.0])
     with pytest.raises(ValueError, match="kind"):
         implied.bs_delta(100, 100, 1, 0, 0.2, kind="binary")
+
+
+# ----------------------------------------------------------------------------- fast Cboe path
+
+def test_cboe_variance_fast_path_equals_the_detailed_one(near, nxt):
+    for chain, t, r in ((near, T1, R1), (nxt, T2, R2), (near, T1_CUR, R1_CUR)):
+        assert implied.cboe_variance(chain, t=t, r=r) == pytest.approx(
+            implied.cboe_variance(chain, t=t, r=r, detail=True).variance, abs=1e-15)
+
+
+@pytest.mark.parametrize(
+    "mutate, exc, match",
+    [
+        (lambda c: c.assign(call_ask=[11, 6.5, np.inf, 1.0, 0.3]), ValueError, "infinite value in column 'call_ask'"),
+        (lambda c: c.assign(strike=[0.0, 95, 100, 105, 110]), ValueError, "strikes: must be positive"),
+        (lambda c: c.assign(put_bid=["a", "b", "c", "d", "e"]), ValueError, "column 'put_bid' must be numeric"),
+        (lambda c: c.assign(put_bid=[True] * 5), TypeError, "column 'put_bid' holds booleans"),
+        (lambda c: c.iloc[:2], ValueError, "at least three strikes"),
+    ],
+)
+def test_chain_more_bad_input(mutate, exc, match):
+    with pytest.raises(exc, match=match):
+        implied.cboe_variance(mutate(_chain()), t=0.1, r=0.0)
+
+
+@pytest.mark.parametrize("func", [implied.cboe_forward, implied.cboe_strip, implied.cboe_term,
+                                  implied.cboe_variance], ids=lambda f: f.__name__)
+@pytest.mark.parametrize(
+    "kw, exc, match",
+    [(dict(t=np.nan), ValueError, "t: contains NaN"), (dict(t=np.inf), ValueError, "t: contains an infinite"),
+     (dict(t=None), ValueError, "t is None"), (dict(t=True), TypeError, "t is a boolean"),
+     (dict(t=-0.1), ValueError, "t must be positive"), (dict(r=np.nan), ValueError, "r: contains NaN"),
+     (dict(r=np.inf), ValueError, "r: contains an infinite"), (dict(r=None), ValueError, "r is None"),
+     (dict(r=False), TypeError, "r is a boolean"), (dict(r=[0.01, 0.02]), ValueError, "r must be one number")],
+)
+def test_cboe_functions_validate_t_and_r(func, kw, exc, match):
+    args = dict(dict(t=0.1, r=0.0), **kw)
+    with pytest.raises(exc, match=match):
+        func(_chain(), **args)
+
+
+def test_cboe_variance_detail_must_be_boolean():
+    with pytest.raises(TypeError, match="detail must be True or False"):
+        implied.cboe_variance(_chain(), t=0.1, r=0.0, detail="no")
+
+
+@pytest.mark.parametrize(
+    "kw, exc, match",
+    [(dict(var_near=np.nan), ValueError, "var_near: contains NaN"),
+     (dict(var_next=np.inf), ValueError, "var_next: contains an infinite"),
+     (dict(t_near=None), ValueError, "t_near is None"), (dict(t_next=True), TypeError, "t_next is a boolean"),
+     (dict(days=0), ValueError, "days must be positive"), (dict(days=np.nan), ValueError, "days: contains NaN")],
+)
+def test_interpolate_variance_validates(kw, exc, match):
+    args = dict(dict(var_near=0.04, t_near=20 / 365, var_next=0.05, t_next=40 / 365), **kw)
+    with pytest.raises(exc, match=match):
+        implied.interpolate_variance(**args)
+
+
+def test_cboe_vix_validates_rates(near, nxt):
+    with pytest.raises(ValueError, match="r: contains NaN"):
+        implied.cboe_vix(near, nxt, t_near=T1, t_next=T2, r_near=np.nan, r_next=R2)
+    with pytest.raises(ValueError, match="later than t_near"):
+        implied.cboe_vix(near, nxt, t_near=T2, t_next=T1, r_near=R1, r_next=R2)
+
+
+def test_model_chain_helpers_validate():
+    k = np.array([80.0, 100.0, 125.0])
+    with pytest.raises(ValueError, match="skew: contains NaN"):
+        implied.skew_smile(k, 100.0, 0.2, np.nan)
+    with pytest.raises(ValueError, match="atm_vol 20 is above 5"):
+        implied.skew_smile(k, 100.0, 20.0, 0.1)
+    with pytest.raises(ValueError, match="moneyness must be"):
+        implied.skew_smile(k, 100.0, 0.2, 0.1, moneyness="delta")
+    with pytest.raises(ValueError, match="forward must be positive"):
+        implied.skew_smile(k, -1.0, 0.2, 0.1)
+    with pytest.raises(ValueError, match="strikes: contains an infinite"):
+        implied.bs_chain(100, [80.0, np.inf], 0.25, 0.0, 0.2)
+    with pytest.raises(ValueError, match="r: contains NaN"):
+        implied.bs_chain(100, k, 0.25, np.nan, 0.2)
+    with pytest.raises(ValueError, match="half_spread: contains NaN"):
+        implied.bs_chain(100, k, 0.25, 0.0, 0.2, half_spread=np.nan)
+
+
+def test_skew_smile_by_strike():
+    k = np.array([80.0, 100.0, 125.0])
+    np.testing.assert_allclose(implied.skew_smile(k, 100.0, 0.2, 0.3, moneyness="strike"),
+                               0.2 - 0.3 * (k / 100 - 1))
+
+
+# ----------------------------------------------------------------------------- skew and the fair strike
+
+def test_flat_smile_strip_recovers_sigma_squared():
+    assert implied.smile_fair_variance(100.0, 0.25, 0.2, 0.0) == pytest.approx(0.04, rel=1e-4)
+
+
+def test_skew_lifts_fair_variance_at_second_order():
+    # Demeterfi et al. (1999): K_var = atm^2 (1 + 3 T b^2 + ...) for sigma = atm - b (K/F - 1)
+    t, a = 0.25, 0.2
+    base = implied.smile_fair_variance(100.0, t, a, 0.0)
+    lift = {b: implied.smile_fair_variance(100.0, t, a, b) - base for b in (-0.1, 0.05, 0.1)}
+    assert lift[0.1] == pytest.approx(3 * t * 0.1**2 * a**2, rel=0.03)
+    assert lift[0.1] / lift[0.05] == pytest.approx(4.0, rel=0.03)   # quadratic in the slope
+    # the sign does not matter to second order (the third-order term is 7 % of the lift here)
+    assert lift[-0.1] == pytest.approx(lift[0.1], rel=0.1)
+    assert implied.skew_fair_variance(a, 0.1, t) == pytest.approx(a**2 * (1 + 3 * t * 0.01))
+
+
+def test_skew_fair_variance_validates():
+    with pytest.raises(ValueError, match="atm_vol 15 is above 5"):
+        implied.skew_fair_variance(15.0, 0.1, 0.25)
+    with pytest.raises(ValueError, match="t must be positive"):
+        implied.skew_fair_variance(0.15, 0.1, 0.0)
+    with pytest.raises(ValueError, match="skew: contains an infinite"):
+        implied.skew_fair_variance(0.15, np.inf, 0.25)
+    with pytest.raises(ValueError, match="need 0 < lo < 1 < hi"):
+        implied.smile_fair_variance(100.0, 0.25, 0.2, 0.1, lo=1.2)
+    with pytest.raises(ValueError, match="n_strikes must be an integer"):
+        implied.smile_fair_variance(100.0, 0.25, 0.2, 0.1, n_strikes=True)
+
+
+def test_all_is_complete():
+    import inspect
+
+    public = {n for n, o in vars(implied).items() if not n.startswith("_")
+              and (inspect.isfunction(o) or inspect.isclass(o)) and getattr(o, "__module__", "") == implied.__name__}
+    assert public <= set(implied.__all__)
+    assert all(hasattr(implied, n) for n in implied.__all__)

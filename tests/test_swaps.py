@@ -83,6 +83,164 @@ def test_bad_inputs():
         swaps.fair_variance([100, 110], [1, 1], 105.0, 0.0)
 
 
+# ----------------------------------------------------------------------------- units at the boundary
+
+def test_mixed_units_rejected():
+    # issue 11: variance_swap_pnl(14.0, 0.18, 1e5) returned 54 million
+    with pytest.raises(ValueError, match=r"strike_vol looks like a decimal .*pass 18 for 18 %"):
+        swaps.variance_swap_pnl(14.0, 0.18, 1e5)
+    with pytest.raises(ValueError, match="realized_vol looks like a decimal"):
+        swaps.variance_swap_pnl(0.14, 18.0, 1e5)
+
+
+@pytest.mark.parametrize("func", [swaps.variance_swap_pnl, swaps.volatility_swap_pnl,
+                                  swaps.capped_variance_swap_pnl], ids=lambda f: f.__name__)
+def test_vol_point_functions_reject_decimals(func):
+    with pytest.raises(ValueError, match=r"looks like a decimal \(every value below 1.5"):
+        func(np.array([0.12, 0.2, 0.35]), np.array([0.15, 0.15, 0.15]), 1.0)
+
+
+def test_decimal_threshold_is_documented_and_applied():
+    assert swaps.DECIMAL_LOOKING == 1.5 and "1.5" in swaps.__doc__
+    assert swaps.variance_swap_pnl(1.5, 18, 1.0) < 0           # 1.5 vol points is accepted
+    assert swaps.variance_swap_pnl(np.array([0.0, 0.0]), 18, 1.0).shape == (2,)   # zeros are not decimals
+    with pytest.raises(ValueError, match="strike_vol looks like a decimal"):
+        swaps.variance_notional(100_000, 1.49)
+
+
+def test_prices_passed_as_vols_rejected():
+    with pytest.raises(ValueError, match=r"above 500: that looks like an index level"):
+        swaps.variance_swap_pnl(2_700.0, 18.0, 1.0)
+    with pytest.raises(ValueError, match="strike_vol has 524 vol points, above 500"):
+        swaps.variance_notional(1.0, 524.0)
+
+
+@pytest.mark.parametrize("notional", [0.0, -100_000.0, [1.0, -1.0]])
+def test_non_positive_notional_rejected(notional):
+    with pytest.raises(ValueError, match="vega_notional must be positive"):
+        swaps.variance_swap_pnl(14.0, 18.0, notional)
+    with pytest.raises(ValueError, match="vega_notional must be positive"):
+        swaps.mark_to_market(14.0, 18.0, 18.0, notional, 0.5)
+
+
+def test_fair_variance_k0_must_be_a_strike():
+    k = np.array([90.0, 100.0, 110.0])
+    with pytest.raises(ValueError, match="k0 95 is not one of the strikes"):
+        swaps.fair_variance(k, [1.0, 2.0, 1.0], 100.0, 0.1, k0=95.0)
+
+
+@pytest.mark.parametrize("kw, match", [(dict(rate=np.nan), "rate: contains NaN"),
+                                       (dict(rate=np.inf), "rate: contains an infinite"),
+                                       (dict(time_remaining=np.inf), "time_remaining: contains an infinite"),
+                                       (dict(time_remaining=-1.0), "time_remaining must be non-negative")])
+def test_mark_to_market_rates_checked(kw, match):
+    with pytest.raises(ValueError, match=match):
+        swaps.mark_to_market(14.0, 18.0, 18.0, 1.0, 0.5, **kw)
+
+
+CALLS = {
+    swaps.variance_notional: dict(vega_notional=1e5, strike_vol=18.0),
+    swaps.variance_swap_pnl: dict(realized_vol=14.0, strike_vol=18.0, vega_notional=1e5),
+    swaps.volatility_swap_pnl: dict(realized_vol=14.0, strike_vol=18.0, vega_notional=1e5),
+    swaps.capped_variance_swap_pnl: dict(realized_vol=14.0, strike_vol=18.0, vega_notional=1e5, cap_multiple=2.5),
+    swaps.capped_variance_strike: dict(realized_vol=[12.0, 20.0, 60.0], cap_multiple=2.5),
+    swaps.mark_to_market: dict(realized_vol_so_far=14.0, implied_vol_remaining=20.0, strike_vol=18.0,
+                               vega_notional=1e5, elapsed_fraction=0.5, time_remaining=0.05, rate=0.01),
+    swaps.live_vega: dict(implied_vol_remaining=20.0, strike_vol=18.0, vega_notional=1e5, elapsed_fraction=0.5,
+                          time_remaining=0.05, rate=0.01),
+    swaps.strike_spacing: dict(strikes=[90.0, 100.0, 110.0]),
+    swaps.replication_weights: dict(strikes=[90.0, 100.0, 110.0]),
+    swaps.fair_variance: dict(strikes=[90.0, 100.0, 110.0], otm_prices=[1.0, 4.0, 1.0], forward=100.0, t=0.1,
+                              r=0.01, k0=100.0),
+}
+CASES = [(f, arg) for f, kw in CALLS.items() for arg in kw]
+
+
+@pytest.mark.parametrize("func, arg", CASES, ids=[f"{f.__name__}-{a}" for f, a in CASES])
+@pytest.mark.parametrize(
+    "bad, exc, match",
+    [(np.nan, ValueError, "contains NaN"), (np.inf, ValueError, "infinite"), (None, ValueError, "is None"),
+     (True, TypeError, "boolean"), ([], ValueError, "empty")],
+)
+def test_every_argument_validated(func, arg, bad, exc, match):
+    kwargs = dict(CALLS[func], **{arg: bad})
+    valid = func(**CALLS[func])   # the valid call works
+    if arg == "k0" and bad is None:   # None is k0's default: the strike at or below the forward
+        assert func(**kwargs) == valid
+        return
+    with pytest.raises(exc, match=f"{arg}(: | )?.*{match}"):
+        func(**kwargs)
+
+
+def test_all_is_complete():
+    import inspect
+
+    public = {n for n, o in vars(swaps).items() if not n.startswith("_") and inspect.isfunction(o)
+              and o.__module__ == swaps.__name__}
+    assert public <= set(swaps.__all__)
+    assert all(hasattr(swaps, n) for n in swaps.__all__)
+
+
+# ----------------------------------------------------------------------------- caps
+
+def test_capped_swap_loss_is_bounded_uncapped_is_not():
+    rv = np.array([10.0, 45.0, 100.0, 400.0])
+    capped = swaps.capped_variance_swap_pnl(rv, 18.0, 1.0, cap_multiple=2.5)
+    # the long side gains at most N_var (c^2 - 1) K^2 = (6.25 - 1) * 324 / 36
+    assert capped.max() == pytest.approx((2.5**2 - 1) * 18.0**2 / 36)
+    np.testing.assert_allclose(capped[:2], swaps.variance_swap_pnl(rv[:2], 18.0, 1.0))
+    uncapped = swaps.variance_swap_pnl(rv, 18.0, 1.0)
+    assert uncapped[-1] > 40 * capped[-1]
+
+
+def test_capped_strike_closed_form_and_below_uncapped():
+    # nine calm outcomes at 10 and one crash at 300: uncapped K^2 = 9,090; capped at 2.5:
+    # K^2 (10 - 6.25) = 900 -> K^2 = 240, and 2.5 K = 38.7 lies between 10 and 300
+    rv = np.array([10.0] * 9 + [300.0])
+    assert swaps.capped_variance_strike(rv, 2.5) == pytest.approx(np.sqrt(240.0), rel=1e-12)
+    # no outcome reaches the cap: the capped strike is the uncapped one
+    rv2 = np.array([15.0, 18.0, 25.0])
+    assert swaps.capped_variance_strike(rv2, 2.5) == pytest.approx(np.sqrt(np.mean(rv2**2)))
+
+
+@given(st.lists(st.floats(1.5, 300), min_size=2, max_size=40), st.floats(1.0, 4.0))
+def test_capped_strike_is_the_break_even(rv, c):
+    rv = np.array(rv)
+    k = swaps.capped_variance_strike(rv, c)
+    assert k <= np.sqrt(np.mean(rv**2)) * (1 + 1e-12)
+    assert np.mean(np.minimum(rv, c * k) ** 2) == pytest.approx(k**2, rel=1e-9)
+
+
+def test_cap_multiple_validated():
+    with pytest.raises(ValueError, match="cap_multiple must be at least 1"):
+        swaps.capped_variance_swap_pnl(20.0, 18.0, 1.0, cap_multiple=0.5)
+    with pytest.raises(ValueError, match="need a one-dimensional array of at least two"):
+        swaps.capped_variance_strike([20.0])
+
+
+# ----------------------------------------------------------------------------- vega of a live swap
+
+def test_live_vega_decays_as_remaining_life():
+    f = np.linspace(0, 1, 11)
+    np.testing.assert_allclose(swaps.live_vega(18.0, 18.0, 100_000, f), 100_000 * (1 - f))
+
+
+@given(iv=st.floats(5, 80), k=st.floats(5, 80), f=st.floats(0, 1))
+def test_live_vega_is_the_derivative_of_mark_to_market(iv, k, f):
+    h = 1e-4
+    up = swaps.mark_to_market(20.0, iv + h, k, 1_000.0, f, 0.1, 0.02)
+    dn = swaps.mark_to_market(20.0, iv - h, k, 1_000.0, f, 0.1, 0.02)
+    assert swaps.live_vega(iv, k, 1_000.0, f, 0.1, 0.02) == pytest.approx((up - dn) / (2 * h), rel=1e-6, abs=1e-6)
+
+
+def test_marking_with_a_too_low_implied_understates_the_long_value():
+    # inverted term structure: the fair vol of the remaining life (say 45) above the 30-day
+    # proxy (37): marking with the proxy understates the long side by N_var (1 - f)(45^2 - 37^2)
+    true = swaps.mark_to_market(30.0, 45.0, 12.0, 100_000, 0.5)
+    proxy = swaps.mark_to_market(30.0, 37.0, 12.0, 100_000, 0.5)
+    assert true - proxy == pytest.approx(100_000 / 24 * 0.5 * (45**2 - 37**2))
+
+
 def test_mark_to_market_path_ends_at_settlement():
     import pandas as pd
 

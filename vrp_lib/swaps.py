@@ -1,4 +1,4 @@
-"""Variance swaps: notionals, settlement, mark-to-market and static replication.
+"""Variance swaps: notionals, settlement, caps, mark-to-market, vega and static replication.
 
 Conventions
 -----------
@@ -9,6 +9,15 @@ Conventions
   volatility around the strike for a small move; the variance notional is
   ``N_var = N_vega / (2 K)``, the P&L per variance point.
 * The long side (buyer of variance) receives ``N_var * (RV^2 - K^2)`` at expiry.
+
+Units guard
+-----------
+Functions that take vol points reject an argument whose values are all below
+``DECIMAL_LOOKING = 1.5`` (and not all zero): 0.18 is read as a decimal passed by mistake,
+"pass 18 for 18 %". Values above ``PRICE_LOOKING = 500`` vol points are rejected as an
+index level or variance points passed by mistake. Notionals must be positive: the side of
+the trade is set by the sign of the P&L, never by a negative notional.
+:func:`fair_variance` works in option-pricing units (prices, decimals per year).
 """
 
 from __future__ import annotations
@@ -18,6 +27,112 @@ import pandas as pd
 
 from . import _checks
 
+__all__ = [
+    "DECIMAL_LOOKING", "PRICE_LOOKING", "variance_notional", "variance_swap_pnl",
+    "volatility_swap_pnl", "capped_variance_swap_pnl", "capped_variance_strike",
+    "mark_to_market", "live_vega", "mark_to_market_path", "monthly_settlements",
+    "strike_spacing", "replication_weights", "fair_variance",
+]
+
+DECIMAL_LOOKING = 1.5
+PRICE_LOOKING = 500.0
+CAP_MULTIPLE = 2.5
+
+
+# --------------------------------------------------------------------------- input checks
+
+def _numeric(x, name: str) -> np.ndarray:
+    """A non-empty float array with no NaN, no inf, no booleans, no None."""
+    if x is None:
+        raise ValueError(f"{name} is None: pass a number or an array of numbers")
+    if isinstance(x, (bool, np.bool_)):
+        raise TypeError(f"{name} is a boolean ({x!r}): pass a number")
+    if isinstance(x, (str, bytes)):
+        raise TypeError(f"{name} must be a number or an array of numbers, got the string {x!r}")
+    a = np.asarray(x)
+    if a.dtype == bool:
+        raise TypeError(f"{name} holds booleans: pass numbers")
+    if a.dtype.kind not in "iuf":
+        if a.dtype.kind == "O" and any(isinstance(v, (bool, np.bool_)) for v in a.flat):
+            raise TypeError(f"{name} holds booleans: pass numbers")
+        if a.dtype.kind == "O" and any(v is None for v in a.flat):
+            raise ValueError(f"{name} contains None: pass numbers")
+        try:
+            a = a.astype(float)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must be numeric, got values of type {a.dtype}") from None
+    a = a.astype(float, copy=False)
+    if a.size == 0:
+        raise ValueError(f"{name} is empty")
+    bad = np.isnan(a)
+    if bad.any():
+        where = "" if a.ndim == 0 else f" at index {int(np.flatnonzero(bad)[0])}"
+        raise ValueError(f"{name}: contains NaN{where}")
+    bad = np.isinf(a)
+    if bad.any():
+        where = "" if a.ndim == 0 else f" at index {int(np.flatnonzero(bad)[0])}"
+        raise ValueError(f"{name}: contains an infinite value{where}")
+    return a
+
+
+def _positive(x, name: str, what: str = "positive") -> np.ndarray:
+    a = _numeric(x, name)
+    if (a <= 0).any():
+        raise ValueError(f"{name} must be {what}, got {a[a <= 0].flat[0]:g}")
+    return a
+
+
+def _vol_points(x, name: str, *, positive: bool = False) -> np.ndarray:
+    """Annualized vol points: finite, non-negative (positive), not decimals, not prices."""
+    a = _numeric(x, name)
+    if positive and (a <= 0).any():
+        raise ValueError(f"{name} must be positive vol points, got {a[a <= 0].flat[0]:g}")
+    if (a < 0).any():
+        raise ValueError(f"{name}: contains a negative value ({a[a < 0].flat[0]:g}); vol points are >= 0")
+    top = float(a.max())
+    if 0 < top < DECIMAL_LOOKING:
+        raise ValueError(
+            f"{name} looks like a decimal (every value below {DECIMAL_LOOKING}, max {top:g}): "
+            f"this function takes vol points; pass 18 for 18 %, not 0.18"
+        )
+    if top > PRICE_LOOKING:
+        raise ValueError(
+            f"{name} has {top:g} vol points, above {PRICE_LOOKING:g}: that looks like an index "
+            f"level or variance points; pass annualized vol points (18 for 18 %)"
+        )
+    return a
+
+
+def _notional(x, name: str = "vega_notional") -> np.ndarray:
+    a = _numeric(x, name)
+    if (a <= 0).any():
+        raise ValueError(
+            f"{name} must be positive currency per vol point, got {a[a <= 0].flat[0]:g}; "
+            f"the side is set by the sign of the P&L (the short side's P&L is the negative)"
+        )
+    return a
+
+
+def _fraction(x, name: str) -> np.ndarray:
+    a = _numeric(x, name)
+    if (a < 0).any() or (a > 1).any():
+        raise ValueError(f"{name} must lie in [0, 1], got {a[(a < 0) | (a > 1)].flat[0]:g}")
+    return a
+
+
+def _broadcast(names, *arrays):
+    try:
+        return np.broadcast_arrays(*arrays)
+    except ValueError:
+        shapes = ", ".join(f"{n} {np.shape(a)}" for n, a in zip(names, arrays))
+        raise ValueError(f"lengths do not match: {shapes} cannot be broadcast together") from None
+
+
+def _out(x):
+    return float(x) if np.ndim(x) == 0 else x
+
+
+# --------------------------------------------------------------------------- settlement
 
 def variance_notional(vega_notional, strike_vol):
     """Variance notional: currency per variance point, ``N_vega / (2 K)``.
@@ -25,23 +140,19 @@ def variance_notional(vega_notional, strike_vol):
     Parameters
     ----------
     vega_notional : float or array
-        Currency per vol point.
+        Currency per vol point, positive.
     strike_vol : float or array
-        Volatility strike K in vol points, positive.
+        Volatility strike K in annualized vol points, positive (18, not 0.18).
 
     Returns
     -------
     float or numpy.ndarray
         Currency per variance point (vol points squared).
     """
-    k = np.asarray(strike_vol, dtype=float)
-    if np.isnan(k).any() or (k <= 0).any():
-        raise ValueError(f"strike_vol must be positive vol points, got {strike_vol!r}")
-    n = np.asarray(vega_notional, dtype=float)
-    if np.isnan(n).any():
-        raise ValueError("vega_notional: contains NaN")
-    out = n / (2.0 * k)
-    return float(out) if out.ndim == 0 else out
+    n = _notional(vega_notional)
+    k = _vol_points(strike_vol, "strike_vol", positive=True)
+    n, k = _broadcast(("vega_notional", "strike_vol"), n, k)
+    return _out(n / (2.0 * k))
 
 
 def variance_swap_pnl(realized_vol, strike_vol, vega_notional):
@@ -52,25 +163,32 @@ def variance_swap_pnl(realized_vol, strike_vol, vega_notional):
     realized_vol : float or array
         Realized volatility over the swap's life, annualized vol points, non-negative.
     strike_vol : float or array
-        Volatility strike K, vol points, positive.
+        Volatility strike K, annualized vol points, positive.
     vega_notional : float or array
-        Currency per vol point. The short side's P&L is the negative.
+        Currency per vol point, positive. The short side's P&L is the negative.
 
     Returns
     -------
     float or numpy.ndarray
         P&L in currency; vectorized by numpy broadcasting.
 
+    Raises
+    ------
+    ValueError
+        NaN, inf, None or empty input; decimals where vol points are expected (for
+        example ``variance_swap_pnl(14.0, 0.18, 1e5)``, mixed units); a non-positive
+        notional.
+
     Examples
     --------
     >>> round(variance_swap_pnl(14.0, 18.0, 100_000), 2)
     -355555.56
     """
-    rv = _checks.nonneg_array(realized_vol, "realized_vol")
-    n_var = variance_notional(vega_notional, strike_vol)
-    k = np.asarray(strike_vol, dtype=float)
-    out = n_var * (rv**2 - k**2)
-    return float(out) if np.ndim(out) == 0 else out
+    rv = _vol_points(realized_vol, "realized_vol")
+    k = _vol_points(strike_vol, "strike_vol", positive=True)
+    n = _notional(vega_notional)
+    rv, k, n = _broadcast(("realized_vol", "strike_vol", "vega_notional"), rv, k, n)
+    return _out(n / (2.0 * k) * (rv**2 - k**2))
 
 
 def volatility_swap_pnl(realized_vol, strike_vol, vega_notional):
@@ -78,15 +196,96 @@ def volatility_swap_pnl(realized_vol, strike_vol, vega_notional):
 
     Set next to :func:`variance_swap_pnl` with the same vega notional, it shows the
     variance swap's convexity: the two agree to first order at RV = K, and the variance
-    swap pays more for every other outcome.
+    swap pays more for every other outcome. Units as in :func:`variance_swap_pnl`.
     """
-    rv = _checks.nonneg_array(realized_vol, "realized_vol")
-    k = np.asarray(strike_vol, dtype=float)
-    if np.isnan(k).any() or (k <= 0).any():
-        raise ValueError(f"strike_vol must be positive vol points, got {strike_vol!r}")
-    out = np.asarray(vega_notional, dtype=float) * (rv - k)
-    return float(out) if np.ndim(out) == 0 else out
+    rv = _vol_points(realized_vol, "realized_vol")
+    k = _vol_points(strike_vol, "strike_vol", positive=True)
+    n = _notional(vega_notional)
+    rv, k, n = _broadcast(("realized_vol", "strike_vol", "vega_notional"), rv, k, n)
+    return _out(n * (rv - k))
 
+
+def capped_variance_swap_pnl(realized_vol, strike_vol, vega_notional, cap_multiple=CAP_MULTIPLE):
+    """Settlement of a capped variance swap for the long side.
+
+    ``N_var * (min(RV, c K)^2 - K^2)`` with ``N_var = N_vega / (2 K)``: realized
+    volatility counts up to ``c`` times the strike. Index variance swaps have traded with a
+    cap at 2.5 times the strike (the default) since 2008. The seller's loss is at most
+    ``N_var (c^2 - 1) K^2``; uncapped it grows without bound.
+
+    Parameters
+    ----------
+    realized_vol, strike_vol : float or array
+        Annualized vol points.
+    vega_notional : float or array
+        Currency per vol point, positive.
+    cap_multiple : float
+        The cap as a multiple of the strike, at least 1.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        P&L in currency for the long side.
+    """
+    rv = _vol_points(realized_vol, "realized_vol")
+    k = _vol_points(strike_vol, "strike_vol", positive=True)
+    n = _notional(vega_notional)
+    c = _cap(cap_multiple)
+    rv, k, n = _broadcast(("realized_vol", "strike_vol", "vega_notional"), rv, k, n)
+    return _out(n / (2.0 * k) * (np.minimum(rv, c * k) ** 2 - k**2))
+
+
+def _cap(cap_multiple) -> float:
+    c = _numeric(cap_multiple, "cap_multiple")
+    if c.ndim != 0:
+        raise ValueError(f"cap_multiple must be one number, got shape {c.shape}")
+    if c < 1:
+        raise ValueError(f"cap_multiple must be at least 1 (a multiple of the strike), got {float(c):g}")
+    return float(c)
+
+
+def capped_variance_strike(realized_vol, cap_multiple=CAP_MULTIPLE) -> float:
+    """Fair strike of a capped variance swap, given the distribution of realized volatility.
+
+    The strike K at which the capped swap costs nothing: ``E[min(RV^2, c^2 K^2)] = K^2``,
+    with the expectation over equally weighted outcomes ``realized_vol`` (draws of the
+    risk-neutral distribution of realized volatility, for example from a model world).
+    Without a cap ``K = sqrt(E[RV^2])``; the cap removes the outcomes above ``c K`` and
+    lowers the strike. Solved exactly: the equation is piecewise linear in ``K^2``.
+
+    Parameters
+    ----------
+    realized_vol : array
+        Realized volatility outcomes, annualized vol points, at least two.
+    cap_multiple : float
+        Cap as a multiple of the strike (2.5 for index variance swaps); ``inf`` is not
+        accepted: use ``sqrt(mean(RV^2))`` for the uncapped strike.
+
+    Returns
+    -------
+    float
+        The capped fair strike in vol points (at most the uncapped one).
+    """
+    rv = _vol_points(realized_vol, "realized_vol")
+    if rv.ndim != 1 or rv.size < 2:
+        raise ValueError("realized_vol: need a one-dimensional array of at least two outcomes")
+    c2 = _cap(cap_multiple) ** 2
+    v = np.sort(rv**2)
+    n = v.size
+    if v[-1] == 0:
+        raise ValueError("realized_vol: every outcome is zero; no positive strike exists")
+    j = np.arange(n + 1)                     # outcomes 1..j below the cap, j..n capped
+    s = np.r_[0.0, np.cumsum(v)]
+    denom = n - (n - j) * c2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        k2 = np.where(denom > 0, s / denom, np.nan)
+    lower = np.r_[0.0, v]
+    upper = np.r_[v, np.inf]
+    ok = (denom > 0) & (c2 * k2 >= lower * (1 - 1e-12)) & (c2 * k2 <= upper * (1 + 1e-12)) & (k2 > 0)
+    return float(np.sqrt(k2[np.flatnonzero(ok)[-1]]))
+
+
+# --------------------------------------------------------------------------- live swaps
 
 def mark_to_market(realized_vol_so_far, implied_vol_remaining, strike_vol, vega_notional,
                    elapsed_fraction, time_remaining=0.0, rate=0.0):
@@ -102,17 +301,20 @@ def mark_to_market(realized_vol_so_far, implied_vol_remaining, strike_vol, vega_
     Parameters
     ----------
     realized_vol_so_far : float or array
-        Realized volatility from inception to t, annualized vol points.
+        Realized volatility from inception to t, annualized vol points (0 at inception).
     implied_vol_remaining : float or array
-        Fair variance-swap volatility for the remaining life (t, T), vol points.
-    strike_vol : float
+        Fair variance-swap volatility for the remaining life (t, T), vol points. The
+        30-day VIX is only a proxy: when the term structure is inverted, the fair level
+        for a shorter remaining life is higher and the proxy understates the long side's
+        value.
+    strike_vol : float or array
         Volatility strike K, vol points.
-    vega_notional : float
-        Currency per vol point.
+    vega_notional : float or array
+        Currency per vol point, positive.
     elapsed_fraction : float or array
         t / T, in [0, 1].
     time_remaining : float
-        T - t in years, for discounting.
+        T - t in years, for discounting, non-negative.
     rate : float
         Continuously compounded risk-free rate, decimal per year.
 
@@ -121,20 +323,76 @@ def mark_to_market(realized_vol_so_far, implied_vol_remaining, strike_vol, vega_
     float or numpy.ndarray
         Present value in currency.
     """
-    f = np.asarray(elapsed_fraction, dtype=float)
-    if np.isnan(f).any() or (f < 0).any() or (f > 1).any():
-        raise ValueError(f"elapsed_fraction must lie in [0, 1], got {elapsed_fraction!r}")
-    rv = _checks.nonneg_array(realized_vol_so_far, "realized_vol_so_far")
-    iv = _checks.nonneg_array(implied_vol_remaining, "implied_vol_remaining")
-    tau = _checks.finite(time_remaining, "time_remaining")
-    if tau < 0:
-        raise ValueError(f"time_remaining must be non-negative, got {time_remaining!r}")
-    r = _checks.finite(rate, "rate")
-    k = np.asarray(strike_vol, dtype=float)
-    n_var = variance_notional(vega_notional, strike_vol)
+    rv = _vol_points(realized_vol_so_far, "realized_vol_so_far")
+    iv = _vol_points(implied_vol_remaining, "implied_vol_remaining")
+    k, n, f, disc = _live(strike_vol, vega_notional, elapsed_fraction, time_remaining, rate)
+    rv, iv, k, n, f = _broadcast(
+        ("realized_vol_so_far", "implied_vol_remaining", "strike_vol", "vega_notional",
+         "elapsed_fraction"), rv, iv, k, n, f)
     expected_var = f * rv**2 + (1.0 - f) * iv**2
-    out = n_var * np.exp(-r * tau) * (expected_var - k**2)
-    return float(out) if np.ndim(out) == 0 else out
+    return _out(n / (2.0 * k) * disc * (expected_var - k**2))
+
+
+def _live(strike_vol, vega_notional, elapsed_fraction, time_remaining, rate):
+    """Checked strike, notional, elapsed fraction and discount factor of a live swap."""
+    k = _vol_points(strike_vol, "strike_vol", positive=True)
+    n = _notional(vega_notional)
+    f = _fraction(elapsed_fraction, "elapsed_fraction")
+    tau = _scalar(time_remaining, "time_remaining")
+    if tau < 0:
+        raise ValueError(f"time_remaining must be non-negative years, got {time_remaining!r}")
+    return k, n, f, np.exp(-_scalar(rate, "rate") * tau)
+
+
+def _scalar(x, name):
+    a = _numeric(x, name)
+    if a.ndim != 0:
+        raise ValueError(f"{name} must be one number, got shape {a.shape}")
+    return float(a)
+
+
+def live_vega(implied_vol_remaining, strike_vol, vega_notional, elapsed_fraction,
+              time_remaining=0.0, rate=0.0):
+    """Vega of a live variance swap: currency per vol point of the remaining-life implied vol.
+
+    The derivative of :func:`mark_to_market` with respect to ``IV_{t,T}``:
+
+    ``dV/dIV = N_vega * (1 - t/T) * IV_{t,T} / K * exp(-r (T - t))``,
+
+    which at ``IV = K`` is ``N_vega (T - t) / T``: the swap's sensitivity to implied
+    volatility decays linearly to zero as realized variance replaces implied variance.
+
+    Parameters
+    ----------
+    implied_vol_remaining, strike_vol : float or array
+        Vol points.
+    vega_notional : float or array
+        Currency per vol point at inception, positive.
+    elapsed_fraction : float or array
+        t / T in [0, 1].
+    time_remaining, rate : float
+        As in :func:`mark_to_market`.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Currency per vol point (long side).
+    """
+    iv = _vol_points(implied_vol_remaining, "implied_vol_remaining")
+    k, n, f, disc = _live(strike_vol, vega_notional, elapsed_fraction, time_remaining, rate)
+    iv, k, n, f = _broadcast(("implied_vol_remaining", "strike_vol", "vega_notional",
+                              "elapsed_fraction"), iv, k, n, f)
+    return _out(n * (1.0 - f) * iv / k * disc)
+
+
+def _vol_series(x, name):
+    s = _checks.vols(x, name)
+    vals = s.to_numpy()
+    vals = vals[~np.isnan(vals)]
+    if vals.size == 0:
+        raise ValueError(f"{name}: every value is NaN")
+    _vol_points(vals, name)
+    return s
 
 
 def mark_to_market_path(prices, implied_vol, start, window=21, vega_notional=100_000.0,
@@ -152,15 +410,16 @@ def mark_to_market_path(prices, implied_vol, start, window=21, vega_notional=100
         Daily prices, DatetimeIndex.
     implied_vol : pandas.Series
         Implied volatility in vol points on the same dates (for example the VIX, used as a
-        proxy for the fair variance-swap volatility of the remaining life).
+        proxy for the fair variance-swap volatility of the remaining life; biased when the
+        term structure is not flat, see :func:`mark_to_market`).
     start : str or Timestamp
         Inception date; must be a date of both series.
     window : int
         Life of the swap in trading days.
     vega_notional : float
-        Currency per vol point.
+        Currency per vol point, positive.
     strike_vol : float, optional
-        Volatility strike; by default the implied volatility at inception.
+        Volatility strike in vol points; by default the implied volatility at inception.
     annualization : float
         Trading days per year.
 
@@ -174,9 +433,20 @@ def mark_to_market_path(prices, implied_vol, start, window=21, vega_notional=100
     from .realized import log_returns
 
     w = _checks.window(window)
-    iv = _checks.vols(implied_vol, "implied_vol")
+    iv = _vol_series(implied_vol, "implied_vol")
+    n = _scalar(_notional(vega_notional), "vega_notional")
+    ann = _scalar(_positive(annualization, "annualization"), "annualization")
     r = log_returns(prices)
-    t0 = pd.Timestamp(start)
+    if start is None or isinstance(start, (bool, np.bool_)):
+        raise ValueError(f"start must be a date, got {start!r}")
+    try:
+        t0 = pd.Timestamp(start)
+    except (TypeError, ValueError):
+        raise ValueError(f"start must be a date, got {start!r}") from None
+    if t0 is pd.NaT or pd.isna(t0):
+        raise ValueError(f"start must be a date, got {start!r}")
+    if t0.tzinfo is not None:
+        raise ValueError(f"start {start!r} is tz-aware; the series are indexed by naive dates")
     if t0 not in r.index.union(prices.index) or t0 not in iv.index:
         raise ValueError(f"start {t0.date()} is not a date of both prices and implied_vol")
     life = r.loc[r.index > t0].iloc[:w]
@@ -186,12 +456,19 @@ def mark_to_market_path(prices, implied_vol, start, window=21, vega_notional=100
     iv_path = iv.reindex(dates)
     if iv_path.isna().any():
         raise ValueError(f"implied_vol is missing on {iv_path.index[iv_path.isna()][0].date()}")
-    k = float(iv.loc[t0]) if strike_vol is None else _checks.positive(strike_vol, "strike_vol")
+    if strike_vol is None:
+        k = float(iv.loc[t0])
+        if k <= 0:
+            raise ValueError(f"implied_vol at start {t0.date()} is zero: pass strike_vol")
+    else:
+        k = _scalar(_vol_points(strike_vol, "strike_vol", positive=True), "strike_vol")
     i = np.arange(w + 1)
     cum = np.r_[0.0, np.cumsum(life.to_numpy() ** 2)]
     with np.errstate(invalid="ignore", divide="ignore"):
-        rv_so_far = np.where(i > 0, 100 * np.sqrt(annualization * cum / np.maximum(i, 1)), np.nan)
-    value = mark_to_market(np.nan_to_num(rv_so_far), iv_path.to_numpy(), k, vega_notional, i / w)
+        rv_so_far = np.where(i > 0, 100 * np.sqrt(ann * cum / np.maximum(i, 1)), np.nan)
+    f = i / w
+    expected_var = f * np.nan_to_num(rv_so_far) ** 2 + (1.0 - f) * iv_path.to_numpy() ** 2
+    value = n / (2.0 * k) * (expected_var - k**2)
     out = pd.DataFrame(
         {"elapsed_days": i, "realized_so_far": rv_so_far, "implied": iv_path.to_numpy(), "value": value},
         index=pd.DatetimeIndex(dates, name="date"),
@@ -203,10 +480,10 @@ def mark_to_market_path(prices, implied_vol, start, window=21, vega_notional=100
 def monthly_settlements(prices, implied_vol, window=21, vega_notional=100_000.0, annualization=252):
     """Settlements of back-to-back long variance swaps struck at the implied level.
 
-    A swap is struck at ``implied_vol`` on the first date with a complete forward window,
-    settled on the realized volatility of the next ``window`` returns, and the next one is
-    struck on the settlement date: non-overlapping periods, one outcome each. The short
-    side's P&L is the negative.
+    A swap is struck at ``implied_vol`` (vol points) on the first date with a complete
+    forward window, settled on the realized volatility of the next ``window`` returns, and
+    the next one is struck on the settlement date: non-overlapping periods, one outcome
+    each. The short side's P&L is the negative.
 
     Returns
     -------
@@ -215,6 +492,8 @@ def monthly_settlements(prices, implied_vol, window=21, vega_notional=100_000.0,
     """
     from .premium import aligned
 
+    _vol_series(implied_vol, "implied_vol")
+    n = _scalar(_notional(vega_notional), "vega_notional")
     df = aligned(implied_vol, prices, window=window, annualization=annualization)
     px = _checks.prices(prices)
     pos = px.index.get_indexer(df.index)
@@ -224,10 +503,14 @@ def monthly_settlements(prices, implied_vol, window=21, vega_notional=100_000.0,
             keep.append(d)
             next_pos = p + window
     sel = df.loc[keep]
-    out = pd.Series(variance_swap_pnl(sel["realized"].to_numpy(), sel["implied"].to_numpy(), vega_notional),
-                    index=sel.index, name="settlement")
-    return out
+    k = sel["implied"].to_numpy()
+    if (k <= 0).any():
+        raise ValueError("implied_vol: a strike date has zero implied volatility")
+    pnl = n / (2.0 * k) * (sel["realized"].to_numpy() ** 2 - k**2)
+    return pd.Series(pnl, index=sel.index, name="settlement")
 
+
+# --------------------------------------------------------------------------- replication
 
 def strike_spacing(strikes) -> np.ndarray:
     """Strike intervals ``Delta K_i`` as the Cboe method defines them.
@@ -238,13 +521,18 @@ def strike_spacing(strikes) -> np.ndarray:
     Raises
     ------
     ValueError
-        If there are fewer than two strikes, or strikes are unsorted or duplicated.
+        If there are fewer than two strikes, or strikes are unsorted, duplicated,
+        non-positive or not finite.
     """
-    k = np.asarray(strikes, dtype=float)
+    k = _numeric(strikes, "strikes")
     if k.ndim != 1 or k.size < 2:
         raise ValueError("strikes: need at least two strikes")
-    if np.isnan(k).any() or (k <= 0).any():
+    if (k <= 0).any():
         raise ValueError("strikes: must be positive numbers")
+    return _spacing(k)
+
+
+def _spacing(k: np.ndarray) -> np.ndarray:
     d = np.diff(k)
     if (d == 0).any():
         raise ValueError(f"strikes: duplicate strike {k[1:][d == 0][0]:g}")
@@ -260,13 +548,16 @@ def strike_spacing(strikes) -> np.ndarray:
 def replication_weights(strikes) -> np.ndarray:
     """Weights of the out-of-the-money options that replicate variance: ``Delta K / K^2``.
 
-    Demeterfi, Derman, Kamal and Zou (1999): a portfolio holding ``2/T * Delta K / K^2``
-    of each out-of-the-money option, rolled with a delta hedge, pays the realized
-    variance. The 1/K^2 weighting gives low strikes (puts) the largest weights, which is
-    why a skew lifts the fair variance strike above at-the-money implied volatility.
+    Why ``1/K^2``: the log contract. By Taylor's theorem with remainder (Carr and Madan
+    1998), ``-ln(S_T/F) = -(S_T - F)/F + int_0^F P(K)/K^2 dK + int_F^inf C(K)/K^2 dK``
+    payoff by payoff; and a delta-hedged log contract earns half the realized variance
+    (Neuberger 1994), because its dollar gamma ``S^2 * 1/S^2`` is constant: it earns
+    ``1/2 sigma^2 dt`` per unit of time whatever the level of the index. Demeterfi,
+    Derman, Kamal and Zou (1999): holding ``2/T * Delta K / K^2`` of each out-of-the-money
+    option, with the delta hedge, pays the realized variance.
     """
-    k = np.asarray(strikes, dtype=float)
-    return strike_spacing(k) / k**2
+    k = np.asarray(strike_spacing(strikes))
+    return k / _numeric(strikes, "strikes") ** 2
 
 
 def fair_variance(strikes, otm_prices, forward, t, r=0.0, k0=None) -> float:
@@ -275,13 +566,15 @@ def fair_variance(strikes, otm_prices, forward, t, r=0.0, k0=None) -> float:
     ``sigma^2 = 2/T * sum_i Delta K_i / K_i^2 * e^{rT} Q(K_i) - 1/T * (F/K0 - 1)^2``
 
     The formula of the Cboe VIX white paper and of Demeterfi et al. (1999) on a
-    discrete strike grid. ``Q(K_i)`` is the out-of-the-money option's price (put below
-    K0, call above, the average of both at K0).
+    discrete strike grid: the price of the log contract, which equals the expected
+    quadratic variation only for a continuous price path (with jumps the two differ).
+    ``Q(K_i)`` is the out-of-the-money option's price (put below K0, call above, the
+    average of both at K0).
 
     Parameters
     ----------
     strikes : array
-        Sorted, unique strikes.
+        Sorted, unique, positive strikes.
     otm_prices : array
         Out-of-the-money option prices at those strikes (same currency as strikes).
     forward : float
@@ -292,24 +585,30 @@ def fair_variance(strikes, otm_prices, forward, t, r=0.0, k0=None) -> float:
         Risk-free rate, continuously compounded, decimal.
     k0 : float, optional
         The strike immediately below the forward; by default the largest strike <= F.
+        Must be one of ``strikes``.
 
     Returns
     -------
     float
         Annualized variance as a decimal (0.04 is 20 vol points).
     """
-    k = np.asarray(strikes, dtype=float)
-    q = _checks.nonneg_array(otm_prices, "otm_prices")
+    k = _numeric(strikes, "strikes")
+    w = replication_weights(k)
+    q = _numeric(otm_prices, "otm_prices")
     if q.shape != k.shape:
         raise ValueError(f"otm_prices: {q.size} prices for {k.size} strikes")
-    f = _checks.positive(forward, "forward")
-    tt = _checks.positive(t, "t")
-    rr = _checks.finite(r, "r")
-    w = replication_weights(k)
+    if (q < 0).any():
+        raise ValueError(f"otm_prices: contains a negative value ({q[q < 0][0]:g})")
+    f = _scalar(_positive(forward, "forward"), "forward")
+    tt = _scalar(_positive(t, "t", "positive years"), "t")
+    rr = _scalar(r, "r")
     if k0 is None:
         below = k[k <= f]
         if below.size == 0:
             raise ValueError(f"forward {f:g} lies below every strike: no K0")
         k0 = below[-1]
-    k0 = _checks.positive(k0, "k0")
+    else:
+        k0 = _scalar(_positive(k0, "k0"), "k0")
+        if not np.isin(k0, k):
+            raise ValueError(f"k0 {k0:g} is not one of the strikes: pass the strike at or below the forward")
     return float(2.0 / tt * np.sum(w * np.exp(rr * tt) * q) - (f / k0 - 1.0) ** 2 / tt)
