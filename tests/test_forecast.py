@@ -141,3 +141,40 @@ def test_evaluate_uses_common_dates():
     assert tab.loc["b", "bias"] == pytest.approx(b.iloc[1:].mean() - rv.iloc[1:].mean())
     with pytest.raises(ValueError, match="forecasts"):
         fc.evaluate(rv, {})
+
+
+# --------------------------------------------------------------------------- input validation, one rule a test
+
+RV = _series([400.0, 300.0, 500.0, 250.0, 350.0])
+FC = _series([380.0, 320.0, 450.0, 300.0, 330.0])
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: fc.qlike(RV / 1e4, FC), "look like different units"),
+    (lambda: fc.mse(RV, FC / 1e4), "look like different units"),
+    (lambda: fc.qlike(RV.where(RV.index != RV.index[2], np.inf), FC), "realized: infinite value"),
+    (lambda: fc.mse(RV, FC.where(FC.index != FC.index[1], np.inf)), "forecast: infinite value"),
+    (lambda: fc.qlike(None, FC), "realized"),
+    (lambda: fc.evaluate(None, {"a": FC}), "realized is None"),
+    (lambda: fc.evaluate(RV, {"a": FC / 1e4}), "look like different units"),
+    (lambda: fc.har_features(SHORT, lags=None), "lags: give a sequence"),
+    (lambda: fc.har_features(SHORT, lags=(1, True)), "lags"),
+    (lambda: fc.har_fit(SHORT, horizon=True), "horizon"),
+    (lambda: fc.har_fit(SHORT, train_end=2005), "train_end: not a date"),
+    (lambda: fc.har_fit(SHORT, train_end=True), "train_end: not a date"),
+    (lambda: fc.har_fit(SHORT, train_end="2005-01-03 00:00+00:00"), "train_end: tz-aware"),
+    (lambda: fc.garch_forecast(SHORT, o=True), "o must be the integer 0"),
+    (lambda: fc.garch_forecast(SHORT, annualization=True), "annualization must be a number"),
+    (lambda: fc.garch_forecast(SHORT, annualization=np.inf), "annualization"),
+    (lambda: fc.realized_variance_target(SHORT, horizon=0), "horizon"),
+])
+def test_validation_messages(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_module_all_lists_public_names():
+    public = {n for n in dir(fc) if not n.startswith("_") and callable(getattr(fc, n))
+              and getattr(getattr(fc, n), "__module__", "") == fc.__name__}
+    assert public <= set(fc.__all__)
+    assert all(hasattr(fc, n) for n in fc.__all__)

@@ -109,7 +109,9 @@ def test_expected_variance_parts_and_limits():
     assert parts["jump"] == pytest.approx(P.lam * (P.mu_j**2 + P.sigma_j**2))
     # T -> 0: the spot variance; T -> infinity: the long-run variance
     assert m.expected_variance(P, 1e-9, 0.05) == pytest.approx(0.05 + P.jump_variance, rel=1e-7)
-    assert m.expected_variance(P, 1e4, 0.05) == pytest.approx(P.theta + P.jump_variance, rel=1e-3)
+    # T large (10 years, the longest accepted): the long-run variance plus (v0 - theta) / (kappa T)
+    assert m.expected_variance(P, 10.0, 0.05) == pytest.approx(
+        P.theta + P.jump_variance + (0.05 - P.theta) / (P.kappa * 10.0), rel=1e-9)
     # vectorized over v0
     arr = m.expected_variance(P, 0.25, np.array([0.01, 0.02]))
     assert arr.shape == (2,) and arr[1] > arr[0]
@@ -314,7 +316,7 @@ def test_put_call_parity_and_no_arbitrage_shape():
 
 
 @pytest.mark.parametrize("kw,match", [(dict(spot=-1), "spot"), (dict(strike=[100, -5]), "strike"),
-                                      (dict(t=0.0), "horizon"), (dict(v0=-0.1), "v0"),
+                                      (dict(t=0.0), "t"), (dict(v0=-0.1), "v0"),
                                       (dict(r=np.nan), "r"), (dict(params=None), "params")])
 def test_option_prices_bad_input(kw, match):
     args = dict(params=Q, spot=100.0, strike=100.0, t=0.1, v0=0.04)
@@ -327,7 +329,7 @@ def test_option_prices_bad_input(kw, match):
 def test_characteristic_function_martingale_and_bad_input():
     assert m.characteristic_function(Q, -1j, 0.5, 0.04) == pytest.approx(1.0)
     assert m.characteristic_function(Q, 0.0, 0.5, 0.04) == pytest.approx(1.0)
-    with pytest.raises(ValueError, match="horizon"):
+    with pytest.raises(ValueError, match="t must be positive"):
         m.characteristic_function(Q, 1.0, -0.5, 0.04)
 
 
@@ -440,3 +442,185 @@ def test_model_long_sample_lands_near_source_table():
     assert abs(row["Avg implied vol"] - 19.5) < 0.3
     assert abs(row["Avg realized vol"] - 15.5) < 0.5
     assert abs(row["Avg VRP (vol pts)"] - 4.0) < 0.5
+
+
+# --------------------------------------------------------------------------- COS pricing
+
+COS_GRID = [(p, t, v) for p in (P, Q, HESTON) for t in (7 / 365, 30 / 365, 0.25, 1.0, 2.0)
+            for v in (0.01, p.theta, 0.1)]
+
+
+@pytest.mark.parametrize("params,t,v0", COS_GRID)
+def test_cos_matches_quadrature_to_1e8_per_100_of_spot(params, t, v0):
+    # strikes across +-4 standard deviations of ln(S_T / F) and a fixed 50..150 grid; the
+    # reference is the Lewis quadrature with 16,384 nodes (converged to about 1e-11 here)
+    sd = np.sqrt(m.expected_variance(params, t, v0) * t)
+    k = np.unique(np.concatenate([100 * np.exp(np.linspace(-4 * sd, 4 * sd, 41)),
+                                  np.linspace(50, 150, 21)]))
+    for f in (m.call_price, m.put_price):
+        ref = f(params, 100.0, k, t, v0, 0.02, 0.01, n_nodes=16384, method="quad")
+        got = f(params, 100.0, k, t, v0, 0.02, 0.01)
+        assert np.max(np.abs(got - ref)) < 1e-8
+
+
+def test_cos_black_scholes_limit_and_parity():
+    # no vol of variance, no jumps: Black-Scholes at the average variance, to 1e-10
+    det = m.BatesParams(kappa=2.0, theta=0.04, xi=0.0, rho=0.0, lam=0.0, mu_j=0.0, sigma_j=0.0)
+    k = np.linspace(50, 160, 23)
+    for t, v0 in ((7 / 365, 0.02), (0.5, 0.09), (3.0, 0.04)):
+        sigma = np.sqrt(m.expected_variance(det, t, v0))
+        for kind, f in (("call", m.call_price), ("put", m.put_price)):
+            np.testing.assert_allclose(f(det, 100, k, t, v0, 0.03, 0.01, method="cos"),
+                                       implied.bs_price(100, k, t, 0.03, sigma, 0.01, kind=kind),
+                                       rtol=0, atol=1e-10)
+    c = m.call_price(Q, 100, k, 0.3, 0.05, 0.03, 0.01)
+    p = m.put_price(Q, 100, k, 0.3, 0.05, 0.03, 0.01)
+    np.testing.assert_allclose(c - p, np.exp(-0.03 * 0.3) * (100 * np.exp(0.02 * 0.3) - k), atol=1e-12)
+    # shape of the output follows the strikes
+    assert m.call_price(Q, 100, k.reshape(23, 1), 0.3, 0.05).shape == (23, 1)
+    assert isinstance(m.put_price(Q, 100, 90, 0.3, 0.05), float)
+
+
+def test_cos_merton_limit():
+    p = m.BatesParams(kappa=2.0, theta=0.04, xi=0.0, rho=0.0, lam=1.5, mu_j=-0.08, sigma_j=0.1)
+    k = np.array([70.0, 85.0, 100.0, 115.0, 130.0])
+    np.testing.assert_allclose(m.call_price(p, 100, k, 0.25, 0.04, 0.02, method="cos"),
+                               [merton_call(100, kk, 0.25, 0.02, 0.2, 1.5, -0.08, 0.1) for kk in k],
+                               rtol=0, atol=1e-9)
+
+
+# --------------------------------------------------------------------------- input validation, one rule a test
+
+GOOD_PRICE = dict(params=Q, spot=100.0, strike=[90.0, 100.0], t=0.1, v0=0.04, r=0.02, q=0.0)
+
+
+@pytest.mark.parametrize("kw,match", [
+    (dict(spot=None), "spot is None"),
+    (dict(spot=True), "spot must be a number, got the boolean"),
+    (dict(spot=np.inf), "spot is infinite"),
+    (dict(spot=0.0), "spot must be positive"),
+    (dict(strike=[90.0, np.nan]), "strike contains NaN"),
+    (dict(strike=[90.0, np.inf]), "strike contains an infinite value"),
+    (dict(strike=[]), "strike is empty"),
+    (dict(strike=None), "strike is None"),
+    (dict(strike=[True, False]), "strike must be numeric"),
+    (dict(t=30.0), "t=30.0 is above 10 years: it looks like days; pass years"),
+    (dict(t=np.nan), "t is NaN"),
+    (dict(t=[0.1, 0.2]), "t must be a scalar"),
+    (dict(v0=[0.04, 0.05]), "v0 must be a scalar spot variance"),
+    (dict(v0=400.0), "looks like vol points or vol points squared; pass a decimal variance"),
+    (dict(v0=20.0), "looks like vol points or vol points squared; pass a decimal variance"),
+    (dict(v0=None), "v0 is None"),
+    (dict(r=2.0), "r=2.0 is above 1 in absolute value: it looks like percent; pass a decimal"),
+    (dict(q=-5.0), "q=-5.0 is above 1 in absolute value"),
+    (dict(r=False), "r must be a number, got the boolean"),
+    (dict(method="fft"), "method must be one of"),
+    (dict(n_nodes=True), "n_nodes must be an integer"),
+    (dict(params=P.to_series()), "params: expected BatesParams"),
+])
+def test_pricing_validation(kw, match):
+    args = {**GOOD_PRICE, **kw}
+    for f in (m.call_price, m.put_price):
+        with pytest.raises(ValueError, match=match):
+            f(**args)
+
+
+@pytest.mark.parametrize("field,value,match", [
+    ("kappa", None, "BatesParams.kappa is None"),
+    ("theta", True, "BatesParams.theta must be a number, got the boolean"),
+    ("xi", np.inf, "BatesParams.xi is infinite"),
+    ("theta", 4.0e2, "BatesParams.theta=400.0 is above 4.*pass a decimal variance"),
+    ("theta", 19.5, "pass a decimal variance"),
+    ("mu_j", -5.0, "BatesParams.mu_j=-5.0.*looks like percent"),
+    ("sigma_j", 5.0, "BatesParams.sigma_j=5.0.*looks like percent"),
+    ("rho", np.array([0.1, 0.2]), "BatesParams.rho must be a scalar"),
+])
+def test_params_validation_messages(field, value, match):
+    kw = dict(kappa=2.0, theta=0.04, xi=0.5, rho=-0.5, lam=1.0, mu_j=-0.05, sigma_j=0.05)
+    kw[field] = value
+    with pytest.raises(ValueError, match=match):
+        m.BatesParams(**kw)
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: m.expected_variance(P, 30, 0.04), "horizon=30.0 is above 10 years: it looks like days"),
+    (lambda: m.expected_variance(P, [0.1, np.inf], 0.04), "horizon contains an infinite value"),
+    (lambda: m.expected_variance(P, 0.1, None), "v0 is None"),
+    (lambda: m.expected_variance(P, 0.1, 400.0), "pass a decimal variance"),
+    (lambda: m.expected_variance(P, 0.1, [0.01, True]), "v0 must be numeric"),
+    (lambda: m.expected_variance(P, [0.1, 0.2, 0.3], [0.01, 0.02]), "cannot be broadcast"),
+    (lambda: m.expected_variance_parts(P, None, 0.04), "horizon is None"),
+    (lambda: m.variance_premium(P, Q, 0.1, np.nan), "v0 contains NaN"),
+    (lambda: m.log_contract_variance(Q, 0.1, -0.01), "v0: negative spot variance"),
+    (lambda: m.diffusive_loading(np.nan, 0.1), "kappa is NaN"),
+    (lambda: m.diffusive_loading(0.0, 0.1), "kappa must be positive"),
+    (lambda: m.characteristic_function(Q, np.nan, 0.1, 0.04), "u contains NaN"),
+    (lambda: m.characteristic_function(Q, None, 0.1, 0.04), "u must be a number"),
+    (lambda: m.characteristic_function(Q, 1.0, 0.1, [0.04]), "v0 must be a scalar"),
+    (lambda: m.stationary_mean_vix(P, Q, days=np.inf), "days is infinite"),
+    (lambda: m.stationary_mean_vix(P, Q, n_nodes=True), "n_nodes must be an integer"),
+    (lambda: m.risk_neutral_from_premia(P, eta0=True), "eta0 must be a number, got the boolean"),
+    (lambda: m.risk_neutral_from_premia(P, eta1=None), "eta1 is None"),
+    (lambda: m.calibrate_risk_neutral(P, target_vix=0.195), "looks like a decimal; pass vol points"),
+    (lambda: m.calibrate_risk_neutral(P, target_vix=1950.0), "above 200 vol points"),
+    (lambda: m.calibrate_risk_neutral(P, lam=np.nan), "lam is NaN"),
+    (lambda: m.model_chain(Q, 100, 0.1, 0.04, [90.0, 100.0], half_spread=None), "half_spread is None"),
+    (lambda: m.model_chain(Q, 100, 0.1, 0.04, [90.0, np.nan]), "strikes contains NaN"),
+    (lambda: m.simulate(P, Q, 10, 2, seed=True), "seed must be an integer"),
+    (lambda: m.simulate(P, Q, 10, 2, seed=1, drift=5.0), "drift=5.0.*looks like percent"),
+    (lambda: m.simulate(P, Q, 10, 2, seed=1, v0=np.inf), "v0 is infinite"),
+    (lambda: m.simulate(P, Q, 10, 2, seed=1, v0=0.2 ** 2 * 1e4), "pass a decimal variance"),
+    (lambda: m.simulate(P, Q, 10, 2, seed=1, s0=None), "s0 is None"),
+    (lambda: m.heston_block_autocovariance(2.0, 1.0, 1 / 12, [0, 1]), "lags must be integers"),
+    (lambda: m.heston_block_autocovariance(np.nan, 1.0, 1 / 12, [1]), "kappa is NaN"),
+    (lambda: m.heston_block_autocovariance(2.0, -1.0, 1 / 12, [1]), "var_v must be non-negative"),
+    (lambda: m.autocovariance([1.0, np.inf, 2.0, 3.0], 1), "x contains an infinite value"),
+    (lambda: m.autocovariance(None, 1), "x is None"),
+    (lambda: m.autocovariance(np.ones((4, 2)), 1), "one-dimensional"),
+    (lambda: m.autocovariance([1.0, 2.0, 3.0, 4.0], True), "max_lag must be an integer"),
+])
+def test_validation_messages(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def _returns_series(n=300, seed=0):
+    idx = pd.bdate_range("2000-01-03", periods=n)
+    return pd.Series(np.random.default_rng(seed).normal(0, 0.01, n), index=idx)
+
+
+@pytest.mark.parametrize("mutate,kw,match", [
+    (lambda r: None, {}, "returns is None"),
+    (lambda r: r.where(r.index != r.index[5], np.inf), {}, "returns: infinite value"),
+    (lambda r: r.tz_localize("UTC"), {}, "tz-aware"),
+    (lambda r: r, dict(threshold=True), "threshold must be a number, got the boolean"),
+    (lambda r: r, dict(threshold=-1.0), "threshold must be positive"),
+    (lambda r: r, dict(window=2.5), "window must be an integer"),
+])
+def test_detect_jumps_validation(mutate, kw, match):
+    with pytest.raises(ValueError, match=match):
+        m.detect_jumps(mutate(_returns_series()), **kw)
+
+
+@pytest.mark.parametrize("kw,match", [(dict(block=True), "block must be an integer"),
+                                      (dict(annualization=np.nan), "annualization is NaN")])
+def test_block_variance_validation(kw, match):
+    with pytest.raises(ValueError, match=match):
+        m.block_variance(_returns_series(), **kw)
+
+
+@pytest.mark.parametrize("kw,match", [(dict(n_paths=0), "n_paths must be at least 1"),
+                                      (dict(seed=-1), "seed must be at least 0"),
+                                      (dict(n_years=np.inf), "n_years is infinite"),
+                                      (dict(xi_method="both"), "xi_method")])
+def test_calibrate_physical_validation(kw, match):
+    prices = np.exp(_returns_series(600).cumsum())
+    with pytest.raises(ValueError, match=match):
+        m.calibrate_physical(prices, **kw)
+
+
+def test_module_all_lists_public_names():
+    public = {n for n in dir(m) if not n.startswith("_") and callable(getattr(m, n))
+              and getattr(getattr(m, n), "__module__", "") == m.__name__}
+    assert public <= set(m.__all__)
+    assert all(hasattr(m, n) for n in m.__all__)

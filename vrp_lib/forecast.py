@@ -27,7 +27,16 @@ import pandas as pd
 from . import _checks
 from .realized import TRADING_DAYS, forward_realized_vol, log_returns, trailing_realized_vol
 
+__all__ = [
+    "HAR_LAGS", "HARModel", "evaluate", "garch_forecast", "har_features", "har_fit",
+    "har_forecast", "mse", "qlike", "realized_variance_target",
+]
+
 HAR_LAGS = (1, 5, 22)
+#: Largest ratio between the typical realized variance and the typical forecast that
+#: :func:`qlike`, :func:`mse` and :func:`evaluate` accept: a larger one means mixed units
+#: (decimal variance against vol points squared differ by 10,000).
+MAX_UNIT_RATIO = 100.0
 
 
 def realized_variance_target(prices, horizon: int = 21) -> pd.Series:
@@ -36,7 +45,8 @@ def realized_variance_target(prices, horizon: int = 21) -> pd.Series:
     ``forward_realized_vol(prices, horizon) ** 2``, named ``realized_variance``; NaN where
     fewer than ``horizon`` returns follow.
     """
-    out = forward_realized_vol(prices, window=horizon) ** 2
+    h = _checks.window(horizon, "horizon")
+    out = forward_realized_vol(prices, window=h) ** 2
     out.name = "realized_variance"
     return out
 
@@ -57,6 +67,8 @@ def har_features(prices, lags=HAR_LAGS) -> pd.DataFrame:
 
 
 def _lags(lags) -> tuple[int, ...]:
+    if lags is None or isinstance(lags, (str, bytes)) or not np.iterable(lags):
+        raise ValueError(f"lags: give a sequence of integers, got {lags!r}")
     lags = tuple(lags)
     if not lags:
         raise ValueError("lags: give at least one lag")
@@ -68,10 +80,16 @@ def _lags(lags) -> tuple[int, ...]:
 
 
 def _split_date(prices: pd.Series, train_end, name="train_end") -> pd.Timestamp:
+    if isinstance(train_end, (bool, np.bool_, int, float, np.integer, np.floating)):
+        raise ValueError(f"{name}: not a date: {train_end!r}")
     try:
         d = pd.Timestamp(train_end)
     except (TypeError, ValueError):
         raise ValueError(f"{name}: not a date: {train_end!r}") from None
+    if d is pd.NaT or pd.isna(d):
+        raise ValueError(f"{name}: not a date: {train_end!r}")
+    if d.tz is not None:
+        raise ValueError(f"{name}: tz-aware date {train_end!r}; pass a date without a time zone")
     if d < prices.index[0] or d >= prices.index[-1]:
         raise ValueError(
             f"{name} {d.date()} must lie inside the price history "
@@ -209,9 +227,11 @@ def garch_forecast(prices, horizon: int = 21, train_end=None, refit_every=None, 
 
     p = _checks.prices(prices)
     h = _checks.window(horizon, "horizon")
+    if isinstance(annualization, (bool, np.bool_)):
+        raise ValueError(f"annualization must be a number, got the boolean {annualization!r}")
     a = _checks.positive(annualization, "annualization")
-    if o not in (0, 1):
-        raise ValueError(f"o must be 0 (GARCH) or 1 (GJR-GARCH), got {o!r}")
+    if isinstance(o, (bool, np.bool_)) or o not in (0, 1):
+        raise ValueError(f"o must be the integer 0 (GARCH) or 1 (GJR-GARCH), got {o!r}")
     r = 100.0 * log_returns(p)
     if train_end is None:
         start = r.index[0]
@@ -245,12 +265,23 @@ def _aligned(realized, forecast, name_r="realized", name_f="forecast"):
     df = pd.DataFrame({"rv": rv.reindex(common), "fc": fc.reindex(common)}).dropna()
     if df.empty:
         raise ValueError(f"{name_r} and {name_f} have no date where both are known")
+    for col, name in (("rv", name_r), ("fc", name_f)):
+        inf = np.isinf(df[col].to_numpy())
+        if inf.any():
+            raise ValueError(f"{name}: infinite value on {df.index[inf][0].date()}")
     if (df["fc"] <= 0).any():
         d = df.index[(df["fc"] <= 0).to_numpy()][0]
         raise ValueError(f"{name_f}: non-positive variance forecast on {d.date()}")
     if (df["rv"] < 0).any():
         d = df.index[(df["rv"] < 0).to_numpy()][0]
         raise ValueError(f"{name_r}: negative realized variance on {d.date()}")
+    ratio = float(df["rv"].median() / df["fc"].median()) if df["rv"].median() > 0 else 1.0
+    if not 1.0 / MAX_UNIT_RATIO <= ratio <= MAX_UNIT_RATIO:
+        raise ValueError(
+            f"{name_r} and {name_f} look like different units (median realized variance "
+            f"{df['rv'].median():.4g}, median forecast {df['fc'].median():.4g}); pass both in "
+            "the same unit, e.g. vol points squared (a VIX of 20 is 400)"
+        )
     return df
 
 
@@ -300,6 +331,8 @@ def evaluate(realized, forecasts: dict) -> pd.DataFrame:
     """
     if not isinstance(forecasts, dict) or not forecasts:
         raise ValueError("forecasts: give a non-empty dict of name -> Series")
+    if realized is None:
+        raise ValueError("realized is None; pass a Series of realized variances")
     rv = _checks.series(realized, "realized").dropna()
     common = rv.index
     for name, f in forecasts.items():

@@ -37,11 +37,122 @@ import pandas as pd
 
 from . import _checks
 
+__all__ = [
+    "BatesParams", "CALENDAR_DAYS", "DAYS_PER_YEAR", "MAX_DECIMAL_VARIANCE", "MAX_HORIZON_YEARS",
+    "MAX_RATE", "MODEL_START_DATE", "ModelPaths", "PHYSICAL", "PRICING_METHODS", "RISK_NEUTRAL", "VIX_DAYS",
+    "autocovariance", "block_variance", "calibrate_physical", "calibrate_risk_neutral",
+    "call_price", "characteristic_function", "check_pair", "detect_jumps", "diffusive_loading",
+    "expected_variance", "expected_variance_parts", "heston_block_autocovariance",
+    "log_contract_variance", "long_sample_table", "model_chain", "put_price",
+    "risk_neutral_from_premia", "simulate", "stationary_mean_vix", "stationary_variance_law",
+    "variance_premium",
+]
+
 DAYS_PER_YEAR = 252
 VIX_DAYS = 30  # calendar days of the VIX horizon
 CALENDAR_DAYS = 365
 #: First date of the synthetic business-day calendar of :meth:`ModelPaths.to_frame`.
 MODEL_START_DATE = "2000-01-03"
+#: Largest decimal variance accepted as an input (a volatility of 200 vol points). A larger
+#: number is taken for a unit mistake: a variance in vol points squared (400 for a VIX of 20)
+#: or a volatility in vol points (20).
+MAX_DECIMAL_VARIANCE = 4.0
+#: Longest horizon accepted, in years; a larger number is taken for days passed as years.
+MAX_HORIZON_YEARS = 10.0
+#: Largest absolute rate, dividend yield or drift accepted, as a decimal per year; a larger
+#: number is taken for percent (2 for 2 %).
+MAX_RATE = 1.0
+
+
+# --------------------------------------------------------------------------- input checks
+
+def _scalar(x, name: str) -> float:
+    """A finite real scalar: not None, not a boolean, not an array, not NaN or inf."""
+    if x is None:
+        raise ValueError(f"{name} is None; pass a number")
+    if isinstance(x, (bool, np.bool_)):
+        raise ValueError(f"{name} must be a number, got the boolean {x!r}")
+    if np.ndim(x) != 0:
+        raise ValueError(f"{name} must be a scalar, got an array of shape {np.shape(x)}")
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {x!r}") from None
+    if np.isnan(v):
+        raise ValueError(f"{name} is NaN; pass a finite number")
+    if np.isinf(v):
+        raise ValueError(f"{name} is infinite; pass a finite number")
+    return v
+
+
+def _array(x, name: str) -> np.ndarray:
+    """A non-empty float array of finite numbers (no None, booleans, NaN or inf)."""
+    if x is None:
+        raise ValueError(f"{name} is None; pass a number or an array of numbers")
+    if isinstance(x, (bool, np.bool_)) or (isinstance(x, np.ndarray) and x.dtype == bool):
+        raise ValueError(f"{name} must be numeric, got booleans")
+    if isinstance(x, (list, tuple)) and any(isinstance(e, (bool, np.bool_)) for e in x):
+        raise ValueError(f"{name} must be numeric, got booleans")
+    try:
+        a = np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be numeric, got {x!r}") from None
+    if a.size == 0:
+        raise ValueError(f"{name} is empty")
+    if np.isnan(a).any():
+        raise ValueError(f"{name} contains NaN")
+    if np.isinf(a).any():
+        raise ValueError(f"{name} contains an infinite value")
+    return a
+
+
+def _variance_units(a: np.ndarray, name: str) -> None:
+    if (a > MAX_DECIMAL_VARIANCE).any():
+        bad = float(a[a > MAX_DECIMAL_VARIANCE].flat[0])
+        raise ValueError(
+            f"{name}={bad!r} is above {MAX_DECIMAL_VARIANCE:g}, a volatility of "
+            f"{100 * np.sqrt(MAX_DECIMAL_VARIANCE):.0f} vol points: it looks like vol points or "
+            "vol points squared; pass a decimal variance (0.04 for a volatility of 20 vol points)"
+        )
+
+
+def _rate(x, name: str) -> float:
+    v = _scalar(x, name)
+    if abs(v) > MAX_RATE:
+        raise ValueError(
+            f"{name}={x!r} is above {MAX_RATE:g} in absolute value: it looks like percent; pass a "
+            "decimal per year (0.02 for 2 %)"
+        )
+    return v
+
+
+def _positive(x, name: str) -> float:
+    v = _scalar(x, name)
+    if v <= 0:
+        raise ValueError(f"{name} must be positive, got {x!r}")
+    return v
+
+
+def _returns(returns) -> pd.Series:
+    if returns is None:
+        raise ValueError("returns is None; pass a pandas Series of daily log returns")
+    r = _checks.series(returns, "returns")
+    x = r.to_numpy()
+    if np.isnan(x).any():
+        raise ValueError(f"returns: NaN on {r.index[np.isnan(x)][0].date()}")
+    if np.isinf(x).any():
+        raise ValueError(f"returns: infinite value on {r.index[np.isinf(x)][0].date()}")
+    if r.index.tz is not None:
+        raise ValueError("returns: the index is tz-aware; pass dates without a time zone")
+    return r
+
+
+def _integer(x, name: str, minimum: int = 1) -> int:
+    if x is None or isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)):
+        raise ValueError(f"{name} must be an integer, got {x!r}")
+    if x < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {x}")
+    return int(x)
 
 
 # --------------------------------------------------------------------------- parameters
@@ -78,19 +189,30 @@ class BatesParams:
 
     def __post_init__(self):
         for f in fields(self):
-            _checks.finite(getattr(self, f.name), f"BatesParams.{f.name}")
+            object.__setattr__(self, f.name, _scalar(getattr(self, f.name), f"BatesParams.{f.name}"))
         if self.kappa <= 0:
-            raise ValueError(f"BatesParams.kappa must be positive, got {self.kappa!r}")
+            raise ValueError(f"BatesParams.kappa must be positive (per year), got {self.kappa!r}")
         if self.theta <= 0:
             raise ValueError(f"BatesParams.theta must be a positive decimal variance, got {self.theta!r}")
+        _variance_units(np.asarray(self.theta), "BatesParams.theta")
         if self.xi < 0:
             raise ValueError(f"BatesParams.xi must be non-negative, got {self.xi!r}")
         if not -1.0 <= self.rho <= 1.0:
             raise ValueError(f"BatesParams.rho must lie in [-1, 1], got {self.rho!r}")
         if self.lam < 0:
             raise ValueError(f"BatesParams.lam must be non-negative (jumps per year), got {self.lam!r}")
+        if abs(self.mu_j) > 1.0:
+            raise ValueError(
+                f"BatesParams.mu_j={self.mu_j!r}: a mean log jump above 1 in absolute value looks "
+                "like percent; pass a decimal log jump size (-0.05 for about -5 %)"
+            )
         if self.sigma_j < 0:
             raise ValueError(f"BatesParams.sigma_j must be non-negative, got {self.sigma_j!r}")
+        if self.sigma_j > 1.0:
+            raise ValueError(
+                f"BatesParams.sigma_j={self.sigma_j!r}: a log-jump standard deviation above 1 looks "
+                "like percent; pass a decimal (0.05 for 5 %)"
+            )
 
     @property
     def jump_variance(self) -> float:
@@ -114,7 +236,7 @@ class BatesParams:
 
 def _params(p, name: str) -> BatesParams:
     if not isinstance(p, BatesParams):
-        raise ValueError(f"{name}: expected BatesParams, got {type(p).__name__}")
+        raise ValueError(f"{name}: expected BatesParams, got {type(p).__name__}")  # noqa: TRY004
     return p
 
 
@@ -157,20 +279,34 @@ RISK_NEUTRAL = BatesParams(kappa=2.38, theta=0.0603, xi=0.588, rho=-0.919, lam=2
 
 # --------------------------------------------------------------------------- expectations
 
-def _horizon(horizon) -> np.ndarray:
-    t = np.asarray(horizon, dtype=float)
-    if np.isnan(t).any() or (t <= 0).any():
-        raise ValueError(f"horizon must be positive, in years, got {horizon!r}")
+def _horizon(horizon, name="horizon") -> np.ndarray:
+    t = _array(horizon, name)
+    if (t <= 0).any():
+        raise ValueError(f"{name} must be positive, in years, got {horizon!r}")
+    if (t > MAX_HORIZON_YEARS).any():
+        raise ValueError(
+            f"{name}={float(t[t > MAX_HORIZON_YEARS].flat[0])!r} is above {MAX_HORIZON_YEARS:g} "
+            "years: it looks like days; pass years (30/365 for 30 calendar days)"
+        )
     return t
 
 
 def _v0(v0, name="v0") -> np.ndarray:
-    v = np.asarray(v0, dtype=float)
-    if np.isnan(v).any() or np.isinf(v).any():
-        raise ValueError(f"{name}: must be finite (a decimal spot variance)")
+    v = _array(v0, name)
     if (v < 0).any():
         raise ValueError(f"{name}: negative spot variance {v[v < 0].flat[0]!r}")
+    _variance_units(v, name)
     return v
+
+
+def _scalar_v0(v0, name="v0") -> float:
+    if v0 is not None and np.ndim(v0) != 0:
+        raise ValueError(f"{name} must be a scalar spot variance (decimal), got an array of shape {np.shape(v0)}")
+    return float(_v0(_scalar(v0, name), name))
+
+
+def _scalar_t(t, name="t") -> float:
+    return float(_horizon(_scalar(t, name), name))
 
 
 def _out(x):
@@ -182,8 +318,9 @@ def diffusive_loading(kappa: float, horizon) -> np.ndarray:
 
     ``E[(1/T) int_0^T v_s ds | v_0] = theta + (v_0 - theta) B(T)``.
     """
-    x = kappa * _horizon(horizon)
-    return -np.expm1(-x) / x
+    k = _positive(kappa, "kappa")
+    x = k * _horizon(horizon)
+    return _out(-np.expm1(-x) / x)
 
 
 def expected_variance_parts(params, horizon, v0) -> dict:
@@ -216,7 +353,21 @@ def expected_variance_parts(params, horizon, v0) -> dict:
     p = _params(params, "params")
     t = _horizon(horizon)
     v = _v0(v0)
-    diff = p.theta + (v - p.theta) * diffusive_loading(p.kappa, t)
+    try:
+        np.broadcast(t, v)
+    except ValueError:
+        raise ValueError(
+            f"horizon (shape {t.shape}) and v0 (shape {v.shape}) cannot be broadcast together"
+        ) from None
+    return _parts(p, t, v)
+
+
+def _parts(p: BatesParams, t, v) -> dict:
+    """:func:`expected_variance_parts` on validated inputs (also used on simulated variances)."""
+    t = np.asarray(t, dtype=float)
+    v = np.asarray(v, dtype=float)
+    x = p.kappa * t
+    diff = p.theta + (v - p.theta) * (-np.expm1(-x) / x)
     jump = np.broadcast_to(np.asarray(p.jump_variance, dtype=float), np.broadcast(t, v).shape)
     if jump.ndim == 0:
         jump = float(jump)
@@ -291,21 +442,41 @@ def characteristic_function(params, u, t, v0):
     ----------
     params : BatesParams
         Risk-neutral parameters when used for pricing.
-    u : complex array
+    u : complex scalar or array
+        Finite arguments.
     t : float
-        Horizon in years.
+        Horizon in years (at most :data:`MAX_HORIZON_YEARS`).
     v0 : float
-        Spot variance, decimal.
+        Spot variance, decimal (at most :data:`MAX_DECIMAL_VARIANCE`).
+
+    Returns
+    -------
+    complex or numpy.ndarray of complex
     """
     p = _params(params, "params")
-    tt = float(_horizon(t))
-    v = float(_v0(v0))
-    u = np.asarray(u, dtype=complex)
+    tt = _scalar_t(t)
+    v = _scalar_v0(v0)
+    if u is None or isinstance(u, (bool, np.bool_)):
+        raise ValueError(f"u must be a number or an array of numbers, got {u!r}")
+    try:
+        uu = np.asarray(u, dtype=complex)
+    except (TypeError, ValueError):
+        raise ValueError(f"u must be numeric, got {u!r}") from None
+    if uu.size == 0:
+        raise ValueError("u is empty")
+    if not np.isfinite(uu).all():
+        raise ValueError("u contains NaN or an infinite value")
+    out = _cf(p, uu, tt, v)
+    return complex(out) if out.ndim == 0 else out
+
+
+def _cf(p: BatesParams, u: np.ndarray, tt: float, v: float) -> np.ndarray:
+    """:func:`characteristic_function` on validated inputs."""
     iu = 1j * u
     a = iu + u * u  # i u + u^2
     jump = p.lam * tt * (np.exp(iu * p.mu_j - 0.5 * u * u * p.sigma_j**2) - 1.0 - iu * p.kbar)
     if p.xi == 0.0:
-        w = tt * float(expected_variance_parts(p, tt, v)["diffusive"])
+        w = tt * float(p.theta + (v - p.theta) * -np.expm1(-p.kappa * tt) / (p.kappa * tt))
         return np.exp(-0.5 * a * w + jump)
     beta = p.kappa - p.rho * p.xi * iu
     d = np.sqrt(beta * beta + p.xi**2 * a)
@@ -330,27 +501,146 @@ def _gauss_legendre_01(n: int):
 
 def _pricing_inputs(params, spot, strike, t, v0, r, q):
     p = _params(params, "params")
-    s = _checks.positive(spot, "spot")
-    k = np.asarray(strike, dtype=float)
-    if np.isnan(k).any() or (k <= 0).any():
-        raise ValueError(f"strike must be positive, got {strike!r}")
-    tt = float(_horizon(t))
-    v = float(_v0(v0))
-    rr = _checks.finite(r, "r")
-    qq = _checks.finite(q, "q")
+    s = _scalar(spot, "spot")
+    if s <= 0:
+        raise ValueError(f"spot must be positive, got {spot!r}")
+    k = _array(strike, "strike")
+    if (k <= 0).any():
+        raise ValueError(f"strike must be positive, got {float(k[k <= 0].flat[0])!r}")
+    tt = _scalar_t(t)
+    v = _scalar_v0(v0)
+    rr = _rate(r, "r")
+    qq = _rate(q, "q")
     return p, s, k, tt, v, rr, qq
 
 
-def call_price(params, spot, strike, t, v0, r=0.0, q=0.0, n_nodes=4096):
+#: Methods of :func:`call_price` and :func:`put_price`.
+PRICING_METHODS = ("cos", "quad")
+_COS_L = 16.0          # half-width of the COS range, in units of sqrt(c2 + sqrt(c4))
+_COS_EPS = 1e-12       # the series stops where |phi(u)| falls below this
+_COS_MAX_TERMS = 1 << 15
+
+
+def _cos_range(p: BatesParams, tt: float, v: float) -> tuple[float, float, float]:
+    """Truncation range ``[a, b]`` of ``X_T`` and its total-variance scale ``sqrt(w)``.
+
+    Cumulants ``c1, c2, c4`` of ``X_T`` from the characteristic function by central
+    differences (with a Richardson step), the range ``c1 -/+ L sqrt(c2 + sqrt(c4))`` of Fang
+    and Oosterlee (2008), widened to hold a jump ten standard deviations out.
+    """
+    w = max(tt * float(p.theta + (v - p.theta) * -np.expm1(-p.kappa * tt) / (p.kappa * tt))
+            + tt * p.jump_variance, 1e-14)
+    h = 0.25 / np.sqrt(w)
+    lp = np.log(_cf(p, np.array([-2 * h, -h, h, 2 * h]), tt, v))
+    c1 = float(((8.0 * (lp[2] - lp[1]) - (lp[3] - lp[0])) / (12.0 * h)).imag)
+    r1, r2 = float((lp[2] + lp[1]).real), float((lp[3] + lp[0]).real)
+    c2 = max(-(16.0 * r1 - r2) / (12.0 * h * h), w * 1e-4)
+    c4 = max((r2 - 4.0 * r1) / h**4, 0.0)
+    half = _COS_L * np.sqrt(c2 + np.sqrt(c4))
+    if p.lam > 0:
+        half = max(half, abs(p.mu_j) + 10.0 * p.sigma_j + 10.0 * np.sqrt(c2))
+    return c1 - half, c1 + half, float(np.sqrt(w))
+
+
+def _cos_n_terms(p: BatesParams, tt: float, v: float, a: float, b: float, sd: float) -> int:
+    """Terms needed: up to the frequency beyond which ``|phi(u)| < _COS_EPS``."""
+    ug = np.geomspace(1.0 / sd, 2e4 / sd, 160)
+    big = np.nonzero(np.abs(_cf(p, ug, tt, v)) > _COS_EPS)[0]
+    umax = ug[min(big[-1] + 1, ug.size - 1)] if big.size else ug[0]
+    return int(np.clip(np.ceil(umax * (b - a) / np.pi), 64, _COS_MAX_TERMS))
+
+
+def _cos_put(p: BatesParams, fwd: float, k: np.ndarray, tt: float, v: float,
+             n_terms=None) -> np.ndarray:
+    """Undiscounted put prices ``E[(K - S_T)^+]`` by the COS method (Fang and Oosterlee, 2008).
+
+    The density of ``X = ln(S_T / F)`` on ``[a, b]`` is a cosine series whose coefficients
+    come from the characteristic function, ``A_n = 2/(b-a) Re(phi(u_n) e^{-i u_n a})`` with
+    ``u_n = n pi / (b - a)``; the put payoff ``K - F e^x`` on ``[a, ln(K/F)]`` has closed-form
+    cosine coefficients. One set of ``A_n`` serves every strike.
+    """
+    a, b, sd = _cos_range(p, tt, v)
+    n = _cos_n_terms(p, tt, v, a, b, sd) if n_terms is None else n_terms
+    u = np.arange(n) * (np.pi / (b - a))
+    coef = np.real(_cf(p, u, tt, v) * np.exp(-1j * u * a)) * (2.0 / (b - a))
+    coef[0] *= 0.5
+    # weights of the three trigonometric sums in the payoff coefficients
+    w_sin_k = np.zeros(n)
+    w_sin_k[1:] = coef[1:] / u[1:]
+    w_chi = coef / (1.0 + u * u)
+    weights = np.stack([w_chi, w_chi * u, w_sin_k], axis=1)          # (n, 3)
+    kk = k.ravel()
+    out = np.empty(kk.size)
+    e_a = np.exp(a)
+    block = 32                                                       # n = n1 * block + n0
+    n1 = -(-n // block)
+    pad = n1 * block - n
+    w2 = np.concatenate([weights, np.zeros((pad, 3))]).reshape(n1, block * 3)
+    for i in range(0, kk.size, 256):                                 # strikes in chunks
+        kc = kk[i:i + 256]
+        d = np.clip(np.log(kc / fwd), a, b)
+        theta = np.pi * (d - a) / (b - a)                            # u_n (d - a) = n theta
+        # sum_n w_n e^{i n theta} with n = n1 * block + n0, by angle addition (real arithmetic)
+        a0 = np.outer(theta, np.arange(block))
+        a1 = np.outer(theta, block * np.arange(n1))
+        c0, s0 = np.cos(a0)[:, :, None], np.sin(a0)[:, :, None]
+        tr = (np.cos(a1) @ w2).reshape(kc.size, block, 3)
+        ti = (np.sin(a1) @ w2).reshape(kc.size, block, 3)
+        s_cos = (tr * c0 - ti * s0).sum(axis=1)                      # sum w_n cos(n theta)
+        s_sin = (tr * s0 + ti * c0).sum(axis=1)                      # sum w_n sin(n theta)
+        e_d = np.exp(d)
+        chi = (s_cos[:, 0] + s_sin[:, 1]) * e_d - e_a * w_chi.sum()
+        psi = s_sin[:, 2] + coef[0] * (d - a)
+        out[i:i + 256] = kc * psi - fwd * chi
+    return np.maximum(out, np.maximum(kk - fwd, 0.0)).reshape(k.shape)
+
+
+def _quad_call(p: BatesParams, fwd: float, k: np.ndarray, tt: float, v: float, n: int) -> np.ndarray:
+    """Undiscounted call prices by the Lewis (2001) integral, Gauss-Legendre quadrature."""
+    x, w = _gauss_legendre_01(n)
+    # scale of the map u = c x / (1 - x): the CF decays like exp(-u^2 W / 2), W total variance
+    total = max(float(_parts(p, tt, v)["total"]) * tt, 1e-8)
+    c = 1.0 / np.sqrt(total)
+    u = c * x / (1.0 - x)
+    du = c / (1.0 - x) ** 2
+    phi = _cf(p, u - 0.5j, tt, v)
+    kk = k.ravel()
+    lk = np.log(fwd / kk)
+    weight = w * du / (u * u + 0.25)
+    integral = np.empty(kk.size)
+    for i in range(0, kk.size, 64):  # strikes in chunks: memory stays at 64 x n_nodes
+        integral[i:i + 64] = np.real(np.exp(1j * np.outer(lk[i:i + 64], u)) * phi) @ weight
+    return (fwd - np.sqrt(fwd * kk) / np.pi * integral).reshape(k.shape)
+
+
+def _method(method, n_nodes):
+    if method not in PRICING_METHODS:
+        raise ValueError(f"method must be one of {PRICING_METHODS}, got {method!r}")
+    return _integer(n_nodes, "n_nodes")
+
+
+def call_price(params, spot, strike, t, v0, r=0.0, q=0.0, n_nodes=4096, method="cos"):
     """European call price in the Bates model, by the characteristic function.
 
-    Lewis (2001) single-integral form, vectorized over strikes::
+    Two methods, vectorized over strikes:
 
-        C = e^{-rT} [ F - sqrt(F K) / pi * int_0^inf Re(e^{i u k} phi(u - i/2)) / (u^2 + 1/4) du ]
+    * ``method="cos"`` (default): the COS method of Fang and Oosterlee (2008). The density
+      of ``ln(S_T / F)`` is expanded in a cosine series on a range set by its cumulants
+      (``c1 -/+ 16 sqrt(c2 + sqrt(c4))``, widened to hold the jumps); the series runs to the
+      frequency where ``|phi|`` falls below ``1e-12``. Puts are priced by the series and
+      calls by put-call parity (the put payoff is bounded, which keeps the truncation
+      error small). About 1e-8 absolute accuracy per 100 of spot against the quadrature
+      on the test grid (maturities of one week to two years, spot variances of 0.01 to
+      0.1), roughly ten times faster than it.
+    * ``method="quad"``: the Lewis (2001) single-integral form::
 
-    with ``F = S e^{(r - q) T}``, ``k = ln(F / K)`` and ``phi`` the characteristic
-    function of ``ln(S_T / F)`` (:func:`characteristic_function`). The integral is taken
-    by Gauss-Legendre quadrature after mapping ``[0, inf)`` onto ``[0, 1)``.
+          C = e^{-rT} [ F - sqrt(F K) / pi * int_0^inf Re(e^{i u k} phi(u - i/2)) / (u^2 + 1/4) du ]
+
+      with ``k = ln(F / K)``, by ``n_nodes``-point Gauss-Legendre quadrature after mapping
+      ``[0, inf)`` onto ``[0, 1)``; 4096 nodes give about 1e-9 per 100 of spot at 30 days.
+      The reference of the tests.
+
+    ``F = S e^{(r - q) T}``; ``phi`` is :func:`characteristic_function`.
 
     Parameters
     ----------
@@ -359,51 +649,54 @@ def call_price(params, spot, strike, t, v0, r=0.0, q=0.0, n_nodes=4096):
     spot : float
         Underlying price, positive.
     strike : float or array
-        Strikes, positive.
+        Strikes, positive and finite.
     t : float
-        Time to expiry in years.
+        Time to expiry in years (at most :data:`MAX_HORIZON_YEARS`).
     v0 : float
-        Spot variance, decimal.
+        Spot variance, decimal (0.04 for 20 vol points; at most :data:`MAX_DECIMAL_VARIANCE`).
     r, q : float
-        Risk-free rate and dividend yield, continuously compounded decimals.
+        Risk-free rate and dividend yield, continuously compounded decimals per year (at
+        most :data:`MAX_RATE` in absolute value).
     n_nodes : int
-        Quadrature nodes (4096 gives about 1e-9 absolute accuracy per 100 of spot at 30 days; deep strikes at short expiries need the most).
+        Quadrature nodes of ``method="quad"`` (ignored by ``"cos"``).
+    method : {"cos", "quad"}
 
     Returns
     -------
     float or numpy.ndarray
         Call prices, in the currency of ``spot``.
+
+    Raises
+    ------
+    ValueError
+        On a bad argument (the message names it): NaN, inf, None, a boolean, a
+        non-positive spot, strike or horizon, a negative spot variance, or a unit mistake
+        (a variance above 4, a horizon above 10 years, a rate above 1 in absolute value).
     """
     p, s, k, tt, v, rr, qq = _pricing_inputs(params, spot, strike, t, v0, r, q)
-    n = _checks.window(n_nodes, "n_nodes")
+    n = _method(method, n_nodes)
     fwd = s * np.exp((rr - qq) * tt)
-    x, w = _gauss_legendre_01(n)
-    # scale of the map u = c x / (1 - x): the CF decays like exp(-u^2 W / 2), W total variance
-    total = max(float(expected_variance(p, tt, v)) * tt, 1e-8)
-    c = 1.0 / np.sqrt(total)
-    u = c * x / (1.0 - x)
-    du = c / (1.0 - x) ** 2
-    phi = characteristic_function(p, u - 0.5j, tt, v)
-    kk = np.atleast_1d(k).ravel()
-    lk = np.log(fwd / kk)
-    weight = w * du / (u * u + 0.25)
-    integral = np.empty(kk.size)
-    for i in range(0, kk.size, 64):  # strikes in chunks: memory stays at 64 x n_nodes
-        integral[i:i + 64] = np.real(np.exp(1j * np.outer(lk[i:i + 64], u)) * phi) @ weight
-    out = np.exp(-rr * tt) * (fwd - np.sqrt(fwd * kk) / np.pi * integral)
-    out = out.reshape(np.shape(k))
-    return _out(out)
+    if method == "cos":
+        und = _cos_put(p, fwd, k, tt, v) + (fwd - k)
+    else:
+        und = _quad_call(p, fwd, k, tt, v, n)
+    return _out(np.exp(-rr * tt) * und)
 
 
-def put_price(params, spot, strike, t, v0, r=0.0, q=0.0, n_nodes=4096):
-    """European put price in the Bates model, from :func:`call_price` by put-call parity.
+def put_price(params, spot, strike, t, v0, r=0.0, q=0.0, n_nodes=4096, method="cos"):
+    """European put price in the Bates model; arguments and units as in :func:`call_price`.
 
-    ``P = C - e^{-rT} (F - K)``; arguments and units as in :func:`call_price`.
+    With ``method="cos"`` the put is the COS series itself; with ``method="quad"`` it is
+    :func:`call_price` by put-call parity, ``P = C - e^{-rT} (F - K)``.
     """
     p, s, k, tt, v, rr, qq = _pricing_inputs(params, spot, strike, t, v0, r, q)
-    c = np.asarray(call_price(p, s, k, tt, v, rr, qq, n_nodes=n_nodes))
-    out = c - np.exp(-rr * tt) * (s * np.exp((rr - qq) * tt) - k)
-    return _out(out)
+    n = _method(method, n_nodes)
+    fwd = s * np.exp((rr - qq) * tt)
+    if method == "cos":
+        und = _cos_put(p, fwd, k, tt, v)
+    else:
+        und = _quad_call(p, fwd, k, tt, v, n) - (fwd - k)
+    return _out(np.exp(-rr * tt) * und)
 
 
 def model_chain(params, spot, t, v0, strikes, r=0.0, q=0.0, half_spread=0.0, min_bid=0.0):
@@ -431,10 +724,10 @@ def model_chain(params, spot, t, v0, strikes, r=0.0, q=0.0, half_spread=0.0, min
     """
     from .swaps import strike_spacing
 
-    k = np.asarray(strikes, dtype=float)
+    k = _array(strikes, "strikes")
     strike_spacing(k)  # sorted, unique, positive
-    hs = _checks.finite(half_spread, "half_spread")
-    mb = _checks.finite(min_bid, "min_bid")
+    hs = _scalar(half_spread, "half_spread")
+    mb = _scalar(min_bid, "min_bid")
     if hs < 0 or mb < 0:
         raise ValueError(f"half_spread and min_bid must be non-negative, got {hs!r}, {mb!r}")
     c = np.maximum(np.asarray(call_price(params, spot, k, t, v0, r, q), dtype=float), 0.0)
@@ -548,13 +841,14 @@ def simulate(physical, risk_neutral, n_days, n_paths, seed, v0=None, s0=100.0,
     ModelPaths
     """
     p, q = check_pair(physical, risk_neutral)
-    nd = _checks.window(n_days, "n_days")
-    npth = _checks.window(n_paths, "n_paths")
-    dpy = _checks.window(days_per_year, "days_per_year")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise ValueError(f"seed must be an integer, got {seed!r}")
-    s_0 = _checks.positive(s0, "s0")
-    mu = _checks.finite(drift, "drift")
+    nd = _integer(n_days, "n_days")
+    npth = _integer(n_paths, "n_paths")
+    dpy = _integer(days_per_year, "days_per_year")
+    seed = _integer(seed, "seed", minimum=0)
+    s_0 = _scalar(s0, "s0")
+    if s_0 <= 0:
+        raise ValueError(f"s0 must be positive, got {s0!r}")
+    mu = _rate(drift, "drift")
     rng = np.random.default_rng(seed)
     dt = 1.0 / dpy
 
@@ -565,9 +859,7 @@ def simulate(physical, risk_neutral, n_days, n_paths, seed, v0=None, s0=100.0,
             shape, scale = stationary_variance_law(p)
             v = rng.gamma(shape, scale, size=npth)
     else:
-        if np.ndim(v0) != 0:
-            raise ValueError("v0: expected a scalar spot variance (decimal)")
-        v = np.full(npth, float(_v0(v0)))
+        v = np.full(npth, _scalar_v0(v0))
 
     k, th, xi, rho = p.kappa, p.theta, p.xi, p.rho
     ekt = np.exp(-k * dt)
@@ -616,7 +908,7 @@ def simulate(physical, risk_neutral, n_days, n_paths, seed, v0=None, s0=100.0,
             diff = rho / xi * (vn - vi - k * th * dt + k * vbar * dt) + sq * np.sqrt(vbar * dt) * z_s[i]
         logs[i + 1] = logs[i] + (mu - jump_drift - 0.5 * vbar) * dt + diff + jumps[i]
 
-    vix = 100.0 * np.sqrt(expected_variance(q, VIX_DAYS / CALENDAR_DAYS, var))
+    vix = 100.0 * np.sqrt(_parts(q, VIX_DAYS / CALENDAR_DAYS, var)["total"])
     index = np.exp(logs)
     index[0] = s_0
     return ModelPaths(index=index, variance=var, vix=vix, physical=p, risk_neutral=q,
@@ -643,11 +935,11 @@ def detect_jumps(returns, threshold=4.0, window=63) -> pd.Series:
     pandas.Series
         Boolean, True on jump days, named ``jump``.
     """
-    r = _checks.series(returns, "returns")
-    if r.isna().any():
-        raise ValueError(f"returns: NaN on {r.index[r.isna().to_numpy()][0].date()}")
-    c = _checks.positive(threshold, "threshold")
-    w = _checks.window(window)
+    r = _returns(returns)
+    c = _scalar(threshold, "threshold")
+    if c <= 0:
+        raise ValueError(f"threshold must be positive (local standard deviations), got {threshold!r}")
+    w = _integer(window, "window")
     if len(r) <= w + 1:
         raise ValueError(f"returns: need more than window + 1 = {w + 1} observations, got {len(r)}")
     a = r.abs()
@@ -663,11 +955,9 @@ def block_variance(returns, block=21, annualization=DAYS_PER_YEAR) -> pd.Series:
     ``annualization / block * sum of the block's squared returns``, dated at the block's
     last day; a trailing incomplete block is dropped.
     """
-    r = _checks.series(returns, "returns")
-    if r.isna().any():
-        raise ValueError(f"returns: NaN on {r.index[r.isna().to_numpy()][0].date()}")
-    b = _checks.window(block, "block")
-    a = _checks.positive(annualization, "annualization")
+    r = _returns(returns)
+    b = _integer(block, "block")
+    a = _positive(annualization, "annualization")
     n = len(r) // b
     if n < 3:
         raise ValueError(f"returns: need at least three blocks of {b} returns, got {len(r)} returns")
@@ -679,10 +969,10 @@ def block_variance(returns, block=21, annualization=DAYS_PER_YEAR) -> pd.Series:
 
 def autocovariance(x, max_lag) -> np.ndarray:
     """Sample autocovariances ``gamma(1..max_lag)`` of a series (divisor n)."""
-    a = np.asarray(x, dtype=float)
-    if np.isnan(a).any():
-        raise ValueError("x: contains NaN")
-    L = _checks.window(max_lag, "max_lag")
+    a = _array(x, "x")
+    if a.ndim != 1:
+        raise ValueError(f"x must be one-dimensional, got shape {a.shape}")
+    L = _integer(max_lag, "max_lag")
     if a.size <= L + 1:
         raise ValueError(f"x: need more than max_lag + 1 = {L + 1} observations, got {a.size}")
     c = a - a.mean()
@@ -697,9 +987,15 @@ def heston_block_autocovariance(kappa, var_v, block_years, lags):
     Measurement noise in realized variance (and independent jumps) only affects lag 0,
     which is why the calibration uses lags 1 and beyond.
     """
-    x = kappa * block_years
-    j = np.asarray(lags, dtype=float)
-    return var_v * (np.expm1(-x) / x) ** 2 * np.exp(-x * (j - 1.0))
+    k = _positive(kappa, "kappa")
+    vv = _scalar(var_v, "var_v")
+    if vv < 0:
+        raise ValueError(f"var_v must be non-negative (a variance of the variance), got {var_v!r}")
+    x = k * _positive(block_years, "block_years")
+    j = _array(lags, "lags")
+    if (j < 1).any() or (j != np.round(j)).any():
+        raise ValueError(f"lags must be integers of at least 1, got {lags!r}")
+    return vv * (np.expm1(-x) / x) ** 2 * np.exp(-x * (j - 1.0))
 
 
 def _mean_block_vol(log_prices: np.ndarray, block: int, annualization: float) -> float:
@@ -755,8 +1051,12 @@ def calibrate_physical(prices, block=21, max_lag=12, jump_threshold=4.0, jump_wi
     if xi_method not in ("mean_vol", "autocov"):
         raise ValueError(f"xi_method must be 'mean_vol' or 'autocov', got {xi_method!r}")
     r = log_returns(prices)
-    b = _checks.window(block, "block")
-    a = _checks.positive(annualization, "annualization")
+    b = _integer(block, "block")
+    a = _positive(annualization, "annualization")
+    _integer(max_lag, "max_lag")
+    _integer(n_paths, "n_paths")
+    _integer(seed, "seed", minimum=0)
+    _positive(n_years, "n_years")
     jumps = detect_jumps(r, jump_threshold, jump_window)
     years = len(r) / a
     rj = r[jumps]
@@ -768,7 +1068,7 @@ def calibrate_physical(prices, block=21, max_lag=12, jump_threshold=4.0, jump_wi
     rc = r.where(~jumps, np.sqrt(bpv))
     y = block_variance(rc, b, a)
     theta = float(y.mean())
-    lags = np.arange(1, _checks.window(max_lag, "max_lag") + 1)
+    lags = np.arange(1, max_lag + 1)
     gam = autocovariance(y.to_numpy(), len(lags))
     h = b / a
 
@@ -800,7 +1100,7 @@ def calibrate_physical(prices, block=21, max_lag=12, jump_threshold=4.0, jump_wi
     if xi_method == "autocov":
         xi = xi_autocov
     else:
-        nd = int(round(_checks.positive(n_years, "n_years") * a))
+        nd = int(round(float(n_years) * a))
 
         def gap(xi):
             pr = params_for(xi)
@@ -831,12 +1131,14 @@ def stationary_mean_vix(physical, risk_neutral, days=VIX_DAYS, n_nodes=96) -> fl
     from scipy.special import gammaln, roots_genlaguerre
 
     p, q = check_pair(physical, risk_neutral)
-    horizon = _checks.positive(days, "days") / CALENDAR_DAYS
+    horizon = _positive(days, "days") / CALENDAR_DAYS
+    if horizon > MAX_HORIZON_YEARS:
+        raise ValueError(f"days={days!r} is more than {MAX_HORIZON_YEARS:g} years of calendar days")
     if p.xi == 0:
-        return 100.0 * float(np.sqrt(expected_variance(q, horizon, p.theta)))
+        return 100.0 * float(np.sqrt(_parts(q, horizon, p.theta)["total"]))
     shape, scale = stationary_variance_law(p)
-    x, w = roots_genlaguerre(_checks.window(n_nodes, "n_nodes"), shape - 1.0)
-    vals = 100.0 * np.sqrt(expected_variance(q, horizon, x * scale))
+    x, w = roots_genlaguerre(_integer(n_nodes, "n_nodes"), shape - 1.0)
+    vals = 100.0 * np.sqrt(_parts(q, horizon, x * scale)["total"])
     return float(np.dot(w, vals) / np.exp(gammaln(shape)))
 
 
@@ -871,8 +1173,8 @@ def risk_neutral_from_premia(physical, eta0=0.0, eta1=0.0, lam=None, mu_j=None,
         Jump law under Q.
     """
     p = _params(physical, "physical")
-    e0 = _checks.finite(eta0, "eta0")
-    e1 = _checks.finite(eta1, "eta1")
+    e0 = _scalar(eta0, "eta0")
+    e1 = _scalar(eta1, "eta1")
     kq = p.kappa - e1
     if kq <= 0:
         raise ValueError(f"eta1={e1!r} must be below physical.kappa={p.kappa!r} (kappa_Q > 0)")
@@ -906,15 +1208,27 @@ def calibrate_risk_neutral(physical, target_vix=19.5, eta1=0.0, lam=None, mu_j=N
     from scipy.optimize import brentq
 
     p = _params(physical, "physical")
-    target = _checks.positive(target_vix, "target_vix")
-    e1 = _checks.finite(eta1, "eta1")
+    target = _positive(target_vix, "target_vix")
+    if target < 1.5:
+        raise ValueError(
+            f"target_vix={target_vix!r} looks like a decimal; pass vol points (19.5, not 0.195)"
+        )
+    if target > 200:
+        raise ValueError(f"target_vix={target_vix!r} is above 200 vol points; pass vol points (19.5)")
+    e1 = _scalar(eta1, "eta1")
+    for name, val in (("lam", lam), ("mu_j", mu_j), ("sigma_j", sigma_j)):
+        if val is not None:
+            _scalar(val, name)
     floor = -p.kappa * p.theta * (1.0 - 1e-9)
 
     def gap(eta0):
         q = risk_neutral_from_premia(p, eta0, e1, lam, mu_j, sigma_j)
         return stationary_mean_vix(p, q, days) - target
 
-    lo, hi = floor, 10.0
+    kq = p.kappa - e1
+    if kq <= 0:
+        raise ValueError(f"eta1={e1!r} must be below physical.kappa={p.kappa!r} (kappa_Q > 0)")
+    lo, hi = floor, min(10.0, MAX_DECIMAL_VARIANCE * kq * (1.0 - 1e-9) - p.kappa * p.theta)
     if gap(lo) > 0:
         raise ValueError(f"target_vix={target:g} is below what the chosen Q jumps alone imply")
     if gap(hi) < 0:
