@@ -1,0 +1,230 @@
+"""Tests of vrp_lib.smile: the smile consistent with the VIX, against independent values.
+
+The independent check of the strip variance is the Cboe/Demeterfi discrete formula
+(:func:`vrp_lib.swaps.fair_variance`) on a dense strike grid priced by Black-Scholes
+(:func:`vrp_lib.implied.bs_price`) at the volatilities :func:`smile.smile_vol` returns.
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as hs
+
+from scipy.stats import norm
+
+from vrp_lib import implied, models, smile, swaps
+
+T_OPT = 21 / 252
+
+
+def _black_otm(f, strikes, t, vol):
+    """Undiscounted Black prices of out-of-the-money options, written out here (independent)."""
+    sd = vol * np.sqrt(t)
+    d1 = (np.log(f / strikes) + 0.5 * sd**2) / sd
+    d2 = d1 - sd
+    call = f * norm.cdf(d1) - strikes * norm.cdf(d2)
+    put = strikes * norm.cdf(-d2) - f * norm.cdf(-d1)
+    return np.where(strikes < f, put, np.where(strikes > f, call, 0.5 * (put + call)))
+
+
+def _discrete_strip_vol(vix, shape, t, r=0.01, n=8001, width=2000.0):
+    """VIX of a dense discrete strip priced at the smile's vols (independent of the module).
+
+    Strikes are dense at the money and sparse in the wings (``z = sinh(u)``, u uniform),
+    out to ``width`` at-the-money standard deviations; the grid includes K0 = F. Prices are
+    discounted at r and the Cboe formula (:func:`vrp_lib.swaps.fair_variance`) undoes it.
+    """
+    a = smile.atm_vol(vix, shape, t) / 100
+    f = 100.0
+    u = np.linspace(-np.arcsinh(width), np.arcsinh(width), n)
+    strikes = f * np.exp(np.sinh(u) * a * np.sqrt(t))
+    vols = smile.smile_vol(vix, strikes / f, shape, t) / 100
+    otm = np.exp(-r * t) * _black_otm(f, strikes, t, vols)
+    return 100 * np.sqrt(swaps.fair_variance(strikes, otm, f, t, r, k0=f))
+
+
+def test_flat_smile_returns_the_vix_exactly():
+    v = np.array([9.14, 13.69, 19.5, 82.69])
+    assert np.array_equal(smile.atm_vol(v, smile.FLAT), v)
+    assert np.array_equal(smile.smile_vol(v, 0.9, "flat"), v)
+    assert smile.smile_vol(13.69, np.array([0.8, 1.0, 1.2]), None).tolist() == [13.69] * 3
+
+
+def test_strip_quadrature_of_a_flat_smile_is_the_black_scholes_variance():
+    # The log contract: a continuous strip of Black-Scholes prices at one vol sigma has
+    # model-free variance sigma^2 exactly. Bypass the flat shortcut with a tiny b.
+    almost_flat = smile.SmileShape(1e-14, 0.0, 1.0)
+    a = np.array([5.0, 13.69, 40.0, 120.0])
+    assert np.allclose(smile.model_free_vol(a, almost_flat, T_OPT), a, rtol=1e-10, atol=0)
+
+
+def test_whitepaper_board_atm_vol_within_tolerance():
+    # The board's own at-the-money level (fitted per expiry, interpolated in total variance
+    # to 30 days) against the ATM vol the module infers from the VIX 13.69 alone. Stated
+    # tolerance 0.25 vol points: the shape fit's residual near the money (about 0.2), the
+    # discrete and truncated Cboe strip against the continuous one, and the 30-day
+    # interpolation of two expiries.
+    board = smile.board_smile()
+    shape, atm = smile.fit_shape(board["k"], board["t"], board["iv"], board["term"])
+    (_, t1, _), (_, t2, _) = smile.WHITEPAPER_TERMS
+    w1, w2 = (atm["near"] / 100) ** 2 * t1, (atm["next"] / 100) ** 2 * t2
+    wt = w1 + (w2 - w1) * (smile.VIX_T - t1) / (t2 - t1)
+    board_atm_30d = 100 * np.sqrt(wt / smile.VIX_T)
+    assert 10.8 <= board_atm_30d <= 11.2
+    inferred = smile.atm_vol(13.69, smile.WHITEPAPER)
+    assert abs(inferred - board_atm_30d) < 0.25
+    assert inferred < 13.69 - 2.0        # ATM sits 2-3 points under the VIX on this board
+
+
+def test_whitepaper_constant_is_the_fit_of_the_board():
+    board = smile.board_smile()
+    shape, _ = smile.fit_shape(board["k"], board["t"], board["iv"], board["term"])
+    w = smile.WHITEPAPER
+    assert shape.b == pytest.approx(w.b, abs=1e-3)
+    assert shape.rho == pytest.approx(w.rho, abs=1e-3)
+    assert shape.l == pytest.approx(w.l, abs=1e-3)
+    # the fit is good: residual RMS below 0.3 vol points, worst below 1 vol point
+    a = np.where(board["term"] == "near", *_.reindex(["near", "next"]).to_numpy())
+    fitted = a * shape.ratio(board["k"] / (a / 100 * np.sqrt(board["t"])))
+    err = fitted - board["iv"]
+    assert np.sqrt(np.mean(err**2)) < 0.3 and np.abs(err).max() < 1.0
+
+
+def test_whitepaper_smile_reproduces_the_board_wings():
+    # the board (near expiry): 90 % put about 23, 102 % call about 8.5
+    t1 = smile.WHITEPAPER_TERMS[0][1]
+    put90, call102 = smile.smile_vol(13.69, np.array([0.9, 1.02]), "whitepaper", t1)
+    board = smile.board_smile()
+    near = board[board["term"] == "near"]
+    b90 = np.interp(0.9, near["moneyness"], near["iv"])
+    b102 = np.interp(1.02, near["moneyness"], near["iv"])
+    assert abs(put90 - b90) < 0.6 and abs(call102 - b102) < 0.6
+    assert 22 < put90 < 24 and 8 < call102 < 9.5
+
+
+def test_board_smile_inverts_the_quotes():
+    board = smile.board_smile()
+    row = board.iloc[len(board) // 3]
+    spot = row["forward"] * np.exp(-0.000305 * row["t"]) if row["term"] == "near" else None
+    if spot is not None:
+        price = implied.bs_price(spot, row["strike"], row["t"], 0.000305, row["iv"] / 100, 0.0, row["option"])
+        assert price == pytest.approx(row["mid"], abs=1e-8)
+    assert (board["mid"] >= smile.MIN_MID).all()
+    assert set(board["option"]) == {"put", "call"}
+
+
+@settings(max_examples=30, deadline=None)
+@given(vix=hs.floats(9.0, 90.0), b=hs.floats(0.0, 3.0), rho=hs.floats(-0.95, 0.3),
+       l=hs.floats(0.5, 12.0), t=hs.sampled_from([smile.VIX_T, T_OPT, 0.25]))
+def test_strip_variance_of_the_output_equals_vix_squared(vix, b, rho, l, t):
+    assume(1 + b * (l * np.sqrt(1 - rho**2) - l) > 0.05)          # a valid shape
+    shape = smile.SmileShape(b, rho, l)
+    assume(smile._max_atm(shape, t) > vix)                       # within Lee's bound
+    assert smile.model_free_vol(smile.atm_vol(vix, shape, t), shape, t) == pytest.approx(vix, rel=1e-8)
+
+
+@pytest.mark.parametrize("vix, shape, t", [
+    (13.69, smile.WHITEPAPER, smile.VIX_T), (45.0, smile.WHITEPAPER, T_OPT),
+    (9.5, smile.SmileShape(2.0, -0.7, 1.0), 0.25), (25.0, smile.FLAT, T_OPT),
+    (30.0, smile.SmileShape(0.3, -0.4, 1.5, m=0.7), smile.VIX_T),
+])
+def test_discrete_cboe_strip_of_the_output_gives_back_the_vix(vix, shape, t):
+    assert _discrete_strip_vol(vix, shape, t) == pytest.approx(vix, rel=1e-4)
+
+
+def test_equity_smile_orders_the_strikes():
+    v = smile.smile_vol(20.0, np.array([0.8, 0.9, 1.0, 1.05]), "whitepaper", T_OPT)
+    assert v[0] > v[1] > v[2] > v[3]
+    assert v[2] == pytest.approx(smile.atm_vol(20.0, "whitepaper", T_OPT))
+    assert smile.atm_vol(20.0, "whitepaper", T_OPT) < 20.0
+
+
+def test_scaled_shape_moves_monotonically_from_flat():
+    atm = [smile.atm_vol(15.0, smile.WHITEPAPER.scaled(f)) for f in (0.0, 0.25, 0.5, 1.0)]
+    assert atm[0] == 15.0 and atm[0] > atm[1] > atm[2] > atm[3]
+    assert smile.WHITEPAPER.scaled(1.0).b == smile.WHITEPAPER.b
+
+
+def test_shape_properties_closed_form():
+    s = smile.SmileShape(0.2, -0.5, 4.0)
+    assert s.ratio(0.0) == 1.0
+    assert s.atm_skew == pytest.approx(-0.05)
+    assert s.atm_curvature == pytest.approx(0.05)
+    h = 1e-4   # derivatives of f and f^2 at 0 by central differences, with and without m
+    for shp in (s, smile.SmileShape(0.3, -0.4, 1.5, m=0.7)):
+        assert shp.ratio(0.0) == pytest.approx(1.0, abs=1e-15)
+        f = shp.ratio
+        assert (f(h) - f(-h)) / (2 * h) == pytest.approx(shp.atm_skew, rel=1e-6)
+        assert (f(h)**2 - 2 + f(-h)**2) / h**2 == pytest.approx(shp.atm_curvature, rel=1e-5)
+
+
+def test_model_world_shape_is_a_skew_fitted_to_bates_prices():
+    shape = smile.model_world_shape()
+    assert shape.rho < 0 and shape.b > 0 and shape.atm_skew < 0
+    # independent check: the model's own 90 % put implied vol against the fitted smile
+    q, v0, t = models.RISK_NEUTRAL, models.PHYSICAL.theta, smile.VIX_T
+    vix = 100 * np.sqrt(float(models.expected_variance(q, t, v0)))
+    k = 0.93
+    put = models.put_price(q, 1.0, k, t, v0)
+    iv_model = 100 * implied.implied_vol(put, 1.0, k, t, 0.0, 0.0, "put")
+    assert smile.smile_vol(vix, k, shape, t) == pytest.approx(iv_model, abs=0.7)
+    atm_model = 100 * implied.implied_vol(models.call_price(q, 1.0, 1.0, t, v0), 1.0, 1.0, t, 0.0)
+    assert smile.atm_vol(vix, shape, t) == pytest.approx(atm_model, abs=0.5)
+    assert smile.resolve("model") == shape
+
+
+def test_series_in_series_out():
+    vix = pd.Series([12.0, 30.0], index=pd.to_datetime(["2020-01-02", "2020-03-16"]))
+    out = smile.smile_vol(vix, 1.0)
+    assert isinstance(out, pd.Series) and out.index.equals(vix.index)
+    assert isinstance(smile.atm_vol(vix), pd.Series)
+
+
+@pytest.mark.parametrize("bad, msg", [
+    (0.1369, "decimal"), (np.nan, "NaN"), (np.inf, "infinite"), (None, "None"),
+    (True, "boolean"), (-5.0, "positive"), ([], "empty"), ("thirteen", "vol points"),
+])
+def test_bad_vix(bad, msg):
+    with pytest.raises(ValueError, match=msg):
+        smile.atm_vol(bad)
+
+
+def test_bad_inputs():
+    with pytest.raises(ValueError, match="moneyness"):
+        smile.smile_vol(13.69, -1.0)
+    with pytest.raises(ValueError, match="moneyness"):
+        smile.smile_vol(13.69, None)
+    with pytest.raises(ValueError, match="rho"):
+        smile.SmileShape(1.0, -1.0, 1.0)
+    with pytest.raises(ValueError, match="b must"):
+        smile.SmileShape(-1.0, 0.0, 1.0)
+    with pytest.raises(ValueError, match="SmileShape.l"):
+        smile.SmileShape(1.0, 0.0, np.nan)
+    with pytest.raises(ValueError, match="negative"):
+        smile.SmileShape(40.0, -0.99, 10.0)
+    with pytest.raises(ValueError, match="SmileShape.m"):
+        smile.SmileShape(1.0, 0.0, 1.0, m=None)
+    with pytest.raises(ValueError, match="unknown name"):
+        smile.resolve("svi")
+    with pytest.raises(ValueError, match="smile"):
+        smile.resolve(3.0)
+    with pytest.raises(ValueError, match="t must"):
+        smile.atm_vol(13.69, t=0.0)
+    with pytest.raises(ValueError, match="t must"):
+        smile.atm_vol(13.69, t=None)
+    with pytest.raises(ValueError, match="outside the range"):
+        smile.atm_vol(2000.0)
+    with pytest.raises(ValueError, match="Lee"):
+        smile.model_free_vol(900.0, "whitepaper")
+    with pytest.raises(ValueError, match="factor"):
+        smile.WHITEPAPER.scaled(-1.0)
+    with pytest.raises(ValueError, match="one length"):
+        smile.fit_shape([0.0, 0.1], 0.1, [10.0, 11.0, 12.0])
+    with pytest.raises(ValueError, match="min_mid"):
+        smile.board_smile(min_mid=1e9)
+
+
+def test_module_exports():
+    for name in smile.__all__:
+        assert hasattr(smile, name)

@@ -1,0 +1,562 @@
+"""An implied-volatility smile consistent with the VIX: options are never priced at the VIX.
+
+The VIX is the square root of a **model-free variance**: the price of a strip of
+out-of-the-money options weighted by ``1 / K^2`` (:mod:`vrp_lib.implied`). On an equity
+smile that strip is dominated by expensive puts below the money, so the VIX sits **above**
+at-the-money implied volatility: on the Cboe white-paper board the VIX is 13.69 while
+at-the-money options trade near 11. Pricing every strike at the VIX overpays the
+at-the-money seller by about as much as the premium a strategy is meant to earn.
+
+This module turns a VIX level and a smile **shape** into a volatility per strike:
+
+1. The shape gives implied volatility relative to at-the-money,
+   ``sigma(k) = a * f(z)`` with ``f(0) = 1``, as a function of the standardized
+   log-moneyness ``z = k / (a sqrt(T))``, ``k = ln(K / F)`` (F the forward, T in years,
+   ``a`` the at-the-money-forward volatility as a decimal). Measuring moneyness in
+   at-the-money standard deviations scales the smile with maturity (``sqrt(T)``) and with
+   the level of volatility: in a crisis the smile widens with it.
+2. ``f`` is the "raw SVI" form of Gatheral (2004) for total variance, normalized to one at
+   the money::
+
+       f(z)^2 = 1 + b * (rho * z + sqrt(z^2 + l^2) - l)
+
+   ``rho`` (in (-1, 1)) sets the **skew** (``d f / dz = b rho / 2`` at the money),
+   ``b >= 0`` the **wings** (``f^2`` grows like ``b (1 +- rho) |z|``, linearly in
+   ``|k|``, as Lee's (2004) moment formula requires) and ``l > 0`` the **curvature** at the
+   money (``d^2 f^2 / dz^2 = b / l``). ``b = 0`` is a flat smile.
+3. :func:`atm_vol` solves for the at-the-money level ``a`` at which the smile's continuous
+   model-free strip variance ``(2 / T) * int Q(K) / K^2 dK`` (forward prices, out of the
+   money) equals ``VIX^2``; :func:`smile_vol` then reads the smile at each strike.
+
+Sources of the shape (both fitted by :func:`fit_shape`, a least-squares fit in vol points):
+
+* :data:`WHITEPAPER`: the Cboe VIX white paper's worked-example board
+  (:func:`vrp_lib.data.load_cboe_whitepaper_quotes`), both expiries, out-of-the-money
+  mid quotes of at least :data:`MIN_MID` index points inverted with
+  :func:`vrp_lib.implied.implied_vol` (:func:`board_smile`). One board on one day: an
+  **assumption** that the smile's shape, in standardized moneyness, is that day's shape on
+  every day.
+* :func:`model_world_shape`: the smile of the model world's Bates law under Q
+  (:func:`vrp_lib.models.call_price`), synthetic.
+* :data:`FLAT`: no smile, for labelled comparisons only (every strike at the VIX).
+
+Units
+-----
+The VIX and every volatility returned are annualized **vol points** (13.69, not 0.1369);
+a VIX below 1 is refused as a probable decimal. Moneyness is ``K / F`` (a ratio, 0.9 for a
+strike 10 % below the forward). Times are in **years**; the VIX horizon is
+:data:`VIX_T` (30 calendar days).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from scipy.interpolate import CubicSpline
+from scipy.optimize import least_squares
+from scipy.special import log_ndtr, ndtr
+
+from . import _checks
+
+__all__ = [
+    "VIX_T", "MIN_MID", "WHITEPAPER_TERMS", "SmileShape", "FLAT", "WHITEPAPER",
+    "resolve", "atm_vol", "smile_vol", "model_free_vol", "fit_shape", "board_smile",
+    "model_world_shape",
+]
+
+#: The VIX horizon: 30 calendar days, in years.
+VIX_T = 30 / 365
+#: Smallest mid quote (index points) of the white-paper board used to fit the shape: below
+#: about ten ticks of 0.05 the implied volatility is mostly quote rounding.
+MIN_MID = 0.5
+#: The white paper's two expiries: (term, minutes to expiry / 525,600, risk-free rate).
+WHITEPAPER_TERMS = (("near", 35_924 / 525_600, 0.000305), ("next", 46_394 / 525_600, 0.000286))
+
+_MAP_SCALE = 4.0       # standard deviations: half the quadrature nodes lie within 4 of the money
+_N_NODES = 256         # Gauss-Legendre nodes per side of the money (puts, calls)
+_N_TABLE = 2001       # levels of the solver's table
+_MAX_SLOPE = 1.5       # largest wing slope of total variance accepted (Lee's bound: 2)
+
+
+# --------------------------------------------------------------------------- the shape
+
+def _number(x, name: str) -> float:
+    if x is None or isinstance(x, (bool, np.bool_)):
+        raise ValueError(f"{name} must be a number, got {x!r}")
+    return _checks.finite(x, name)
+
+
+@dataclass(frozen=True)
+class SmileShape:
+    """Shape of the smile relative to at-the-money: ``f(z)^2 = 1 + b (rho z + sqrt(z^2 + l^2) - l)``.
+
+    ``z = ln(K / F) / (a sqrt(T))`` is log-moneyness in at-the-money standard deviations.
+
+    Attributes
+    ----------
+    b : float
+        Wing slope of ``f^2`` per standard deviation (>= 0; 0 is a flat smile).
+    rho : float
+        Skew, in (-1, 1): negative for an equity smile (puts above calls).
+    l : float
+        Curvature scale at the money, in standard deviations (> 0).
+    name : str
+        Where the shape comes from (shown in tables).
+    m : float
+        Shift of the smile's vertex, in standard deviations (0 by default; the full raw SVI
+        form ``f^2 = 1 + b (g(z) - g(0))``, ``g(z) = rho (z - m) + sqrt((z - m)^2 + l^2)``).
+    """
+
+    b: float
+    rho: float
+    l: float  # noqa: E741
+    name: str = "custom"
+    m: float = 0.0
+
+    def __post_init__(self):
+        b, rho, l, m = (_number(getattr(self, n), f"SmileShape.{n}") for n in ("b", "rho", "l", "m"))
+        if b < 0:
+            raise ValueError(f"SmileShape.b must be non-negative (0 is flat), got {b!r}")
+        if not -1.0 < rho < 1.0:
+            raise ValueError(f"SmileShape.rho must lie strictly between -1 and 1, got {rho!r}")
+        if l <= 0:
+            raise ValueError(f"SmileShape.l must be positive, got {l!r}")
+        if 1.0 + b * (l * np.sqrt(1.0 - rho * rho) - self._g0()) <= 0.0:
+            raise ValueError("SmileShape: 1 + b (l sqrt(1 - rho^2) - g(0)) <= 0 makes the "
+                             "variance negative somewhere; lower b or l")
+        if not isinstance(self.name, str):
+            raise ValueError(f"SmileShape.name must be a string, got {self.name!r}")
+
+    def _g0(self) -> float:
+        return -self.rho * self.m + float(np.sqrt(self.m ** 2 + self.l ** 2))
+
+    @property
+    def is_flat(self) -> bool:
+        """True for a flat smile (``b == 0``)."""
+        return self.b == 0.0
+
+    @property
+    def atm_skew(self) -> float:
+        """``d f / d z`` at the money: ``b (rho - m / sqrt(m^2 + l^2)) / 2`` (``b rho / 2`` for m = 0)."""
+        return 0.5 * self.b * (self.rho - self.m / np.sqrt(self.m ** 2 + self.l ** 2))
+
+    @property
+    def atm_curvature(self) -> float:
+        """``d^2 f^2 / d z^2`` at the money: ``b l^2 / (m^2 + l^2)^{3/2}`` (``b / l`` for m = 0)."""
+        return self.b * self.l ** 2 / (self.m ** 2 + self.l ** 2) ** 1.5
+
+    def ratio(self, z):
+        """``f(z) = sigma / sigma_ATM`` at standardized log-moneyness ``z`` (array)."""
+        y = np.asarray(z, dtype=float) - self.m
+        f2 = 1.0 + self.b * (self.rho * y + np.sqrt(y * y + self.l ** 2) - self._g0())
+        return np.sqrt(f2)
+
+    def scaled(self, factor: float, name: str | None = None) -> "SmileShape":
+        """The same shape with its departure from flat multiplied by ``factor`` (``b * factor``).
+
+        ``factor = 0`` is flat, 1 the shape itself, 2 twice as steep a smile.
+        """
+        fac = _number(factor, "factor")
+        if fac < 0:
+            raise ValueError(f"factor must be non-negative, got {factor!r}")
+        return SmileShape(self.b * fac, self.rho, self.l,
+                          name if name is not None else f"{self.name} x {fac:g}", self.m)
+
+
+#: No smile: every strike at one volatility. For labelled comparisons only.
+FLAT = SmileShape(0.0, 0.0, 1.0, "flat (every strike at the VIX)")
+#: The Cboe white-paper board's smile (both expiries, mids >= MIN_MID), fitted by
+#: :func:`fit_shape` on :func:`board_smile`; ``tests/test_smile.py`` refits it.
+WHITEPAPER = SmileShape(1.5935, -0.3674, 8.2321, "Cboe white-paper board")
+
+
+def resolve(smile) -> SmileShape:
+    """A :class:`SmileShape` from a shape or a name.
+
+    ``"whitepaper"`` is :data:`WHITEPAPER`, ``"model"`` the model world's
+    (:func:`model_world_shape` at its defaults), ``"flat"`` or None :data:`FLAT`.
+    """
+    if smile is None:
+        return FLAT
+    if isinstance(smile, SmileShape):
+        return smile
+    if isinstance(smile, str):
+        if smile == "whitepaper":
+            return WHITEPAPER
+        if smile == "flat":
+            return FLAT
+        if smile == "model":
+            return model_world_shape()
+        raise ValueError(f"smile: unknown name {smile!r}; use 'whitepaper', 'model', 'flat' "
+                         "or a SmileShape")
+    raise ValueError(f"smile: expected a SmileShape, a name or None, got {type(smile).__name__}")
+
+
+# --------------------------------------------------------------------------- inputs
+
+def _vol_points(x, name: str) -> np.ndarray:
+    """A positive finite array of vol points; a value below 1 is refused as a decimal."""
+    if x is None:
+        raise ValueError(f"{name}: got None; pass vol points (e.g. 13.69)")
+    if isinstance(x, (bool, np.bool_)) or (isinstance(x, np.ndarray) and x.dtype == bool):
+        raise ValueError(f"{name}: booleans are not volatilities")
+    if isinstance(x, pd.Series) and x.dtype == bool:
+        raise ValueError(f"{name}: booleans are not volatilities")
+    try:
+        a = np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: expected numbers in vol points, got {x!r}") from None
+    if a.size == 0:
+        raise ValueError(f"{name}: empty")
+    if np.isnan(a).any():
+        raise ValueError(f"{name}: contains NaN")
+    if np.isinf(a).any():
+        raise ValueError(f"{name}: contains an infinite value")
+    if (a <= 0).any():
+        raise ValueError(f"{name}: volatility must be positive, got {a[a <= 0].flat[0]!r}")
+    if (a < 1).any():
+        raise ValueError(f"{name}: {a[a < 1].flat[0]!r} looks like a decimal; pass vol points "
+                         "(13.69, not 0.1369)")
+    return a
+
+
+def _years(t, name: str = "t") -> float:
+    if t is None or isinstance(t, (bool, np.bool_)):
+        raise ValueError(f"{name} must be a time in years, got {t!r}")
+    return _checks.positive(t, name)
+
+
+def _wrap(template, values, name):
+    if isinstance(template, pd.Series):
+        return pd.Series(values, index=template.index, name=name)
+    return float(values) if np.ndim(values) == 0 else values
+
+
+# --------------------------------------------------------------------------- the strip
+
+def _otm_over_strike(k, w):
+    """``q(k) e^{-k}``: out-of-the-money forward price over the strike (put for k < 0, call above).
+
+    ``k = ln(K/F)``, ``w`` total implied variance; written with ``log_ndtr`` so that far
+    wings neither overflow nor lose the result to rounding.
+    """
+    s = np.sqrt(w)
+    d1 = (-k + 0.5 * w) / s
+    d2 = d1 - s
+    kp, kc = np.minimum(k, 0.0), np.maximum(k, 0.0)   # each branch only on its side
+    put = ndtr(-d2) - np.exp(log_ndtr(-d1) - kp)
+    call = np.exp(log_ndtr(d1) - kc) - ndtr(d2)
+    return np.where(k < 0, put, call)
+
+
+@lru_cache(maxsize=4)
+def _nodes(n: int):
+    x, w = np.polynomial.legendre.leggauss(n)
+    return 0.5 * (x + 1.0), 0.5 * w
+
+
+def _strip_variance(a, shape: SmileShape, t: float):
+    """Continuous model-free variance (decimal) of the smile with ATM vol ``a`` (decimal, array).
+
+    ``(2/T) int Q(K)/K^2 dK = (2/T) int q(k) e^{-k} dk`` with ``q`` the out-of-the-money
+    forward price per unit forward; each side of the money is integrated separately (the
+    integrand has a kink at the money) by Gauss-Legendre quadrature after the map
+    ``z = c x / (1 - x)`` of [0, 1) onto [0, inf) (z in at-the-money standard deviations).
+    """
+    a = np.asarray(a, dtype=float)[..., None]
+    sd = a * np.sqrt(t)
+    x, w = _nodes(_N_NODES)
+    z_pos = _MAP_SCALE * x / (1.0 - x)
+    dz = _MAP_SCALE / (1.0 - x) ** 2
+    total = np.zeros(a.shape[:-1])
+    for side in (-1.0, 1.0):
+        z = side * z_pos
+        k = z * sd
+        var = (a * shape.ratio(z)) ** 2 * t
+        integrand = _otm_over_strike(k, var)
+        total = total + (integrand * w * dz).sum(axis=-1) * sd[..., 0]
+    return 2.0 * total / t
+
+
+def _wing_slope(a, shape: SmileShape, t: float):
+    """Slope of total implied variance in ``|k|`` far out in the put wing (Lee's bound is 2)."""
+    return np.asarray(a, dtype=float) * np.sqrt(t) * shape.b * (1.0 + abs(shape.rho))
+
+
+def model_free_vol(atm, shape="whitepaper", t: float = VIX_T):
+    """The smile's model-free volatility: ``100 sqrt((2/T) int Q(K)/K^2 dK)``, vol points.
+
+    The forward function of :func:`atm_vol`: the VIX a smile of this shape and
+    at-the-money level implies (continuous strikes, no truncation, forward prices).
+
+    Parameters
+    ----------
+    atm : float, array or Series
+        At-the-money-forward implied volatility, vol points.
+    shape : SmileShape, name or None
+        Default :data:`WHITEPAPER`; None or ``"flat"`` is :data:`FLAT`.
+    t : float
+        Expiry in years (default :data:`VIX_T`, 30 calendar days).
+    """
+    a = _vol_points(atm, "atm")
+    s = resolve(shape)
+    tt = _years(t)
+    if s.is_flat:
+        return _wrap(atm, a.copy() if a.ndim else float(a), "model_free_vol")
+    if (_wing_slope(a / 100.0, s, tt) > _MAX_SLOPE).any():
+        raise ValueError(f"atm: above {_max_atm(s, tt):.4g} vol points the put wing's total "
+                         "variance grows too fast in |k| (Lee's bound): no finite strip")
+    out = 100.0 * np.sqrt(_strip_variance(a / 100.0, s, tt))
+    return _wrap(atm, out, "model_free_vol")
+
+
+def _max_atm(shape: SmileShape, t: float) -> float:
+    """Largest ATM vol (vol points) whose put wing stays within :data:`_MAX_SLOPE`."""
+    steep = np.sqrt(t) * shape.b * (1.0 + abs(shape.rho))
+    return 300.0 if steep == 0 else min(300.0, 100.0 * _MAX_SLOPE / steep)
+
+
+@lru_cache(maxsize=64)
+def _ratio_table(shape: SmileShape, t: float):
+    """``log(model-free vol / ATM vol)`` as a smooth function of ``log ATM vol``, and its range."""
+    grid = np.geomspace(0.5, _max_atm(shape, t), _N_TABLE)
+    mf = 100.0 * np.sqrt(_strip_variance(grid / 100.0, shape, t))
+    return CubicSpline(np.log(grid), np.log(mf / grid)), float(mf[0]), float(mf[-1])
+
+
+def atm_vol(vix, shape="whitepaper", t: float = VIX_T):
+    """At-the-money-forward implied volatility of a smile whose strip variance is ``VIX^2``.
+
+    Solves ``model_free_vol(a, shape, t) = vix`` for ``a``. On a flat smile ``a = vix``
+    exactly; on an equity smile ``a < vix``.
+
+    Parameters
+    ----------
+    vix : float, array or Series
+        The VIX, or any model-free implied volatility to expiry ``t``, in vol points.
+    shape : SmileShape, name or None
+        Default :data:`WHITEPAPER`; None or ``"flat"`` returns ``vix`` itself.
+    t : float
+        Years to the expiry whose model-free variance ``vix`` is (default 30 days).
+
+    Returns
+    -------
+    float, array or Series
+        Vol points, shaped like ``vix``.
+
+    Notes
+    -----
+    The ratio model-free / at-the-money depends on the level only weakly (through the
+    standardized moneyness); it is tabulated once per shape and expiry on 2,001 levels from
+    0.5 vol points up to the level at which the put wing's total variance would grow
+    faster than 1.5 |k| (Lee's bound for a finite strip is 2), interpolated (relative
+    error below 1e-8), and the fixed point ``a = vix / ratio(a)`` is iterated to 1e-13.
+    """
+    v = _vol_points(vix, "vix")
+    s = resolve(shape)
+    tt = _years(t)
+    if s.is_flat:
+        return _wrap(vix, v.copy() if v.ndim else float(v), "atm_vol")
+    spline, lo, hi = _ratio_table(s, round(tt, 12))
+    if v.max() > hi or v.min() < lo:
+        bad = v.max() if v.max() > hi else v.min()
+        raise ValueError(f"vix: {bad:g} lies outside the range this shape admits at t={tt:g} "
+                         f"({lo:.3g} to {hi:.4g} vol points; beyond it the put wing breaks "
+                         "Lee's moment bound)")
+    a = v / np.exp(spline(np.log(v)))
+    for _ in range(60):
+        new = v / np.exp(spline(np.log(a)))
+        done = np.max(np.abs(new - a) / a) < 1e-13
+        a = new
+        if done:
+            break
+    return _wrap(vix, a, "atm_vol")
+
+
+def smile_vol(vix, moneyness, shape="whitepaper", t: float = VIX_T):
+    """Implied volatility at each strike of the smile consistent with the VIX, vol points.
+
+    ``sigma(K) = a f(ln(K/F) / (a sqrt(T)))`` with ``a = atm_vol(vix, shape, t)``: the
+    smile's model-free variance equals ``vix^2``.
+
+    Parameters
+    ----------
+    vix : float, array or Series
+        The VIX (or a model-free implied vol to ``t``), vol points.
+    moneyness : float or array
+        ``K / F``, strike over forward (positive); broadcast against ``vix``.
+    shape : SmileShape, name or None
+        Default :data:`WHITEPAPER`; None or ``"flat"`` (:data:`FLAT`) prices every strike
+        at the VIX.
+    t : float
+        Years to expiry.
+
+    Returns
+    -------
+    float, array or Series
+        Vol points; a Series when ``vix`` is one and ``moneyness`` a scalar.
+    """
+    a = atm_vol(vix, shape, t)
+    s = resolve(shape)
+    tt = _years(t)
+    if moneyness is None or isinstance(moneyness, (bool, np.bool_)):
+        raise ValueError(f"moneyness must be K / F as a positive number, got {moneyness!r}")
+    m = np.asarray(moneyness, dtype=float)
+    if m.size == 0 or not np.isfinite(m).all() or (m <= 0).any():
+        raise ValueError("moneyness must be finite, positive K / F ratios (0.9 for 10 % below)")
+    av = np.asarray(a, dtype=float)
+    z = np.log(m) / (av / 100.0 * np.sqrt(tt))
+    out = av * s.ratio(z)
+    if isinstance(vix, pd.Series) and np.ndim(m) == 0:
+        return pd.Series(out, index=vix.index, name="smile_vol")
+    return float(out) if np.ndim(out) == 0 else out
+
+
+# --------------------------------------------------------------------------- fitting
+
+def fit_shape(log_moneyness, t, vols, group=None, name: str = "fitted", shift: bool = False):
+    """Least-squares fit of a :class:`SmileShape` to implied volatilities.
+
+    Minimizes ``sum (a_g f(z) - vol)^2`` (vol points) over the shape and one at-the-money
+    level ``a_g`` per group (an expiry), with ``z = k / (a_g sqrt(t))``; a penalty keeps
+    the variance positive everywhere.
+
+    Parameters
+    ----------
+    log_moneyness : array
+        ``ln(K / F)`` of each quote.
+    t : float or array
+        Years to expiry of each quote.
+    vols : array
+        Implied volatilities, vol points.
+    group : array, optional
+        Expiry label of each quote; one level ``a`` per label (default: one group).
+    shift : bool
+        Fit the vertex shift ``m`` too (default False: ``m = 0``).
+
+    Returns
+    -------
+    (SmileShape, pandas.Series)
+        The shape and the fitted at-the-money level of each group (vol points).
+    """
+    k = np.asarray(log_moneyness, dtype=float)
+    v = _vol_points(vols, "vols")
+    tt = np.broadcast_to(np.asarray(t, dtype=float), k.shape)
+    if k.ndim != 1 or v.shape != k.shape:
+        raise ValueError(f"log_moneyness {k.shape} and vols {v.shape} must be 1-D of one length")
+    if not np.isfinite(k).all() or not np.isfinite(tt).all() or (tt <= 0).any():
+        raise ValueError("log_moneyness must be finite and t positive")
+    if not isinstance(shift, (bool, np.bool_)):
+        raise ValueError(f"shift must be True or False, got {shift!r}")
+    g = np.zeros(k.shape, dtype=int) if group is None else np.asarray(group)
+    if g.shape != k.shape:
+        raise ValueError("group must have one label per quote")
+    labels, gi = np.unique(g, return_inverse=True)
+    ng = len(labels)
+    if len(k) < ng + 4:
+        raise ValueError("fit_shape: need at least four more quotes than groups")
+    a0 = np.array([np.interp(0.0, *_sorted(k[gi == j], v[gi == j])) for j in range(ng)])
+
+    def unpack(p):
+        return p[ng], p[ng + 1], p[ng + 2], (p[ng + 3] if shift else 0.0)
+
+    def resid(p):
+        a = p[gi] / 100.0
+        b, rho, l, m = unpack(p)
+        y = k / (a * np.sqrt(tt)) - m
+        g0 = -rho * m + np.sqrt(m * m + l * l)
+        f2 = 1.0 + b * (rho * y + np.sqrt(y * y + l * l) - g0)
+        fmin = 1.0 + b * (l * np.sqrt(1.0 - rho * rho) - g0)
+        return np.r_[100.0 * a * np.sqrt(np.maximum(f2, 1e-12)) - v, 1e3 * max(0.0, 0.05 - fmin)]
+
+    lo = np.r_[np.full(ng, 1.0), 0.0, -0.999, 0.05, [-5.0] * shift]
+    hi = np.r_[np.full(ng, 400.0), 20.0, 0.999, 50.0, [5.0] * shift]
+    p = least_squares(resid, np.r_[a0, 1.0, -0.5, 2.0, [0.0] * shift], bounds=(lo, hi),
+                      x_scale="jac").x
+    b, rho, l, m = unpack(p)
+    shape = SmileShape(float(b), float(rho), float(l), name, float(m))
+    return shape, pd.Series(p[:ng], index=pd.Index(labels, name="group"), name="atm")
+
+
+def _sorted(k, v):
+    o = np.argsort(k)
+    return k[o], v[o]
+
+
+def board_smile(min_mid: float = MIN_MID, data_dir=None) -> pd.DataFrame:
+    """The Cboe white-paper board's smile: implied vol of each out-of-the-money quote.
+
+    For each expiry (:data:`WHITEPAPER_TERMS`), the options the Cboe method selects
+    (:func:`vrp_lib.implied.cboe_strip`: forward from put-call parity, puts below ``K0``,
+    calls above, the ``K0`` average left out), with a mid of at least ``min_mid`` index
+    points, inverted by :func:`vrp_lib.implied.implied_vol` against the forward.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``term, t (years), strike, option, mid, forward, moneyness (K/F), k (ln K/F),
+        iv (vol points)``.
+    """
+    from . import data, implied
+
+    mm = _checks.finite(min_mid, "min_mid")
+    if mm < 0:
+        raise ValueError(f"min_mid must be non-negative, got {min_mid!r}")
+    rows = []
+    for term, t, r in WHITEPAPER_TERMS:
+        chain = data.load_cboe_whitepaper_quotes(term, data_dir=data_dir)
+        strip = implied.cboe_strip(chain, t=t, r=r)
+        f = strip.attrs["forward"]
+        strip = strip[(strip["option"] != "put/call average") & (strip["mid"] >= mm)]
+        for k, opt, mid in zip(strip["strike"], strip["option"], strip["mid"]):
+            iv = implied.implied_vol(mid, f * np.exp(-r * t), k, t, r, 0.0, opt)
+            rows.append({"term": term, "t": t, "strike": k, "option": opt, "mid": mid,
+                         "forward": f, "moneyness": k / f, "k": np.log(k / f), "iv": 100 * iv})
+    if not rows:
+        raise ValueError(f"min_mid: no quote has a mid of at least {mm:g}")
+    return pd.DataFrame(rows)
+
+
+@lru_cache(maxsize=8)
+def _model_shape(params, v0: float, t: float) -> SmileShape:
+    from . import implied, models
+
+    a = 100.0 * np.sqrt(float(models.expected_variance(params, t, v0)))
+    z = np.linspace(-4.0, 3.0, 57)
+    strikes = np.exp(z * a / 100.0 * np.sqrt(t))
+    calls = np.asarray(models.call_price(params, 1.0, strikes, t, v0), dtype=float)
+    puts = calls - (1.0 - strikes)          # put-call parity, zero rates, forward 1
+    otm = np.where(strikes < 1.0, puts, calls)
+    kinds = np.where(strikes < 1.0, "put", "call")
+    iv = np.array([implied.implied_vol(p, 1.0, k, t, 0.0, 0.0, kd)
+                   for p, k, kd in zip(otm, strikes, kinds)])
+    shape, _ = fit_shape(np.log(strikes), t, 100 * iv, name="model world (synthetic), Bates under Q",
+                         shift=True)
+    return shape
+
+
+def model_world_shape(params=None, v0=None, t: float = VIX_T) -> SmileShape:
+    """The smile shape of the model world (synthetic): Bates under Q, fitted by :func:`fit_shape`.
+
+    Out-of-the-money prices from :func:`vrp_lib.models.call_price` (puts by put-call
+    parity) on strikes from -4 to +3 standard deviations, inverted to implied vols; the
+    vertex shift ``m`` is fitted too (the model's smile has its minimum above the money).
+
+    Parameters
+    ----------
+    params : BatesParams, optional
+        Risk-neutral parameters (default :data:`vrp_lib.models.RISK_NEUTRAL`).
+    v0 : float, optional
+        Spot variance, decimal (default: the physical long-run level
+        ``models.PHYSICAL.theta``, the model world's typical state).
+    t : float
+        Expiry in years (default 30 days).
+    """
+    from . import models
+
+    p = models.RISK_NEUTRAL if params is None else models._params(params, "params")
+    v = models.PHYSICAL.theta if v0 is None else _checks.positive(v0, "v0")
+    return _model_shape(p, float(v), _years(t))
