@@ -278,3 +278,49 @@ def test_monthly_settlements_are_back_to_back():
     # implied quoted only on some days: each swap starts on the first quoted day after the last one settled
     iv_gappy = iv.drop(idx[21])
     assert swaps.monthly_settlements(prices, iv_gappy, window=21).index[1] == idx[22]
+
+
+# ----------------------------------------------------------------------------- piecewise replication
+
+def _ddkz_case():
+    # Demeterfi, Derman, Kamal and Zou (1999), as QuantLib's test suite sets it up
+    # (test-suite/varianceswaps.cpp): S = 100, r = 5 %, q = 0, 90 days (Actual/365), puts
+    # 50..100 at 30..20 % and calls 100..135 at 20..13 % implied volatility, dk = 5
+    kp = np.arange(50.0, 101.0, 5.0)
+    kc = np.arange(100.0, 136.0, 5.0)
+    vp = 0.30 - 0.01 * np.arange(kp.size)
+    vc = 0.20 - 0.01 * np.arange(kc.size)
+    t, r = 90 / 365, 0.05
+    pp = implied.bs_price(100, kp, t, r, vp, kind="put")
+    pc = implied.bs_price(100, kc, t, r, vc, kind="call")
+    return kp, pp, kc, pc, t, r
+
+
+def test_piecewise_replication_matches_quantlib_published_value():
+    kp, pp, kc, pc, t, r = _ddkz_case()
+    # QuantLib 1.44's ReplicatingVarianceSwapEngine returns 0.0418885742 on this case
+    assert swaps.piecewise_fair_variance(kp, pp, kc, pc, 100.0, t, r, dk=5.0) == pytest.approx(
+        0.0418885742, abs=5e-11)
+
+
+def test_piecewise_replication_tends_to_the_cboe_strip_on_a_fine_grid():
+    t, r, v = 0.25, 0.02, 0.25
+    kp, kc = np.arange(200, 1001) / 10.0, np.arange(1000, 4000) / 10.0
+    pp = implied.bs_price(100, kp, t, r, v, kind="put")
+    pc = implied.bs_price(100, kc, t, r, v, kind="call")
+    pw = swaps.piecewise_fair_variance(kp, pp, kc, pc, 100.0, t, r, dk=0.1)
+    assert pw == pytest.approx(v**2, rel=1e-4)
+
+
+def test_piecewise_replication_validates():
+    kp, pp, kc, pc, t, r = _ddkz_case()
+    with pytest.raises(ValueError, match="largest put strike .* must equal the smallest call strike"):
+        swaps.piecewise_fair_variance(kp[:-1], pp[:-1], kc, pc, 100.0, t, r)
+    with pytest.raises(ValueError, match="call_prices: 3 prices for 8 call strikes"):
+        swaps.piecewise_fair_variance(kp, pp, kc, pc[:3], 100.0, t, r)
+    with pytest.raises(ValueError, match="r: contains NaN"):
+        swaps.piecewise_fair_variance(kp, pp, kc, pc, 100.0, t, np.nan)
+    with pytest.raises(ValueError, match="dk must be positive"):
+        swaps.piecewise_fair_variance(kp, pp, kc, pc, 100.0, t, r, dk=0.0)
+    with pytest.raises(ValueError, match="put_prices: contains a negative value"):
+        swaps.piecewise_fair_variance(kp, -pp, kc, pc, 100.0, t, r)

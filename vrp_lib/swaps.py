@@ -31,7 +31,7 @@ __all__ = [
     "DECIMAL_LOOKING", "PRICE_LOOKING", "variance_notional", "variance_swap_pnl",
     "volatility_swap_pnl", "capped_variance_swap_pnl", "capped_variance_strike",
     "mark_to_market", "live_vega", "mark_to_market_path", "monthly_settlements",
-    "strike_spacing", "replication_weights", "fair_variance",
+    "strike_spacing", "replication_weights", "fair_variance", "piecewise_fair_variance",
 ]
 
 DECIMAL_LOOKING = 1.5
@@ -612,3 +612,76 @@ def fair_variance(strikes, otm_prices, forward, t, r=0.0, k0=None) -> float:
         if not np.isin(k0, k):
             raise ValueError(f"k0 {k0:g} is not one of the strikes: pass the strike at or below the forward")
     return float(2.0 / tt * np.sum(w * np.exp(rr * tt) * q) - (f / k0 - 1.0) ** 2 / tt)
+
+
+def piecewise_fair_variance(put_strikes, put_prices, call_strikes, call_prices, spot, t, r=0.0,
+                            q=0.0, dk=5.0) -> float:
+    """Fair variance (decimal, annualized) by the piecewise-linear replication of Demeterfi et al.
+
+    Demeterfi, Derman, Kamal and Zou (1999), section 4 ("the slope method"), as QuantLib's
+    ``ReplicatingVarianceSwapEngine`` implements it: the log payoff
+    ``g(S) = 2/T ((S - S*)/S* - ln(S/S*))`` is approximated piece by piece by calls above
+    the boundary strike ``S* = min(call_strikes) = max(put_strikes)`` and puts below it;
+    the weight of each option is the change of slope of ``g`` at its strike, with one
+    extra strike ``dk`` beyond each end of the grid. Then
+
+    ``K_var = 2/T [(r - q) T - (F/S* - 1) - ln(S*/S0)] + e^{rT} sum_i w_i O(K_i)``.
+
+    The same log-contract identity as :func:`fair_variance` (the Cboe form), with other
+    weights on a coarse grid: the weights tend to ``2/T Delta K / K^2`` as the grid is
+    refined.
+
+    Parameters
+    ----------
+    put_strikes, call_strikes : array
+        Unique positive strikes; the largest put strike equals the smallest call strike.
+    put_prices, call_prices : array
+        Option prices at those strikes (currency of ``spot``), non-negative.
+    spot : float
+        Underlying price S0.
+    t : float
+        Years to expiry.
+    r, q : float
+        Risk-free rate and dividend yield, continuously compounded decimals.
+    dk : float
+        Spacing of the added end strikes (QuantLib's ``dk``), positive.
+
+    Returns
+    -------
+    float
+        Annualized variance as a decimal.
+    """
+    kp = _positive(put_strikes, "put_strikes")
+    kc = _positive(call_strikes, "call_strikes")
+    pp = _numeric(put_prices, "put_prices")
+    pc = _numeric(call_prices, "call_prices")
+    for name, k, p in (("put", kp, pp), ("call", kc, pc)):
+        if k.ndim != 1 or p.shape != k.shape:
+            raise ValueError(f"{name}_prices: {p.size} prices for {k.size} {name} strikes")
+        if (p < 0).any():
+            raise ValueError(f"{name}_prices: contains a negative value ({p[p < 0][0]:g})")
+        if np.unique(k).size != k.size:
+            raise ValueError(f"{name}_strikes: duplicate strike")
+    s0 = _scalar(_positive(spot, "spot"), "spot")
+    tt = _scalar(_positive(t, "t", "positive years"), "t")
+    rr, qq = _scalar(r, "r"), _scalar(q, "q")
+    step = _scalar(_positive(dk, "dk"), "dk")
+    f = kc.min()
+    if kp.max() != f:
+        raise ValueError(f"the largest put strike ({kp.max():g}) must equal the smallest call strike ({f:g})")
+
+    def weights(k, prices, ascending):
+        order = np.argsort(k) if ascending else np.argsort(-k)
+        ks, ps = k[order], prices[order]
+        end = ks[-1] + step if ascending else max(ks[-1] - step, 0.0)
+        grid = np.r_[ks, end] if end != ks[-1] else np.r_[ks]
+        with np.errstate(divide="ignore"):
+            g = 2.0 / tt * ((grid - f) / f - np.log(grid / f))
+        slope = np.abs(np.diff(g) / np.diff(grid))
+        w = np.r_[slope[0], np.diff(slope)]
+        return float(np.sum(w * ps[: w.size]))
+
+    portfolio = weights(kc, pc, True) + weights(kp, pp, False)
+    fwd = s0 * np.exp((rr - qq) * tt)
+    return float(2.0 / tt * ((rr - qq) * tt - (fwd / f - 1.0) - np.log(f / s0))
+                 + np.exp(rr * tt) * portfolio)
