@@ -6,9 +6,11 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-from vrp_lib import implied, realized, risk, strategies as st
+from vrp_lib import implied, realized, risk, smile, strategies as st
 
 T21 = 21 / 252
+#: Black-Scholes mechanics tests price every strike at one volatility with no dividends.
+BS = {"smile": "flat", "q": 0.0}
 
 
 def _prices(n=120, seed=0, vol=0.2):
@@ -84,7 +86,7 @@ def test_costs_lower_every_roll():
 
 def test_straddle_on_a_flat_path_keeps_the_premium():
     s = np.full((1, 22), 100.0)
-    out = st.short_straddle(s, np.array([20.0]))
+    out = st.short_straddle(s, np.array([20.0]), **BS)
     # ATM straddle, r = 0: 2 S (2 N(sigma sqrt(T) / 2) - 1)
     exact = 2 * (2 * norm.cdf(0.2 * np.sqrt(T21) / 2) - 1)
     assert out[0] == pytest.approx(exact, rel=1e-10)
@@ -92,8 +94,8 @@ def test_straddle_on_a_flat_path_keeps_the_premium():
 
 def test_straddle_pays_the_move():
     s = np.linspace(100, 110, 22)[None, :]
-    prem = st.short_straddle(np.full((1, 22), 100.0), np.array([20.0]))[0]
-    assert st.short_straddle(s, np.array([20.0]))[0] == pytest.approx(prem - 0.10)
+    prem = st.short_straddle(np.full((1, 22), 100.0), np.array([20.0]), **BS)[0]
+    assert st.short_straddle(s, np.array([20.0]), **BS)[0] == pytest.approx(prem - 0.10)
 
 
 def test_put_write_equals_atm_covered_call_by_parity():
@@ -115,15 +117,15 @@ def test_long_put_is_minus_short_put():
 def test_option_costs_amounts():
     s = np.full((1, 22), 100.0)
     iv = np.array([20.0])
-    base = st.short_straddle(s, iv)[0]
+    base = st.short_straddle(s, iv, **BS)[0]
     # fee: 0.001 of notional per leg, two legs
-    assert st.short_straddle(s, iv, costs=st.Costs(fee=0.001))[0] == pytest.approx(base - 0.002)
-    assert st.short_straddle(s, iv, costs=st.Costs(financing=0.05))[0] == pytest.approx(
+    assert st.short_straddle(s, iv, costs=st.Costs(fee=0.001), **BS)[0] == pytest.approx(base - 0.002)
+    assert st.short_straddle(s, iv, costs=st.Costs(financing=0.05), **BS)[0] == pytest.approx(
         base - 0.05 * T21)
     # half a vol point of give-up on two legs costs about 2 * vega * 0.005 (per unit of S0)
     vega = implied.bs_vega(100.0, 100.0, T21, 0.0, 0.2) / 100
     c = st.Costs(bid_ask=1.0)
-    assert base - st.short_straddle(s, iv, costs=c)[0] == pytest.approx(2 * vega * 0.005, rel=1e-3)
+    assert base - st.short_straddle(s, iv, costs=c, **BS)[0] == pytest.approx(2 * vega * 0.005, rel=1e-3)
 
 
 def test_delta_hedged_straddle_earns_the_variance_spread():
@@ -134,8 +136,8 @@ def test_delta_hedged_straddle_earns_the_variance_spread():
     n = 400
     paths = _gbm_paths(n, 0.10, seed=6)
     iv = np.full(n, 20.0)
-    hedged = st.short_straddle(paths, iv, delta_hedge=True)
-    naked = st.short_straddle(paths, iv)
+    hedged = st.short_straddle(paths, iv, delta_hedge=True, **BS)
+    naked = st.short_straddle(paths, iv, **BS)
     vega = 2 * implied.bs_vega(100.0, 100.0, T21, 0.0, 0.2)
     approx = vega * (0.2**2 - 0.1**2) / (2 * 0.2) / 100
     assert approx < hedged.mean() < 2 * approx
@@ -146,9 +148,13 @@ def test_delta_hedged_straddle_earns_the_variance_spread():
 def test_delta_hedged_straddle_is_fair_when_realized_equals_implied():
     n = 600
     paths = _gbm_paths(n, 0.20, seed=7)
-    hedged = st.short_straddle(paths, np.full(n, 20.0), delta_hedge=True)
+    hedged = st.short_straddle(paths, np.full(n, 20.0), delta_hedge=True, **BS)
     se = hedged.std(ddof=1) / np.sqrt(n)
     assert abs(hedged.mean()) < 4 * se
+    # off the smile the same VIX means an ATM vol under 20: the seller of the straddle,
+    # hedged, now loses on paths that realize 20
+    on_smile = st.short_straddle(paths, np.full(n, 20.0), delta_hedge=True, q=0.0)
+    assert on_smile.mean() < -4 * se
 
 
 def test_hedge_costs_lower_the_return():
@@ -169,6 +175,132 @@ def test_option_strategy_series_and_model_shapes():
     both = st.put_write(cube, np.stack([r["implied"].to_numpy()] * 2))
     assert both.shape == (2, len(r))
     np.testing.assert_allclose(both[0], st.put_write(paths, r["implied"].to_numpy()))
+
+
+# --------------------------------------------------------------------------- the smile
+
+def _bs_put(s0, k, t, r, q, vol):
+    """Black-Scholes put written out (independent of vrp_lib.implied)."""
+    f = s0 * np.exp((r - q) * t)
+    sd = vol * np.sqrt(t)
+    d1 = (np.log(f / k) + 0.5 * sd**2) / sd
+    return np.exp(-r * t) * (k * norm.cdf(-d1 + sd) - f * norm.cdf(-d1))
+
+
+def test_put_write_priced_off_the_smile_by_hand():
+    # flat path: the seller keeps the premium; the premium is Black-Scholes at the smile's
+    # vol at K / F, with the rate and the dividend yield; carried at r to expiry
+    s = np.full((1, 22), 100.0)
+    vix, r, q, m = 18.0, 0.03, 0.02, 0.95
+    kf = m * np.exp(-(r - q) * T21)
+    vol = smile.smile_vol(vix, kf, "whitepaper", T21) / 100
+    exact = _bs_put(100.0, 100.0 * m, T21, r, q, vol) * np.exp(r * T21) / 100.0
+    out = st.put_write(s, np.array([vix]), moneyness=m, r=r, q=q)
+    assert out[0] == pytest.approx(exact, rel=1e-10)
+    # include_cash adds the collateral's interest
+    cash = st.put_write(s, np.array([vix]), moneyness=m, r=r, q=q, include_cash=True)
+    assert cash[0] - out[0] == pytest.approx(np.expm1(r * T21), rel=1e-12)
+
+
+def test_strike_vols():
+    iv = np.array([12.0, 30.0])
+    assert np.array_equal(st.strike_vols(iv, 0.9, T21, smile=None), iv)
+    assert np.array_equal(st.strike_vols(iv, 0.9, T21, smile="flat"), iv)
+    atm = st.strike_vols(iv, 1.0, T21, r=0.0, q=0.0)
+    np.testing.assert_allclose(atm, smile.atm_vol(iv, "whitepaper", T21), rtol=1e-12)
+    assert (atm < iv).all()                                     # ATM under the VIX
+    assert (st.strike_vols(iv, 0.9, T21) > iv).all()            # the 90 % put above it
+
+
+def test_smile_moves_premia_the_right_way():
+    paths = _gbm_paths(40, 0.15, seed=9)
+    iv = np.full(40, 16.0)
+    # the ATM put-writer is paid less off the smile than at the VIX ...
+    assert (st.put_write(paths, iv) < st.put_write(paths, iv, smile="flat")).all()
+    # ... and the buyer of a 90 % put pays more
+    assert (st.long_put(paths, iv) < st.long_put(paths, iv, smile="flat")).all()
+    # a steeper (model or scaled) shape in between / beyond
+    half = smile.WHITEPAPER.scaled(0.5)
+    mid = st.put_write(paths, iv, smile=half)
+    assert (st.put_write(paths, iv) < mid).all() and (mid < st.put_write(paths, iv, smile="flat")).all()
+
+
+def test_parity_holds_off_the_smile_with_rates_and_dividends():
+    # long index (as a forward) + short call = short put at the same strike: the call and
+    # the put of one strike share one volatility, so the smile cannot separate them
+    paths = _gbm_paths(30, 0.25, seed=10)
+    iv = np.full(30, 22.0)
+    r = np.linspace(0.0, 0.06, 30)                               # one rate per roll
+    for m in (0.95, 1.0, 1.03):
+        np.testing.assert_allclose(st.put_write(paths, iv, moneyness=m, r=r, q=0.02),
+                                   st.covered_call(paths, iv, moneyness=m, r=r, q=0.02),
+                                   atol=1e-12)
+
+
+def test_dividend_yield_raises_the_put_premium():
+    s = np.full((1, 22), 100.0)
+    lo = st.put_write(s, np.array([18.0]), q=0.0)
+    hi = st.put_write(s, np.array([18.0]), q=0.04)
+    assert hi[0] > lo[0]
+
+
+def test_risk_free_rate_conversion_and_gaps():
+    idx = pd.to_datetime(["2020-01-02", "2020-01-03", "2020-01-06", "2020-01-07"])
+    y = pd.Series([1.5, np.nan, 1.6, 1.7], index=idx)
+    out = st.risk_free_rate(pd.to_datetime(["2020-01-03", "2020-01-05", "2020-01-07"]), y)
+    np.testing.assert_allclose(out.to_numpy(), 2 * np.log(1 + np.array([1.5, 1.5, 1.7]) / 200))
+    real = st.risk_free_rate(pd.to_datetime(["2007-01-03", "2021-06-01"]))
+    assert 0.045 < real.iloc[0] < 0.055 and 0 <= real.iloc[1] < 0.002
+    with pytest.raises(ValueError, match="precedes"):
+        st.risk_free_rate(pd.to_datetime(["2019-01-02"]), y)
+    with pytest.raises(ValueError, match="percent"):
+        st.risk_free_rate(idx, y * 100)
+    with pytest.raises(ValueError, match="empty"):
+        st.risk_free_rate(pd.DatetimeIndex([]), y)
+
+
+def test_index_returns_price_and_total():
+    table = pd.DataFrame({"spot": [100.0, 110.0], "spot_end": [110.0, 99.0]},
+                         index=pd.to_datetime(["2020-01-02", "2020-02-03"]))
+    out = st.index_returns(table, q=0.02)
+    np.testing.assert_allclose(out["price return"], [0.1, -0.1])
+    np.testing.assert_allclose(out["total return (approx.)"], [0.1 + 0.02 * T21, -0.1 + 0.02 * T21])
+    with pytest.raises(ValueError, match="roll_table"):
+        st.index_returns(table[["spot"]])
+
+
+def test_funded_tail_hedge_is_funded_on_average():
+    paths = _gbm_paths(60, 0.12, seed=11)
+    iv = np.full(60, 18.0)
+    rv = np.full(60, 12.0)
+    out = st.funded_tail_hedge(paths, iv, rv)
+    assert abs(out["package"].mean()) < 1e-15
+    np.testing.assert_allclose(out["put"], st.long_put(paths, iv, moneyness=0.9))
+    swap = (18.0**2 - 12.0**2) / (2 * 18.0) / 100
+    np.testing.assert_allclose(out["short_vol"], out["funding_vega"] * swap)
+    fixed = st.funded_tail_hedge(paths, iv, rv, funding_vega=0.5)
+    np.testing.assert_allclose(fixed["package"], out["put"] + 0.5 * swap)
+    with pytest.raises(ValueError, match="cannot fund"):
+        st.funded_tail_hedge(paths, iv, np.full(60, 25.0))
+    with pytest.raises(ValueError, match="funding_vega"):
+        st.funded_tail_hedge(paths, iv, rv, funding_vega=-1.0)
+
+
+def test_option_bad_new_inputs():
+    s = np.full((2, 22), 100.0)
+    iv = np.array([18.0, 20.0])
+    with pytest.raises(ValueError, match="r: shape"):
+        st.put_write(s, iv, r=np.array([0.01, 0.02, 0.03]))
+    with pytest.raises(ValueError, match="q"):
+        st.put_write(s, iv, q=np.nan)
+    with pytest.raises(ValueError, match="r must"):
+        st.put_write(s, iv, r=None)
+    with pytest.raises(ValueError, match="smile"):
+        st.put_write(s, iv, smile="svi")
+    with pytest.raises(ValueError, match="decimal"):
+        st.put_write(s, np.array([0.18, 0.2]))
+    with pytest.raises(ValueError, match="include_cash"):
+        st.put_write(s, iv, include_cash="yes")
 
 
 # --------------------------------------------------------------------------- rolls

@@ -23,11 +23,15 @@ Costs (:class:`Costs`) are parameters, never hidden: a seller trades at the impl
 minus half the bid-ask spread and minus slippage (both in vol points), pays a fee per trade
 and a financing spread on the capital, and pays ``hedge_cost`` on every delta-hedge trade.
 
-Simplification of the option strategies, stated once: options are priced with
-Black-Scholes at **one flat volatility, the implied level** (the VIX on real data), for
-every strike. Real index options carry a skew: out-of-the-money puts trade well above the
-at-the-money level. A put-writer is therefore paid less here than in the market, and a
-buyer of out-of-the-money puts pays less here than in the market.
+Option pricing, stated once: no option is priced at the VIX. The VIX is a model-free
+variance, above at-the-money implied volatility on an equity smile; each strike trades at
+the volatility of a smile whose 1/K^2 strip variance equals the VIX squared
+(:mod:`vrp_lib.smile`; by default the shape of the Cboe white-paper board), by
+Black-Scholes with the risk-free rate ``r`` (on real data the 3-month Treasury yield,
+:func:`risk_free_rate`) and an **assumed** dividend yield :data:`DIVIDEND_YIELD` (2 % a
+year). ``smile=None`` or ``"flat"`` prices every strike at the VIX, for a labelled
+comparison only. A variance swap, by contrast, is rightly struck at the VIX: the VIX is
+its fair strike (up to the convexity of the square root).
 """
 
 from __future__ import annotations
@@ -38,12 +42,15 @@ import numpy as np
 import pandas as pd
 
 from . import _checks, implied, models, realized, risk, swaps
+from . import smile as smile_mod
 from .realized import TRADING_DAYS
 
 __all__ = [
-    "Costs", "rolls", "roll_paths", "model_rolls", "short_variance_swap", "option_strategy",
-    "short_straddle", "put_write", "covered_call", "long_put", "risk_target_vega",
-    "regime_filter", "apply_filter",
+    "Costs", "NO_COSTS", "DIVIDEND_YIELD", "rolls", "roll_paths", "model_rolls",
+    "risk_free_rate", "index_returns", "short_variance_swap", "strike_vols",
+    "option_strategy", "short_straddle", "put_write", "covered_call", "long_put",
+    "funded_tail_hedge", "risk_target_vega", "regime_filter", "apply_filter",
+    "filter_grid", "model_tenor_table",
 ]
 
 
@@ -88,6 +95,11 @@ class Costs:
 
 
 NO_COSTS = Costs()
+
+#: Dividend yield of the S&P 500 assumed in option pricing and in the index's approximate
+#: total return: 2 % a year, continuously compounded. An **assumption**: the book embeds
+#: no dividend data, and the yield moved over 1990-2022.
+DIVIDEND_YIELD = 0.02
 
 
 # --------------------------------------------------------------------------- roll schedules
@@ -203,6 +215,61 @@ def model_rolls(index, vix, window: int = 21, annualization: float = TRADING_DAY
     return {"implied": v.T[:, starts], "realized": rv, "paths": paths}
 
 
+def risk_free_rate(dates, rates=None) -> pd.Series:
+    """The 3-month Treasury yield at each date, as a continuously compounded decimal.
+
+    The U.S. Treasury's par yield (percent, bond-equivalent basis) of the last business
+    day at or before each date (:func:`vrp_lib.data.load_treasury_rates`, column ``"3m"``;
+    its four missing days take the previous day's value), converted by
+    ``r = 2 ln(1 + y / 200)``.
+
+    Parameters
+    ----------
+    dates : DatetimeIndex or sequence of dates
+        E.g. the roll dates (``rolls(...).index``).
+    rates : pandas.Series, optional
+        Yields in percent, DatetimeIndex (default: the embedded 3-month yield).
+    """
+    if rates is None:
+        from . import data
+
+        rates = data.load_treasury_rates()["3m"]
+    y = _checks.series(rates, "rates").dropna()
+    if y.empty:
+        raise ValueError("rates: no value")
+    if (y.abs() > 30).any():
+        raise ValueError("rates: a yield above 30: pass percent (5.2 for 5.2 %), not basis points")
+    idx = pd.DatetimeIndex(dates)
+    if len(idx) == 0:
+        raise ValueError("dates: empty")
+    if idx.min() < y.index[0]:
+        raise ValueError(f"dates: {idx.min().date()} precedes the first rate ({y.index[0].date()})")
+    pos = y.index.searchsorted(idx, side="right") - 1
+    out = 2.0 * np.log1p(y.to_numpy()[pos] / 200.0)
+    return pd.Series(out, index=idx, name="r")
+
+
+def index_returns(roll_table, q: float = DIVIDEND_YIELD, window: int = 21,
+                  days_per_year: float = TRADING_DAYS) -> pd.DataFrame:
+    """The index over each roll: price return and approximate total return.
+
+    ``price return = S_T / S_0 - 1``; ``total return (approx.) = price return + q T`` with
+    the **assumed** dividend yield q (default :data:`DIVIDEND_YIELD`) and ``T = window /
+    days_per_year``: the book embeds index prices, not dividends.
+
+    Parameters
+    ----------
+    roll_table : pandas.DataFrame
+        The output of :func:`rolls` (columns ``spot`` and ``spot_end``).
+    """
+    if not isinstance(roll_table, pd.DataFrame) or not {"spot", "spot_end"} <= set(roll_table):
+        raise ValueError("roll_table: expected the DataFrame of strategies.rolls (spot, spot_end)")
+    qq = _checks.finite(q, "q")
+    t = _checks.window(window) / _checks.positive(days_per_year, "days_per_year")
+    price = roll_table["spot_end"] / roll_table["spot"] - 1.0
+    return pd.DataFrame({"price return": price, "total return (approx.)": price + qq * t})
+
+
 # --------------------------------------------------------------------------- helpers
 
 def _like(template, values):
@@ -286,22 +353,57 @@ def short_variance_swap(strike_vol, realized_vol, vega_notional=1.0, *, costs=No
 
 # --------------------------------------------------------------------------- options
 
+def _per_roll(x, shape, name):
+    """A scalar, or one value per roll (array or Series) broadcast to ``shape``."""
+    if x is None or isinstance(x, (bool, np.bool_)):
+        raise ValueError(f"{name} must be a number or one number per roll, got {x!r}")
+    try:
+        a = np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be numeric, got {x!r}") from None
+    if not np.isfinite(a).all():
+        raise ValueError(f"{name}: contains NaN or inf")
+    if a.ndim and a.shape != shape:
+        raise ValueError(f"{name}: shape {a.shape} does not match the rolls {shape}")
+    return a
+
+
+def strike_vols(implied_vol, moneyness, t, *, smile="whitepaper", r=0.0, q=DIVIDEND_YIELD):
+    """Implied volatility (vol points) of the option struck at ``moneyness * S0``, per roll.
+
+    With a smile (default the Cboe white-paper shape, :mod:`vrp_lib.smile`), ``implied_vol``
+    is read as the VIX, a model-free variance, and the strike's volatility is the smile's
+    at ``K / F = moneyness * e^{-(r - q) t}``, with the smile's strip variance equal to
+    ``implied_vol^2``. With ``smile=None`` or ``"flat"`` every strike trades at
+    ``implied_vol`` itself (labelled comparisons only: pricing at the VIX).
+    """
+    shp = smile_mod.resolve(smile)
+    iv = np.asarray(implied_vol, dtype=float)
+    if shp.is_flat:
+        return iv.copy()
+    km = np.asarray(moneyness, dtype=float) * np.exp(-(np.asarray(r) - np.asarray(q)) * t)
+    return np.asarray(smile_mod.smile_vol(iv, km, shp, t), dtype=float)
+
+
 def option_strategy(paths, implied_vol, *, calls: float = 0.0, puts: float = 0.0,
                     underlying: float = 0.0, call_moneyness: float = 1.0,
                     put_moneyness: float = 1.0, delta_hedge: bool = False, costs=None,
-                    r: float = 0.0, q: float = 0.0, days_per_year: float = TRADING_DAYS):
+                    r=0.0, q=DIVIDEND_YIELD, days_per_year: float = TRADING_DAYS,
+                    smile="whitepaper", include_cash: bool = False):
     """Return of a held-to-expiry option position per roll, on the underlying notional.
 
     The position holds ``calls`` calls struck at ``call_moneyness * S0``, ``puts`` puts
     struck at ``put_moneyness * S0`` (negative quantities are sold) and ``underlying``
-    units of the index, opened at the first price of each path and settled at the last.
-    Options trade at Black-Scholes prices with the flat implied volatility of the roll,
-    moved against the trader by ``costs.vol_give_up`` vol points.
+    units of the index (as a forward: ``S_T - S0 e^{(r - q) T}``, the index financed at r
+    with its dividends), opened at the first price of each path and settled at the last.
+    Options trade at Black-Scholes prices (rate r, dividend yield q) at the volatility of
+    their strike (:func:`strike_vols`: the smile consistent with the VIX by default), moved
+    against the trader by ``costs.vol_give_up`` vol points.
 
     With ``delta_hedge=True`` the option legs are delta-hedged once a day with the index,
-    using the Black-Scholes delta at the mid implied volatility of inception (the usual
-    "hedge at implied" convention), so the P&L becomes a bet on realized against implied
-    volatility rather than on direction.
+    using the Black-Scholes delta at each strike's mid implied volatility of inception (the
+    usual "hedge at implied" convention), so the P&L becomes a bet on realized against
+    implied volatility rather than on direction.
 
     Parameters
     ----------
@@ -310,13 +412,28 @@ def option_strategy(paths, implied_vol, *, calls: float = 0.0, puts: float = 0.0
         n + 1)`` on real data (:func:`roll_paths`), ``(n_paths, n_rolls, n + 1)`` in the
         model world (:func:`model_rolls`). The option's life is ``n_days / days_per_year``.
     implied_vol : Series or array
-        Implied volatility of each roll in vol points, shape ``paths.shape[:-1]``.
+        The VIX (a model-free 30-day implied volatility) of each roll in vol points, shape
+        ``paths.shape[:-1]``; with ``smile="flat"`` the one volatility of every strike.
+    r : float, array or Series
+        Risk-free rate, continuously compounded decimal; one per roll allowed
+        (:func:`risk_free_rate`).
+    q : float, array or Series
+        Dividend yield, continuously compounded decimal (default :data:`DIVIDEND_YIELD`,
+        an assumption).
+    smile : SmileShape, name or None
+        ``"whitepaper"`` (default), ``"model"``, a :class:`vrp_lib.smile.SmileShape`, or
+        None / ``"flat"`` to price every strike at ``implied_vol`` (comparison only).
+    include_cash : bool
+        Add the interest ``e^{rT} - 1`` the cash collateral (one unit of notional) earns:
+        a total return as the Cboe PUT index reports it, instead of a return in excess of
+        cash.
 
     Returns
     -------
     Series or numpy.ndarray
         ``(payoff + hedge P&L - premium carried at r - fees - hedge costs) / S0 -
-        financing * T``, a return on one unit of underlying notional per roll.
+        financing * T`` (plus cash interest if asked), a return on one unit of underlying
+        notional per roll.
     """
     c = _costs(costs)
     s = np.asarray(paths, dtype=float)
@@ -331,19 +448,22 @@ def option_strategy(paths, implied_vol, *, calls: float = 0.0, puts: float = 0.0
         raise ValueError("implied_vol must be positive vol points with no NaN")
     for name, v in (("calls", calls), ("puts", puts), ("underlying", underlying)):
         _checks.finite(v, name)
+    if not isinstance(delta_hedge, (bool, np.bool_)) or not isinstance(include_cash, (bool, np.bool_)):
+        raise ValueError("delta_hedge and include_cash must be True or False")
     km_c = _checks.positive(call_moneyness, "call_moneyness")
     km_p = _checks.positive(put_moneyness, "put_moneyness")
     dpy = _checks.positive(days_per_year, "days_per_year")
-    r = _checks.finite(r, "r")
-    q = _checks.finite(q, "q")
+    r = _per_roll(r, iv.shape, "r")
+    q = _per_roll(q, iv.shape, "q")
     n_days = s.shape[-1] - 1
     t = n_days / dpy
     s0, st = s[..., 0], s[..., -1]
     kc, kp = km_c * s0, km_p * s0
-    sig = iv / 100.0
     give = c.vol_give_up / 100.0
+    sig_c = strike_vols(iv, km_c, t, smile=smile, r=r, q=q) / 100.0 if calls else None
+    sig_p = strike_vols(iv, km_p, t, smile=smile, r=r, q=q) / 100.0 if puts else None
 
-    def trade_vol(qty):
+    def trade_vol(sig, qty):
         v = sig + give if qty > 0 else sig - give
         if (v <= 0).any():
             raise ValueError("costs: bid_ask / 2 + slippage exceeds the implied volatility")
@@ -352,10 +472,10 @@ def option_strategy(paths, implied_vol, *, calls: float = 0.0, puts: float = 0.0
     premium = np.zeros_like(s0)
     payoff = underlying * (st - s0 * np.exp((r - q) * t))
     if calls:
-        premium += calls * implied.bs_price(s0, kc, t, r, trade_vol(calls), q, "call")
+        premium += calls * implied.bs_price(s0, kc, t, r, trade_vol(sig_c, calls), q, "call")
         payoff += calls * np.maximum(st - kc, 0.0)
     if puts:
-        premium += puts * implied.bs_price(s0, kp, t, r, trade_vol(puts), q, "put")
+        premium += puts * implied.bs_price(s0, kp, t, r, trade_vol(sig_p, puts), q, "put")
         payoff += puts * np.maximum(kp - st, 0.0)
     pnl = payoff - premium * np.exp(r * t) - c.fee * (abs(calls) + abs(puts)) * s0
     if delta_hedge and (calls or puts):
@@ -366,9 +486,9 @@ def option_strategy(paths, implied_vol, *, calls: float = 0.0, puts: float = 0.0
             tau = (n_days - i) / dpy
             d = np.zeros_like(s0)
             if calls:
-                d += calls * implied.bs_delta(s[..., i], kc, tau, r, sig, q, "call")
+                d += calls * implied.bs_delta(s[..., i], kc, tau, r, sig_c, q, "call")
             if puts:
-                d += puts * implied.bs_delta(s[..., i], kp, tau, r, sig, q, "put")
+                d += puts * implied.bs_delta(s[..., i], kp, tau, r, sig_p, q, "put")
             h = -d
             hedge += h * (s[..., i + 1] - s[..., i])
             cost += c.hedge_cost * np.abs(h - prev) * s[..., i]
@@ -376,6 +496,8 @@ def option_strategy(paths, implied_vol, *, calls: float = 0.0, puts: float = 0.0
         cost += c.hedge_cost * np.abs(prev) * st
         pnl = pnl + hedge - cost
     out = pnl / s0 - c.financing * t
+    if include_cash:
+        out = out + np.expm1(r * t)
     if isinstance(implied_vol, pd.Series):
         return pd.Series(out, index=implied_vol.index, name="return")
     return out
@@ -395,9 +517,8 @@ def short_straddle(paths, implied_vol, *, moneyness: float = 1.0, delta_hedge: b
 def put_write(paths, implied_vol, *, moneyness: float = 1.0, delta_hedge: bool = False, **kwargs):
     """Sell one put at ``moneyness * S0``, collateralised by cash (the Cboe PUT index design).
 
-    The flat-volatility pricing understates what the market pays for puts below the money
-    (the skew), so the premium collected here is a lower bound for an out-of-the-money
-    put-writer and about right at the money.
+    Priced off the smile (see :func:`option_strategy`; ``include_cash=True`` adds the
+    collateral's interest for a total return comparable with the PUT index).
     """
     return option_strategy(paths, implied_vol, puts=-1.0, put_moneyness=moneyness,
                            delta_hedge=delta_hedge, **kwargs)
@@ -417,10 +538,52 @@ def covered_call(paths, implied_vol, *, moneyness: float = 1.0, **kwargs):
 def long_put(paths, implied_vol, *, moneyness: float = 0.9, **kwargs):
     """Buy one put at ``moneyness * S0``: the tail hedge.
 
-    Priced at the flat implied level, so it is cheaper here than the market's skewed
-    price: the cost of a real tail hedge is understated.
+    Priced off the smile (see :func:`option_strategy`); with ``smile="flat"`` it would be
+    priced at the VIX, far below the market's skewed price.
     """
     return option_strategy(paths, implied_vol, puts=1.0, put_moneyness=moneyness, **kwargs)
+
+
+def funded_tail_hedge(paths, implied_vol, realized_vol, *, moneyness: float = 0.9,
+                      funding_vega=None, costs=None, smile="whitepaper", r=0.0,
+                      q=DIVIDEND_YIELD, days_per_year: float = TRADING_DAYS) -> dict:
+    """A long out-of-the-money put paid for by a short variance swap, per roll.
+
+    The put (:func:`long_put`, priced off the smile) and a short variance swap struck at
+    the VIX (:func:`short_variance_swap`, the VIX being its fair strike) with a vega
+    notional of ``funding_vega`` % of the index notional per vol point. By default
+    ``funding_vega`` makes the package cost nothing on average over the rolls given
+    (chosen in sample).
+
+    Parameters
+    ----------
+    paths, implied_vol
+        As in :func:`option_strategy` (``implied_vol`` is the VIX).
+    realized_vol : Series or array
+        Realized volatility over each roll, vol points, shaped like ``implied_vol``.
+    funding_vega : float, optional
+        Vega notional of the swap, % of notional per vol point.
+
+    Returns
+    -------
+    dict
+        ``put``, ``short_vol`` and ``package`` (returns on the index notional per roll,
+        shaped like ``implied_vol``) and ``funding_vega``.
+    """
+    put = long_put(paths, implied_vol, moneyness=moneyness, costs=costs, smile=smile, r=r,
+                   q=q, days_per_year=days_per_year)
+    swap = short_variance_swap(implied_vol, realized_vol, 1.0, costs=costs) / 100.0
+    if funding_vega is None:
+        m = float(np.mean(swap))
+        if m <= 0:
+            raise ValueError("funding_vega: the short variance swap lost money on average over "
+                             "these rolls, so it cannot fund the put; pass funding_vega")
+        fv = -float(np.mean(put)) / m
+    else:
+        fv = _checks.finite(funding_vega, "funding_vega")
+        if fv < 0:
+            raise ValueError(f"funding_vega must be non-negative, got {funding_vega!r}")
+    return {"put": put, "short_vol": fv * swap, "package": put + fv * swap, "funding_vega": fv}
 
 
 # --------------------------------------------------------------------------- sizing
