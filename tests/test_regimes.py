@@ -49,8 +49,7 @@ def test_regime_table_means_and_single_regime_se():
     vix, spx = _market(600)
     fr = regimes.origin_frame(vix, spx, 21)
     lab = regimes.terciles(fr["implied"])
-    lab.attrs["value"] = fr["implied"].to_numpy()
-    tab = regimes.regime_table(fr, lab, block=42, n_boot=300)
+    tab = regimes.regime_table(fr, lab, fr["implied"], block=42, n_boot=300)
     g = fr.groupby(lab.to_numpy(), observed=True)
     np.testing.assert_allclose(tab["Premium (vol points)"], g["vrp"].mean().loc[tab.index])
     np.testing.assert_allclose(tab["Hit rate"], g["pnl"].apply(lambda s: (s > 0).mean()).loc[tab.index])
@@ -252,3 +251,34 @@ def test_all_is_complete():
     public = {n for n in dir(regimes) if not n.startswith("_") and callable(getattr(regimes, n))
               and getattr(getattr(regimes, n), "__module__", "") == regimes.__name__}
     assert public <= set(regimes.__all__)
+
+
+def test_regime_difference_matches_table_and_zero_for_same_regime():
+    vix, spx = _market(600)
+    fr = regimes.origin_frame(vix, spx, 21)
+    lab = regimes.terciles(fr["implied"])
+    tab = regimes.regime_table(fr, lab, block=42, n_boot=300)
+    d, se = regimes.regime_difference(fr, lab, "low", "high", "hit", block=42, n_boot=300)
+    assert d == pytest.approx(tab.loc["low", "Hit rate"] - tab.loc["high", "Hit rate"])
+    assert se > 0
+    assert regimes.regime_difference(fr, lab, "low", "low", "vrp", block=42, n_boot=300) == (0.0, 0.0)
+    with pytest.raises(ValueError, match="column"):
+        regimes.regime_difference(fr, lab, "low", "high", "sharpe")
+
+
+def test_styled_table_is_deterministic_and_right_aligned():
+    df = pd.DataFrame({"P&L (vol points)": [1234.5, -2.0]}, index=["a", "b"])
+    html = regimes.styled(df, "{:,.1f}", "t1").to_html()
+    assert html == regimes.styled(df, "{:,.1f}", "t1").to_html()
+    assert "1,234.5" in html and "text-align: right" in html and "T_t1" in html
+    with pytest.raises(ValueError, match="uuid"):
+        regimes.styled(df, "{:,.1f}", "")
+
+
+def test_resampled_sums_equal_the_explicit_block_resamples():
+    x = np.random.default_rng(9).normal(size=250)
+    m = x > 0.3
+    idx = bootstrap.block_indices(250, 21, 200, seed=5)
+    cnt, sm = regimes._resampled_sums([m, np.where(m, x, 0.0)], 21, 200, 5)
+    np.testing.assert_allclose(cnt, m[idx].sum(axis=1))
+    np.testing.assert_allclose(sm, np.where(m[idx], x[idx], 0.0).sum(axis=1))

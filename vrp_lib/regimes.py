@@ -38,12 +38,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import bootstrap, premium, realized, risk
+from . import premium, realized, risk
 from . import strategies as st
 from .risk import _int_arg as _int
 
 __all__ = [
-    "CRISES", "origin_frame", "terciles", "regime_table", "negative_spells", "crisis_table",
+    "CRISES", "origin_frame", "terciles", "regime_table", "regime_difference",
+    "negative_spells", "crisis_table", "styled",
     "swap_values", "calendar_pnl", "exit_age", "ladder_pnl", "monthly_sum", "filter_flags",
     "unique_filters", "judge_filters",
 ]
@@ -174,7 +175,29 @@ REGIME_COLUMNS = (
 )
 
 
-def regime_table(frame, labels, block: int = 252, n_boot: int = 1000,
+def _resampled_sums(columns, block: int, n_boot: int, seed: int) -> list[np.ndarray]:
+    """Sum of each column over every moving-block resample, without building the resamples.
+
+    The draws are those of :func:`vrp_lib.bootstrap.block_indices` (same generator, same
+    block starts): a resample's sum is the sum of its blocks' sums, the last block cut so the
+    resample has ``n`` observations. Cost ``O(n + n_boot * n / block)`` instead of
+    ``O(n_boot * n)``.
+    """
+    n = len(columns[0])
+    if block > n:
+        raise ValueError(f"block ({block}) is longer than the series ({n} observations)")
+    k = -(-n // block)
+    starts = np.random.default_rng(seed).integers(0, n - block + 1, size=(n_boot, k))
+    last = n - (k - 1) * block
+    out = []
+    for col in columns:
+        c = np.concatenate([[0.0], np.cumsum(np.asarray(col, dtype=float))])
+        full = (c[starts[:, :-1] + block] - c[starts[:, :-1]]).sum(axis=1)
+        out.append(full + c[starts[:, -1] + last] - c[starts[:, -1]])
+    return out
+
+
+def regime_table(frame, labels, values=None, block: int = 252, n_boot: int = 1000,
                  seed: int = 0) -> pd.DataFrame:
     """Premium, short-swap P&L and hit rate in each regime, with block-bootstrap SEs.
 
@@ -184,7 +207,9 @@ def regime_table(frame, labels, block: int = 252, n_boot: int = 1000,
         Output of :func:`origin_frame` (columns ``vrp``, ``pnl``).
     labels : pandas.Series
         The regime of each origin date (same index), e.g. :func:`terciles` of the VIX
-        or of the trailing realized volatility; its name labels the range column's source.
+        or of the trailing realized volatility.
+    values : pandas.Series, optional
+        The variable that defines the regimes (vol points), for the range column.
     block, n_boot, seed : int
         Moving-block bootstrap over the whole sample (252 trading days for daily origins).
 
@@ -192,8 +217,7 @@ def regime_table(frame, labels, block: int = 252, n_boot: int = 1000,
     -------
     pandas.DataFrame
         One row per regime (in the order of the categories): number of origin days, range
-        of the labelling variable when ``labels`` carries it in ``labels.attrs["value"]``
-        (else empty), mean premium (vol points) and SE, mean P&L per unit vega (vol points)
+        of ``values`` in the regime (empty without ``values``), mean premium (vol points) and SE, mean P&L per unit vega (vol points)
         and SE, hit rate (fraction of origin days with P&L > 0) and SE.
     """
     f = _frame(frame, ("vrp", "pnl"))
@@ -208,10 +232,11 @@ def regime_table(frame, labels, block: int = 252, n_boot: int = 1000,
     b = _int(block, "block", 1)
     nb = _int(n_boot, "n_boot", 2)
     sd = _int(seed, "seed", 0)
-    idx = bootstrap.block_indices(len(f), b, nb, sd)
     cats = (list(labels.cat.categories) if isinstance(labels.dtype, pd.CategoricalDtype)
             else sorted(labels.unique()))
-    value = labels.attrs.get("value")
+    value = None if values is None else np.asarray(values, dtype=float)
+    if value is not None and value.shape != (len(f),):
+        raise ValueError(f"values: expected {len(f)} values, got shape {value.shape}")
     x = {"vrp": f["vrp"].to_numpy(), "pnl": f["pnl"].to_numpy(),
          "hit": (f["pnl"].to_numpy() > 0).astype(float)}
     rows = {}
@@ -219,20 +244,84 @@ def regime_table(frame, labels, block: int = 252, n_boot: int = 1000,
         m = (labels == c).to_numpy()
         if m.sum() == 0:
             raise ValueError(f"labels: regime {c!r} has no origin date")
-        mb = m[idx].astype(float)
-        cnt = mb.sum(axis=1)
+        cnt, *sums = _resampled_sums([m] + [np.where(m, x[key], 0.0) for key in x], b, nb, sd)
         if (cnt == 0).any():
             raise ValueError(f"labels: regime {c!r} is too rare for blocks of {b} days")
         row = [int(m.sum())]
         if value is not None:
-            v = np.asarray(value, dtype=float)[m]
+            v = value[m]
             row.append(f"{v.min():.1f} to {v.max():.1f}")
         else:
             row.append("")
-        for key in ("vrp", "pnl", "hit"):
-            row += [float(x[key][m].mean()), float(((x[key][idx] * mb).sum(axis=1) / cnt).std(ddof=1))]
+        for key, sm in zip(x, sums):
+            row += [float(x[key][m].mean()), float((sm / cnt).std(ddof=1))]
         rows[c] = row
     return pd.DataFrame.from_dict(rows, orient="index", columns=list(REGIME_COLUMNS))
+
+
+def regime_difference(frame, labels, first, second, column: str = "hit", block: int = 252,
+                      n_boot: int = 1000, seed: int = 0) -> tuple[float, float]:
+    """Difference of a regime mean between two regimes, with its block-bootstrap SE.
+
+    Parameters
+    ----------
+    frame, labels, block, n_boot, seed
+        As in :func:`regime_table`.
+    first, second
+        The two regime labels; the difference is ``first - second``.
+    column : {"vrp", "pnl", "hit"}
+        Premium (vol points), P&L per unit vega (vol points) or hit rate (fraction).
+
+    Returns
+    -------
+    (float, float)
+        The difference and its standard error (the same resamples for both regimes, so
+        their dependence is kept).
+    """
+    f = _frame(frame, ("vrp", "pnl"))
+    if column not in ("vrp", "pnl", "hit"):
+        raise ValueError(f"column must be 'vrp', 'pnl' or 'hit', got {column!r}")
+    if not isinstance(labels, pd.Series) or not labels.index.equals(f.index):
+        raise ValueError("labels: expected a Series on frame's origin dates")
+    x = (f["pnl"].to_numpy() > 0).astype(float) if column == "hit" else f[column].to_numpy()
+    b, nb, sd = _int(block, "block", 1), _int(n_boot, "n_boot", 2), _int(seed, "seed", 0)
+    out, draws = [], []
+    for c in (first, second):
+        m = (labels == c).to_numpy()
+        if not m.any():
+            raise ValueError(f"labels: no origin date in regime {c!r}")
+        cnt, sm = _resampled_sums([m, np.where(m, x, 0.0)], b, nb, sd)
+        if (cnt == 0).any():
+            raise ValueError(f"labels: regime {c!r} is too rare for the blocks")
+        out.append(x[m].mean())
+        draws.append(sm / cnt)
+    return float(out[0] - out[1]), float((draws[0] - draws[1]).std(ddof=1))
+
+
+def styled(df, formats, uuid: str, hide_index: bool = False, na_rep: str = "-"):
+    """A table for the page: formatted numbers, right-aligned, with a fixed HTML id.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Columns with human names and units.
+    formats : dict or str
+        Format per column (``"{:,.2f}"``: thousands separators, two decimals).
+    uuid : str
+        Fixed id of the HTML table, so the stored output is identical on every run.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"df: expected a DataFrame, got {type(df).__name__}")
+    if not isinstance(uuid, str) or not uuid:
+        raise ValueError("uuid: pass a non-empty string")
+    sty = df.style.set_uuid(uuid).format(formats, na_rep=na_rep)
+    sty = sty.set_properties(**{"text-align": "right"}).set_table_styles(
+        [{"selector": "th", "props": [("text-align", "right")]}])
+    return sty.hide(axis="index") if hide_index else sty
 
 
 # --------------------------------------------------------------------- negative spells
