@@ -624,3 +624,33 @@ def test_module_all_lists_public_names():
               and getattr(getattr(m, n), "__module__", "") == m.__name__}
     assert public <= set(m.__all__)
     assert all(hasattr(m, n) for n in m.__all__)
+
+
+# --------------------------------------------------------------------------- the cached calibration
+
+def test_cached_calibration_matches_the_published_constants_and_a_fresh_solve(tmp_path):
+    cal = m.load_calibration()
+    fit = cal["physical_fit"]
+    for f in ("kappa", "theta", "lam", "mu_j", "sigma_j"):
+        assert getattr(fit, f) == pytest.approx(getattr(P, f), rel=5e-3), f
+    assert fit.xi == pytest.approx(P.xi, abs=0.005)
+    # the risk-neutral solve is cheap: redo it and compare with the file
+    q, eta0 = m.calibrate_risk_neutral(P, **{k: v for k, v in cal["risk_neutral_choices"].items()})
+    assert eta0 == pytest.approx(cal["eta0"], rel=1e-12)
+    assert cal["risk_neutral_fit"] == q
+    tab = cal["long_sample"]["table"]
+    assert list(tab.index) == ["21-day", "42-day", "63-day"] and tab.index.name == "Window"
+    assert (tab["Hit rate (VRP > 0)"].between(0, 1)).all()
+    assert cal["forecasts"]["scores"]["n"].dtype.kind == "i"
+    # the file's inputs are the embedded data files
+    for name, digest in cal["provenance"]["inputs_sha256"].items():
+        import hashlib
+        assert hashlib.sha256((data.DATA_DIR / name).read_bytes()).hexdigest() == digest
+    with pytest.raises(ValueError, match="no calibration file"):
+        m.load_calibration(tmp_path / "missing.json")
+    (tmp_path / "bad.json").write_text("{}")
+    with pytest.raises(ValueError, match="lacks"):
+        m.load_calibration(tmp_path / "bad.json")
+    (tmp_path / "broken.json").write_text("{")
+    with pytest.raises(ValueError, match="not valid JSON"):
+        m.load_calibration(tmp_path / "broken.json")

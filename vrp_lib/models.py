@@ -30,7 +30,9 @@ variance swap settles on (in the limit of continuous monitoring).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, fields
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -39,11 +41,11 @@ from . import _checks
 
 __all__ = [
     "BatesParams", "CALENDAR_DAYS", "DAYS_PER_YEAR", "MAX_DECIMAL_VARIANCE", "MAX_HORIZON_YEARS",
-    "MAX_RATE", "MODEL_START_DATE", "ModelPaths", "PHYSICAL", "PRICING_METHODS", "RISK_NEUTRAL", "VIX_DAYS",
+    "CALIBRATION_FILE", "MAX_RATE", "MODEL_START_DATE", "ModelPaths", "PHYSICAL", "PRICING_METHODS", "RISK_NEUTRAL", "VIX_DAYS",
     "autocovariance", "block_variance", "calibrate_physical", "calibrate_risk_neutral",
     "call_price", "characteristic_function", "check_pair", "detect_jumps", "diffusive_loading",
     "expected_variance", "expected_variance_parts", "heston_block_autocovariance",
-    "log_contract_variance", "long_sample_table", "model_chain", "put_price",
+    "load_calibration", "log_contract_variance", "long_sample_table", "model_chain", "put_price",
     "risk_neutral_from_premia", "simulate", "stationary_mean_vix", "stationary_variance_law",
     "variance_premium",
 ]
@@ -53,6 +55,8 @@ VIX_DAYS = 30  # calendar days of the VIX horizon
 CALENDAR_DAYS = 365
 #: First date of the synthetic business-day calendar of :meth:`ModelPaths.to_frame`.
 MODEL_START_DATE = "2000-01-03"
+#: The cached calibration of the model world, written by ``data/make_calibration.py``.
+CALIBRATION_FILE = Path(__file__).resolve().parent.parent / "data" / "model_calibration.json"
 #: Largest decimal variance accepted as an input (a volatility of 200 vol points). A larger
 #: number is taken for a unit mistake: a variance in vol points squared (400 for a VIX of 20)
 #: or a volatility in vol points (20).
@@ -1264,4 +1268,64 @@ def long_sample_table(paths, windows=(21, 42, 63)) -> pd.DataFrame:
     out = pd.DataFrame(stack.mean(axis=0), index=tables[0].index,
                        columns=tables[0].columns.drop("n"))
     out["SE VRP"] = stack[:, :, 2].std(axis=0, ddof=1) / np.sqrt(paths.n_paths) if paths.n_paths > 1 else np.nan
+    return out
+
+
+def _frame_from(d: dict, name: str) -> pd.DataFrame:
+    try:
+        return pd.DataFrame(d["data"], index=pd.Index(d["index"]), columns=d["columns"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"calibration file: {name} is not a table ({exc})") from None
+
+
+def load_calibration(path=None) -> dict:
+    """The cached calibration of the model world (``data/model_calibration.json``).
+
+    Written by ``data/make_calibration.py`` from the embedded S&P 500 and VIX files (the
+    script states the inputs' sha256 and the package versions). Model output calibrated
+    to real data, never market data.
+
+    Returns
+    -------
+    dict
+        ``physical_fit`` and ``risk_neutral_fit`` (:class:`BatesParams`, unrounded),
+        ``physical_fit_info`` (dict: ``n_jumps``, ``years``, ``var_v``, ``xi_autocov``,
+        ``data_mean_vol`` in vol points, and arrays ``lags``, ``autocov``, ``autocov_fit``),
+        ``eta0``, ``risk_neutral_choices`` (dict), ``long_sample`` (dict with ``table``, the
+        :func:`long_sample_table` of 100 simulated 33-year paths, a DataFrame),
+        ``forecasts`` (dict with ``scores``, a DataFrame of :func:`vrp_lib.forecast.evaluate`,
+        ``premia``, ``har_coef``) and ``provenance``.
+
+    Raises
+    ------
+    ValueError
+        If the file is missing or lacks a part.
+    """
+    p = CALIBRATION_FILE if path is None else Path(path)
+    if not p.is_file():
+        raise ValueError(f"path: no calibration file at {p}; run data/make_calibration.py")
+    try:
+        raw = json.loads(p.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"path: {p} is not valid JSON ({exc})") from None
+    need = ("physical_fit", "physical_fit_info", "risk_neutral_fit", "eta0", "risk_neutral_choices",
+            "long_sample", "forecasts", "provenance")
+    missing = [k for k in need if k not in raw]
+    if missing:
+        raise ValueError(f"path: {p} lacks {missing}; regenerate it with data/make_calibration.py")
+    out = dict(raw)
+    out["physical_fit"] = BatesParams(**raw["physical_fit"])
+    out["risk_neutral_fit"] = BatesParams(**raw["risk_neutral_fit"])
+    info = dict(raw["physical_fit_info"])
+    for k in ("lags", "autocov", "autocov_fit"):
+        info[k] = np.asarray(info[k], dtype=int if k == "lags" else float)
+    out["physical_fit_info"] = info
+    out["long_sample"] = {**raw["long_sample"], "table": _frame_from(raw["long_sample"]["table"], "table")}
+    tab = out["long_sample"]["table"]
+    tab.index.name = "Window"
+    fc = dict(raw["forecasts"])
+    fc["scores"] = _frame_from(fc["scores"], "scores")
+    fc["scores"]["n"] = fc["scores"]["n"].astype(int)
+    fc["scores"].index.name = "forecast"
+    out["forecasts"] = fc
     return out
