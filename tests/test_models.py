@@ -258,6 +258,9 @@ def test_long_sample_table_matches_premium_summary_on_one_path():
                 for j in range(3)]
     assert tab.loc["21-day", "Avg VRP (vol pts)"] == pytest.approx(np.mean(per_path))
     assert tab.loc["21-day", "SE VRP"] == pytest.approx(np.std(per_path, ddof=1) / np.sqrt(3))
+    hits = [premium.summary(sim.to_frame(j)["model_vix"], sim.to_frame(j)["model_index"], 21)["hit_rate"]
+            for j in range(3)]
+    assert tab.loc["21-day", "SE hit rate"] == pytest.approx(np.std(hits, ddof=1) / np.sqrt(3))
     with pytest.raises(ValueError, match="paths"):
         m.long_sample_table("paths")
 

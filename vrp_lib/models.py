@@ -1252,8 +1252,10 @@ def long_sample_table(paths, windows=(21, 42, 63)) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Index ``Window``; columns ``Avg implied vol``, ``Avg realized vol``,
-        ``Avg VRP (vol pts)``, ``Hit rate (VRP > 0)`` (means over paths) and
-        ``SE VRP`` (standard error of the VRP average across paths).
+        ``Avg VRP (vol pts)``, ``Hit rate (VRP > 0)`` (means over paths), ``SE VRP``
+        (standard error of the VRP average across paths), and the standard errors across
+        paths ``SE avg implied``, ``SE avg realized`` (vol points) and ``SE hit rate``
+        (fraction). Paths are independent, so these are plain standard errors of a mean.
     """
     from .premium import summary_table
 
@@ -1267,7 +1269,12 @@ def long_sample_table(paths, windows=(21, 42, 63)) -> pd.DataFrame:
     stack = np.stack([t.drop(columns="n").to_numpy(dtype=float) for t in tables])
     out = pd.DataFrame(stack.mean(axis=0), index=tables[0].index,
                        columns=tables[0].columns.drop("n"))
-    out["SE VRP"] = stack[:, :, 2].std(axis=0, ddof=1) / np.sqrt(paths.n_paths) if paths.n_paths > 1 else np.nan
+    se = (stack.std(axis=0, ddof=1) / np.sqrt(paths.n_paths) if paths.n_paths > 1
+          else np.full(stack.shape[1:], np.nan))
+    out["SE VRP"] = se[:, 2]
+    out["SE avg implied"] = se[:, 0]
+    out["SE avg realized"] = se[:, 1]
+    out["SE hit rate"] = se[:, 3]
     return out
 
 
