@@ -53,10 +53,14 @@ def test_constant_absolute_return_gives_closed_form(sigma, n):
 
 def test_realized_vol_block():
     assert realized.realized_vol([0.01, -0.01, 0.01, -0.01]) == pytest.approx(100 * 0.01 * math.sqrt(252))
-    with pytest.raises(ValueError, match="empty window"):
+    with pytest.raises(ValueError, match="returns: is empty"):
         realized.realized_vol([])
-    with pytest.raises(ValueError, match="NaN inside the window"):
+    with pytest.raises(ValueError, match="returns: contains NaN"):
         realized.realized_vol([0.01, np.nan])
+    with pytest.raises(ValueError, match="returns: contains an infinite value"):
+        realized.realized_vol([0.01, np.inf])
+    with pytest.raises(TypeError, match="returns: booleans are not numbers"):
+        realized.realized_vol([True, False])
 
 
 def test_range_estimators_closed_form():
@@ -81,6 +85,8 @@ def test_range_estimators_closed_form():
         (lambda: pd.concat([_prices([100, 101]), _prices([102], "2020-01-02")]), "duplicate date 2020-01-02"),
         (lambda: pd.Series([100.0, 101.0]), "DatetimeIndex"),
         (lambda: _prices([]), "empty"),
+        (lambda: _prices([100, np.inf, 102]), "missing or non-finite price on 2020-01-02"),
+        (lambda: _prices([100, 101, 102]).tz_localize("UTC"), r"tz-aware index .*tz_localize\(None\)"),
     ],
 )
 def test_bad_prices(make, match):
@@ -92,6 +98,54 @@ def test_bad_prices(make, match):
 def test_bad_window(window):
     with pytest.raises(ValueError, match="window"):
         realized.trailing_realized_vol(_prices([100, 101, 102]), window=window)
+
+
+def test_bool_window_is_a_type_error():
+    with pytest.raises(TypeError, match="window must be an integer number of observations, got True"):
+        realized.forward_realized_vol(_prices([100, 101, 102]), window=True)
+
+
+def test_none_prices_named():
+    with pytest.raises(TypeError, match="prices: got None"):
+        realized.log_returns(None)
+
+
+@pytest.mark.parametrize("fn", [realized.forward_realized_vol, realized.trailing_realized_vol])
+def test_window_longer_than_the_data_raises(fn):
+    # a window longer than the data used to give an all-NaN series
+    p = _prices(100 + np.arange(40.0))
+    with pytest.raises(ValueError, match="prices: window of 63 needs at least 64 prices, got 40"):
+        fn(p, window=63)
+    assert fn(p, window=39).notna().sum() == 1
+
+
+def test_range_window_longer_than_the_data_raises():
+    idx = pd.bdate_range("2020-01-01", periods=5)
+    ohlc = pd.DataFrame({"open": 1.0, "high": 1.1, "low": 0.9, "close": 1.0}, index=idx)
+    with pytest.raises(ValueError, match="ohlc: window of 21 needs at least 21 days, got 5"):
+        realized.parkinson_vol(ohlc, 21)
+    with pytest.raises(ValueError, match=r"ohlc: dates are not sorted"):
+        realized.garman_klass_vol(ohlc.iloc[::-1], 2)
+
+
+@pytest.mark.parametrize("annualization, exc, match", [
+    (float("nan"), ValueError, "annualization must be positive and finite, got NaN"),
+    (float("inf"), ValueError, "annualization must be positive and finite, got inf"),
+    (None, TypeError, "annualization must be a number, got None"),
+    ("252", TypeError, "annualization must be a number, got the string '252'"),
+    (True, TypeError, "annualization must be a number, got the boolean True"),
+])
+def test_bad_annualization(annualization, exc, match):
+    with pytest.raises(exc, match=match):
+        realized.forward_realized_vol(_prices([100, 101, 102]), window=1, annualization=annualization)
+
+
+def test_bad_freq():
+    p = _prices(100 * np.exp(np.arange(300) * 0.001))
+    with pytest.raises(ValueError, match="freq must be a pandas offset alias"):
+        realized.return_vol_change_correlation(p, freq="no-such-freq")
+    with pytest.raises(TypeError, match="freq must be a string, got None"):
+        realized.return_vol_change_correlation(p, freq=None)
 
 
 def test_bad_ohlc():
@@ -117,5 +171,5 @@ def test_return_vol_change_correlation_hand_series():
     r2 = sign * size - drift
     up_vol = realized.return_vol_change_correlation(_prices(100 * np.exp(np.cumsum(r2)), "2000-01-03"))
     assert down_vol < -0.5 and up_vol == pytest.approx(-down_vol, abs=0.15)
-    with pytest.raises(ValueError, match="periods have both"):
+    with pytest.raises(ValueError, match="prices: only 0 periods have both"):
         realized.return_vol_change_correlation(_prices([100, 101, 102, 103]), window=1)

@@ -1,50 +1,360 @@
 """Input checks shared by every module.
 
-Each check raises :class:`ValueError` with a message that names the argument and
-what is wrong with it, so that bad input never turns into a silent wrong number.
+Each check raises :class:`ValueError` (or :class:`TypeError` for a wrong type) with a
+message that names the argument and says what is wrong and what to pass instead, so that
+bad input never turns into a silent wrong number, NaN or inf.
+
+Rules
+-----
+* **Numbers** (:func:`finite`, :func:`positive`, :func:`nonnegative`, :func:`in_range`):
+  a real scalar; ``None`` is reported as "got None", a boolean or a string as a wrong type
+  (``True`` is not 1, ``"0.2"`` is not 0.2), NaN and +/-inf are rejected.
+* **Integers** (:func:`integer`, :func:`window`): an ``int`` (or numpy integer), not a bool,
+  not a float (``21.0`` is rejected: a count is exact).
+* **Switches** (:func:`boolean`): ``True`` or ``False`` only; ``compound="False"``, ``0`` or
+  ``None`` raise :class:`TypeError` (a truthy string would otherwise switch an option on).
+* **Choices** (:func:`choice`): one of the listed strings.
+* **Arrays** (:func:`array`, :func:`nonneg_array`, :func:`same_length`, :func:`broadcast`):
+  numbers (no booleans, strings or ``None``), not empty, no NaN, no inf; lengths that must
+  match are compared with a message naming both arguments instead of numpy's broadcasting
+  error.
+* **Dated series** (:func:`series`, :func:`frame`, :func:`prices`, :func:`vols`,
+  :func:`overlap`, :func:`long_enough`): a ``DatetimeIndex`` that is timezone-naive
+  (a tz-aware index is rejected: convert with ``.tz_localize(None)``), sorted, unique and
+  not empty; two series must share dates (a tz-aware series against a naive one is
+  explained as such); a window needs one more price than its length
+  ("window of 63 needs at least 64 prices, got 40"): a window longer than the data raises
+  instead of returning an all-NaN series.
+* **Units of volatility** (:func:`vol_points`, :func:`decimal_vol`), with the thresholds
+  below (module constants):
+
+  - an argument in **vol points** (15.0 for 15 % a year) whose finite values are all
+    below :data:`DECIMAL_LOOKING_MAX` = 1.5 looks like decimals (0.15): rejected with
+    "pass vol points";
+  - an argument in vol points whose median is above :data:`PRICE_LEVEL_MIN` = 200 looks
+    like a price level (an index in the hundreds or thousands), not a volatility;
+  - an argument in **decimals** (0.15 for 15 %) above :data:`DECIMAL_VOL_MAX` = 5
+    (500 % a year) looks like vol points: rejected with "pass decimals".
+
+  Mixed units in one call (a realized 14 with a strike of 0.18) are caught because each
+  argument is checked on its own.
+
+Wrong types raise :class:`ArgumentTypeError`, a subclass of both :class:`TypeError` and
+:class:`ValueError` (as numpy's ``AxisError`` is of ``ValueError`` and ``IndexError``), so
+that callers catching the ``ValueError`` of earlier versions keep working.
 """
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import pandas as pd
 
+__all__ = [
+    "ArgumentTypeError", "DECIMAL_LOOKING_MAX", "DECIMAL_VOL_MAX", "PRICE_LEVEL_MIN",
+    "finite", "positive", "nonnegative", "in_range", "integer", "window", "boolean", "choice",
+    "text", "array", "nonneg_array", "same_length", "broadcast", "series", "frame", "prices",
+    "vols", "overlap", "long_enough", "vol_points", "decimal_vol",
+]
+
+#: Vol points: finite values all below this look like decimals (0.15 for 15 %).
+DECIMAL_LOOKING_MAX = 1.5
+#: Decimals: a volatility above this (500 % a year) looks like vol points.
+DECIMAL_VOL_MAX = 5.0
+#: Vol points: a median above this looks like a price level, not a volatility.
+PRICE_LEVEL_MIN = 200.0
+
+
+class ArgumentTypeError(TypeError, ValueError):
+    """An argument of the wrong type (both a :class:`TypeError` and a :class:`ValueError`)."""
+
+
+def _what(x) -> str:
+    if x is None:
+        return "None"
+    if isinstance(x, (str, bytes)):
+        return f"the string {x!r}"
+    if isinstance(x, (bool, np.bool_)):
+        return f"the boolean {x!r}"
+    return type(x).__name__
+
+
+# ---------------------------------------------------------------------------------------
+# scalars
+
+
+def _scalar(x, name: str, what: str = "a number") -> float:
+    """A real scalar as a float (NaN and inf still possible); the type rules only."""
+    if x is None:
+        raise ArgumentTypeError(f"{name} must be {what}, got None")
+    if isinstance(x, (bool, np.bool_)):
+        raise ArgumentTypeError(f"{name} must be {what}, got the boolean {x!r} (booleans are not numbers)")
+    if isinstance(x, (str, bytes)):
+        raise ArgumentTypeError(f"{name} must be {what}, got the string {x!r} (pass a number, not text)")
+    if isinstance(x, np.ndarray) and x.ndim == 0:
+        x = x[()]
+    if isinstance(x, (np.bool_, bool)):
+        raise ArgumentTypeError(f"{name} must be {what}, got the boolean {x!r} (booleans are not numbers)")
+    if not isinstance(x, numbers.Real):
+        raise ArgumentTypeError(f"{name} must be {what}, got {_what(x)}")
+    return float(x)
+
+
+def finite(x, name: str) -> float:
+    """A finite real scalar: not None, not a bool or a string, not NaN, not +/-inf."""
+    v = _scalar(x, name)
+    if np.isnan(v):
+        raise ValueError(f"{name} must be finite, got NaN")
+    if np.isinf(v):
+        raise ValueError(f"{name} must be finite, got an infinite value ({v})")
+    return v
+
+
+def positive(x, name: str) -> float:
+    """A strictly positive finite scalar."""
+    v = _scalar(x, name)
+    if not np.isfinite(v) or v <= 0:
+        raise ValueError(f"{name} must be positive and finite, got {_num(v)}")
+    return v
+
+
+def nonnegative(x, name: str) -> float:
+    """A finite scalar of at least zero."""
+    v = _scalar(x, name)
+    if not np.isfinite(v) or v < 0:
+        raise ValueError(f"{name} must be non-negative and finite, got {_num(v)}")
+    return v
+
+
+def in_range(x, name: str, lo: float, hi: float, *, lo_open: bool = False, hi_open: bool = False) -> float:
+    """A finite scalar in ``[lo, hi]`` (``(lo`` or ``hi)`` when the end is open)."""
+    v = finite(x, name)
+    if v < lo or v > hi or (lo_open and v == lo) or (hi_open and v == hi):
+        left, right = "(" if lo_open else "[", ")" if hi_open else "]"
+        raise ValueError(f"{name} must lie in {left}{lo:g}, {hi:g}{right}, got {v:g}")
+    return v
+
+
+def _num(v: float) -> str:
+    return "NaN" if np.isnan(v) else f"{v:g}"
+
+
+def integer(x, name: str, minimum: int | None = None) -> int:
+    """An integer (``int`` or numpy integer; not a bool, not a float), at least ``minimum``."""
+    if x is None:
+        raise ArgumentTypeError(f"{name} must be an integer, got None")
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)):
+        raise ArgumentTypeError(f"{name} must be an integer, got {x!r}" if isinstance(x, (float, np.floating))
+                                else f"{name} must be an integer, got {_what(x)}")
+    if minimum is not None and x < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {x}")
+    return int(x)
+
+
+def window(w, name: str = "window") -> int:
+    """A window length in observations: an integer of at least 1."""
+    if isinstance(w, bool) or not isinstance(w, (int, np.integer)):
+        raise ArgumentTypeError(f"{name} must be an integer number of observations, got {w!r}")
+    if w < 1:
+        raise ValueError(f"{name} must be at least 1, got {w}")
+    return int(w)
+
+
+def boolean(x, name: str) -> bool:
+    """A switch: ``True`` or ``False`` (numpy booleans too); anything else is a TypeError."""
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    raise ArgumentTypeError(f"{name} must be True or False, got {x!r}")
+
+
+def choice(x, name: str, options) -> str:
+    """One of the strings in ``options``."""
+    opts = tuple(options)
+    if not isinstance(x, str):
+        raise ArgumentTypeError(f"{name} must be one of {opts}, got {_what(x)}")
+    if x not in opts:
+        raise ValueError(f"{name} must be one of {opts}, got {x!r}")
+    return x
+
+
+def text(x, name: str, allow_empty: bool = False) -> str:
+    """A string (not empty unless ``allow_empty``)."""
+    if not isinstance(x, str):
+        raise ArgumentTypeError(f"{name} must be a string, got {_what(x)}")
+    if not allow_empty and not x.strip():
+        raise ValueError(f"{name} must not be empty")
+    return x
+
+
+# ---------------------------------------------------------------------------------------
+# arrays
+
+
+def array(x, name: str, *, ndim: int | tuple | None = None, min_size: int = 1, allow_nan: bool = False,
+          nonneg: bool = False, positive: bool = False) -> np.ndarray:
+    """A float array of numbers: no None, booleans or strings; not empty; no NaN (unless
+    ``allow_nan``) and no inf; optionally non-negative or strictly positive."""
+    if x is None:
+        raise ArgumentTypeError(f"{name}: got None; pass numbers")
+    if isinstance(x, (str, bytes, dict, set)):
+        raise ArgumentTypeError(f"{name}: expected numbers, got {_what(x)}")
+    if isinstance(x, (pd.Series, pd.DataFrame, pd.Index)):
+        x = x.to_numpy()
+    raw = np.asarray(x)
+    if raw.dtype == bool:
+        raise ArgumentTypeError(f"{name}: booleans are not numbers")
+    if raw.dtype.kind in "OUSV":
+        if raw.dtype == object and any(v is None or isinstance(v, (bool, np.bool_, str, bytes)) for v in raw.ravel()):
+            raise ArgumentTypeError(f"{name}: contains None, a boolean or a string; pass numbers")
+        try:
+            raw = raw.astype(float)
+        except (TypeError, ValueError):
+            raise ArgumentTypeError(f"{name}: values must be numbers") from None
+    if raw.dtype.kind == "c":
+        raise ArgumentTypeError(f"{name}: complex values are not accepted")
+    a = np.asarray(raw, dtype=float)
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if a.ndim not in allowed:
+            raise ValueError(f"{name}: expected {' or '.join(f'{d}-D' for d in allowed)} values, got {a.ndim}-D")
+    if a.size == 0:
+        raise ValueError(f"{name}: is empty")
+    if a.size < min_size:
+        raise ValueError(f"{name}: need at least {min_size} values, got {a.size}")
+    nan = np.isnan(a)
+    if not allow_nan and nan.any():
+        raise ValueError(f"{name}: contains NaN (at position {int(np.flatnonzero(nan.ravel())[0])})")
+    inf = np.isinf(a)
+    if inf.any():
+        raise ValueError(f"{name}: contains an infinite value (at position {int(np.flatnonzero(inf.ravel())[0])})")
+    if positive and (a[~nan] <= 0).any():
+        raise ValueError(f"{name}: contains a non-positive value ({a[~nan][a[~nan] <= 0][0]:g})")
+    if nonneg and (a[~nan] < 0).any():
+        raise ValueError(f"{name}: contains a negative value ({a[~nan][a[~nan] < 0][0]:g})")
+    return a
+
+
+def nonneg_array(x, name: str) -> np.ndarray:
+    """A float array with no NaN, no inf and no negative entry (None and text rejected)."""
+    if x is None or isinstance(x, (str, bytes, bool, np.bool_)):
+        raise ArgumentTypeError(f"{name}: expected numbers, got {_what(x)}")
+    try:
+        a = np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        raise ArgumentTypeError(f"{name}: values must be numbers") from None
+    if np.isnan(a).any():
+        raise ValueError(f"{name}: contains NaN")
+    if np.isinf(a).any():
+        raise ValueError(f"{name}: contains an infinite value")
+    if (a < 0).any():
+        raise ValueError(f"{name}: contains a negative value ({a[a < 0].flat[0]})")
+    return a
+
+
+def same_length(**named) -> int:
+    """The common length of 1-D sequences, or an error naming the pair that differs.
+
+    ``same_length(strikes=k, otm_prices=p)`` returns ``len(k)``.
+    """
+    items = [(n, len(v) if hasattr(v, "__len__") else np.size(v)) for n, v in named.items()]
+    n0, l0 = items[0]
+    for n, ln in items[1:]:
+        if ln != l0:
+            raise ValueError(f"{n0} and {n}: lengths differ ({n0} has {l0} values, {n} has {ln}); pass one value per "
+                             "row of each")
+    return l0
+
+
+def broadcast(**named) -> list[np.ndarray]:
+    """The arrays broadcast to one shape, or an error naming the arguments that do not fit.
+
+    Scalars combine with anything; arrays must share a shape (numpy's rules), and a
+    mismatch is reported as ``strike (shape (5,)) and sigma (shape (4,)) ...`` rather than
+    numpy's "operands could not be broadcast together".
+    """
+    arrays = {n: np.asarray(v, dtype=float) for n, v in named.items()}
+    try:
+        out = np.broadcast_arrays(*arrays.values())
+    except ValueError:
+        shaped = [(n, a.shape) for n, a in arrays.items() if a.ndim > 0]
+        desc = ", ".join(f"{n} (shape {s})" for n, s in shaped)
+        raise ValueError(f"{desc}: shapes do not match; pass scalars or arrays of the same shape") from None
+    return list(out)
+
+
+# ---------------------------------------------------------------------------------------
+# dated series
+
+
+def _date_index(index, name: str) -> None:
+    if not isinstance(index, pd.DatetimeIndex):
+        raise ArgumentTypeError(f"{name}: the index must be a DatetimeIndex, got {type(index).__name__}")
+    if index.tz is not None:
+        raise ValueError(f"{name}: tz-aware index ({index.tz}); convert with .tz_localize(None) to naive dates")
+    if len(index) == 0:
+        raise ValueError(f"{name}: the series is empty")
+    if index.has_duplicates:
+        dup = index[index.duplicated()][0]
+        raise ValueError(f"{name}: duplicate date {dup.date()} in the index")
+    if not index.is_monotonic_increasing:
+        raise ValueError(f"{name}: dates are not sorted in increasing order (use .sort_index())")
+
 
 def series(x, name: str) -> pd.Series:
-    """Return ``x`` as a float Series with a sorted, unique DatetimeIndex.
+    """Return ``x`` as a float Series with a sorted, unique, naive DatetimeIndex.
 
     Raises
     ------
+    TypeError
+        ``None``, not a Series, an index that is not a DatetimeIndex, non-numeric values
+        (as :class:`ArgumentTypeError`, also a ``ValueError``).
     ValueError
-        If ``x`` is not a Series with a DatetimeIndex, is empty, or its dates are
-        unsorted or duplicated.
+        Empty, tz-aware index, dates unsorted or duplicated.
     """
+    if x is None:
+        raise ArgumentTypeError(f"{name}: got None; pass a pandas Series with a DatetimeIndex")
     if isinstance(x, pd.DataFrame):
         if x.shape[1] != 1:
-            raise ValueError(
+            raise ArgumentTypeError(
                 f"{name}: expected a Series (or a one-column DataFrame), got a DataFrame "
                 f"with columns {list(x.columns)}"
             )
         x = x.iloc[:, 0]
     if not isinstance(x, pd.Series):
-        raise ValueError(f"{name}: expected a pandas Series with a DatetimeIndex, got {type(x).__name__}")
-    if not isinstance(x.index, pd.DatetimeIndex):
-        raise ValueError(f"{name}: the index must be a DatetimeIndex, got {type(x.index).__name__}")
-    if len(x) == 0:
-        raise ValueError(f"{name}: the series is empty")
-    if x.index.has_duplicates:
-        dup = x.index[x.index.duplicated()][0]
-        raise ValueError(f"{name}: duplicate date {dup.date()} in the index")
-    if not x.index.is_monotonic_increasing:
-        raise ValueError(f"{name}: dates are not sorted in increasing order")
+        raise ArgumentTypeError(f"{name}: expected a pandas Series with a DatetimeIndex, got {_what(x)}")
+    _date_index(x.index, name)
+    if x.dtype == bool:
+        raise ArgumentTypeError(f"{name}: booleans are not numbers")
     try:
         return x.astype(float)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name}: values must be numeric ({exc})") from None
+        raise ArgumentTypeError(f"{name}: values must be numeric ({exc})") from None
+
+
+def frame(x, name: str, columns=None, min_columns: int = 1) -> pd.DataFrame:
+    """A float DataFrame with a sorted, unique, naive DatetimeIndex (and ``columns`` if given)."""
+    if x is None:
+        raise ArgumentTypeError(f"{name}: got None; pass a pandas DataFrame with a DatetimeIndex")
+    if not isinstance(x, pd.DataFrame):
+        raise ArgumentTypeError(f"{name}: expected a pandas DataFrame with a DatetimeIndex, got {_what(x)}")
+    if columns is not None:
+        missing = [c for c in columns if c not in x.columns]
+        if missing:
+            raise ValueError(f"{name}: missing column(s) {missing}")
+    if x.shape[1] < min_columns:
+        raise ValueError(f"{name}: need at least {min_columns} columns, got {x.shape[1]}")
+    _date_index(x.index, name)
+    if any(dt == bool for dt in x.dtypes):
+        raise ArgumentTypeError(f"{name}: booleans are not numbers")
+    try:
+        return x.astype(float)
+    except (TypeError, ValueError) as exc:
+        raise ArgumentTypeError(f"{name}: values must be numeric ({exc})") from None
 
 
 def prices(x, name: str = "prices") -> pd.Series:
-    """A price Series: sorted unique dates, finite and strictly positive values."""
+    """A price Series: sorted unique naive dates, finite and strictly positive values."""
     s = series(x, name)
     bad = ~np.isfinite(s.to_numpy())
     if bad.any():
@@ -58,7 +368,7 @@ def prices(x, name: str = "prices") -> pd.Series:
 
 
 def vols(x, name: str, allow_nan: bool = True) -> pd.Series:
-    """A volatility Series in vol points: sorted unique dates, no negative values."""
+    """A volatility Series in vol points: sorted unique naive dates, no inf, no negative value."""
     s = series(x, name)
     v = s.to_numpy()
     if not allow_nan and np.isnan(v).any():
@@ -71,49 +381,17 @@ def vols(x, name: str, allow_nan: bool = True) -> pd.Series:
     return s
 
 
-def window(w, name: str = "window") -> int:
-    """A window length in observations: an integer of at least 1."""
-    if isinstance(w, bool) or not isinstance(w, (int, np.integer)):
-        raise ValueError(f"{name} must be an integer number of observations, got {w!r}")
-    if w < 1:
-        raise ValueError(f"{name} must be at least 1, got {w}")
-    return int(w)
-
-
-def positive(x, name: str) -> float:
-    """A strictly positive finite scalar."""
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {x!r}") from None
-    if not np.isfinite(v) or v <= 0:
-        raise ValueError(f"{name} must be positive and finite, got {x!r}")
-    return v
-
-
-def finite(x, name: str) -> float:
-    """A finite scalar."""
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {x!r}") from None
-    if not np.isfinite(v):
-        raise ValueError(f"{name} must be finite, got {x!r}")
-    return v
-
-
-def nonneg_array(x, name: str) -> np.ndarray:
-    """A float array with no NaN and no negative entry."""
-    a = np.asarray(x, dtype=float)
-    if np.isnan(a).any():
-        raise ValueError(f"{name}: contains NaN")
-    if (a < 0).any():
-        raise ValueError(f"{name}: contains a negative value ({a[a < 0].flat[0]})")
-    return a
-
-
 def overlap(a: pd.Series, b: pd.Series, name_a: str, name_b: str) -> pd.DatetimeIndex:
-    """The dates two series share; an error if they share none."""
+    """The dates two series share; an error if they share none (or mix tz-aware and naive)."""
+    tza, tzb = getattr(a.index, "tz", None), getattr(b.index, "tz", None)
+    if (tza is None) != (tzb is None):
+        aware, naive = (name_a, name_b) if tza is not None else (name_b, name_a)
+        raise ValueError(
+            f"{aware} has a tz-aware index and {naive} a naive one: their dates cannot be compared; "
+            "convert with .tz_localize(None)"
+        )
+    if len(a) == 0 or len(b) == 0:
+        raise ValueError(f"{name_a if len(a) == 0 else name_b}: the series is empty")
     common = a.index.intersection(b.index)
     if len(common) == 0:
         raise ValueError(
@@ -121,3 +399,62 @@ def overlap(a: pd.Series, b: pd.Series, name_a: str, name_b: str) -> pd.Datetime
             f"({b.index[0].date()} to {b.index[-1].date()}) have no date in common"
         )
     return common
+
+
+def long_enough(n: int, needed: int, name: str, *, what: str = "prices", window_value: int | None = None,
+                window_name: str = "window") -> None:
+    """Raise unless ``n >= needed``: ``window of 63 needs at least 64 prices, got 40``."""
+    if n < needed:
+        head = f"{window_name} of {window_value}" if window_value is not None else name
+        raise ValueError(f"{name}: {head} needs at least {needed} {what}, got {n}")
+
+
+# ---------------------------------------------------------------------------------------
+# units
+
+
+def _finite_values(x) -> np.ndarray:
+    if isinstance(x, (pd.Series, pd.DataFrame)):
+        x = x.to_numpy()
+    a = np.asarray(x, dtype=float).ravel()
+    return a[np.isfinite(a)]
+
+
+def vol_points(x, name: str):
+    """Check that a volatility is in **vol points** (15.0 for 15 %); return ``x`` unchanged.
+
+    Raises :class:`ValueError` when every finite value is below :data:`DECIMAL_LOOKING_MAX`
+    (decimals passed by mistake) or the median is above :data:`PRICE_LEVEL_MIN` (a price
+    level passed as a volatility). Zeros alone (a constant-price test) are not judged.
+    """
+    v = _finite_values(x)
+    v = v[v > 0]
+    if v.size == 0:
+        return x
+    if v.max() < DECIMAL_LOOKING_MAX:
+        raise ValueError(
+            f"{name}: every value is below {DECIMAL_LOOKING_MAX} (largest {v.max():.4g}), which looks like "
+            "volatility in decimals (0.15 for 15 %); pass vol points (15.0), i.e. multiply by 100"
+        )
+    med = float(np.median(v))
+    if med > PRICE_LEVEL_MIN:
+        raise ValueError(
+            f"{name}: median {med:.6g} is above {PRICE_LEVEL_MIN:g}, which looks like a price level, not a "
+            "volatility; pass the volatility in vol points (15.0 for 15 %)"
+        )
+    return x
+
+
+def decimal_vol(x, name: str):
+    """Check that a volatility is in **decimals** (0.15 for 15 %); return ``x`` unchanged.
+
+    Raises :class:`ValueError` when a finite value is above :data:`DECIMAL_VOL_MAX`
+    (vol points passed by mistake: 15.0 would be read as 1,500 % a year).
+    """
+    v = _finite_values(x)
+    if v.size and v.max() > DECIMAL_VOL_MAX:
+        raise ValueError(
+            f"{name}: {v.max():.6g} is above {DECIMAL_VOL_MAX:g} (500 % a year), which looks like vol points; "
+            "pass decimals (0.15 for 15 %), i.e. divide by 100"
+        )
+    return x

@@ -10,6 +10,10 @@ Conventions
 * A *forward* measure dated t uses returns strictly after t (days t+1 .. t+n): it is what
   an option bought at the close of day t is exposed to. A *trailing* measure dated t uses
   days t-n+1 .. t: it is what was known at t.
+* Inputs are checked (:mod:`vrp_lib._checks`): prices finite and positive on a sorted,
+  unique, timezone-naive DatetimeIndex; windows integers of at least 1 and no longer than
+  the data allow (a window of n returns needs n + 1 prices: a window longer than the data
+  raises instead of returning an all-NaN series); ``annualization`` a positive number.
 """
 
 from __future__ import annotations
@@ -19,6 +23,12 @@ import pandas as pd
 
 from . import _checks
 
+__all__ = [
+    "TRADING_DAYS", "log_returns", "forward_realized_vol", "trailing_realized_vol", "realized_vol",
+    "parkinson_vol", "garman_klass_vol", "return_vol_change_correlation",
+]
+
+#: Trading days per year used to annualize by default.
 TRADING_DAYS = 252
 
 
@@ -28,12 +38,20 @@ def log_returns(prices) -> pd.Series:
     Parameters
     ----------
     prices : pandas.Series
-        Positive prices with a sorted, unique DatetimeIndex.
+        Positive prices (any currency or index points) with a sorted, unique, naive
+        DatetimeIndex; at least two.
 
     Returns
     -------
     pandas.Series
-        Log returns as decimals (0.01 is about 1 %), named ``return``.
+        Daily log returns as decimals (0.01 is about 1 %), not annualized, named
+        ``return``.
+
+    Raises
+    ------
+    ValueError
+        Bad prices (NaN, inf, non-positive, unsorted or duplicated dates, tz-aware
+        index) or fewer than two prices.
     """
     p = _checks.prices(prices)
     if len(p) < 2:
@@ -48,6 +66,14 @@ def _annualized_vol(sum_sq: pd.Series, window: int, annualization: float) -> pd.
     return 100.0 * np.sqrt(annualization / window * sum_sq)
 
 
+def _windowed_prices(prices, window, annualization, needed_extra: int = 1, what: str = "prices"):
+    w = _checks.window(window)
+    a = _checks.positive(annualization, "annualization")
+    p = _checks.prices(prices)
+    _checks.long_enough(len(p), w + needed_extra, "prices", what=what, window_value=w)
+    return p, w, a
+
+
 def forward_realized_vol(prices, window: int = 21, annualization: float = TRADING_DAYS) -> pd.Series:
     """Realized volatility over the ``window`` trading days *after* each date.
 
@@ -58,7 +84,8 @@ def forward_realized_vol(prices, window: int = 21, annualization: float = TRADIN
     prices : pandas.Series
         Positive daily prices with a sorted, unique DatetimeIndex.
     window : int
-        Number of daily returns in the window (21 is about one calendar month).
+        Number of daily returns in the window, in trading days (21 is about one
+        calendar month); ``prices`` must hold at least ``window + 1`` prices.
     annualization : float
         Trading days per year used to annualize.
 
@@ -68,10 +95,14 @@ def forward_realized_vol(prices, window: int = 21, annualization: float = TRADIN
         Annualized realized volatility in vol points, aligned at t, named
         ``realized_vol``; NaN for the last ``window`` dates, where fewer than
         ``window`` returns follow.
+
+    Raises
+    ------
+    ValueError
+        Bad prices, a window that is not a positive integer or longer than the data
+        allow, a non-positive ``annualization``.
     """
-    w = _checks.window(window)
-    a = _checks.positive(annualization, "annualization")
-    p = _checks.prices(prices)
+    p, w, a = _windowed_prices(prices, window, annualization)
     r2 = np.log(p).diff() ** 2  # r_t at t; NaN at the first date
     # sum of r_{t+1} .. r_{t+w}: the trailing sum ending at t+w, shifted back by w
     fwd = r2.rolling(w, min_periods=w).sum().shift(-w)
@@ -86,15 +117,28 @@ def trailing_realized_vol(prices, window: int = 21, annualization: float = TRADI
 
     ``RV_t = 100 * sqrt(annualization / window * sum_{i=0..window-1} r_{t-i}^2)``
 
+    Parameters
+    ----------
+    prices : pandas.Series
+        Positive daily prices with a sorted, unique, naive DatetimeIndex; at least
+        ``window + 1``.
+    window : int
+        Number of daily returns in the window, in trading days.
+    annualization : float
+        Trading days per year used to annualize.
+
     Returns
     -------
     pandas.Series
         Annualized realized volatility in vol points, named ``trailing_vol``; NaN for the
         first ``window`` dates.
+
+    Raises
+    ------
+    ValueError
+        As :func:`forward_realized_vol`.
     """
-    w = _checks.window(window)
-    a = _checks.positive(annualization, "annualization")
-    p = _checks.prices(prices)
+    p, w, a = _windowed_prices(prices, window, annualization)
     r2 = np.log(p).diff() ** 2
     out = _annualized_vol(r2.rolling(w, min_periods=w).sum(), w, a)
     out.name = "trailing_vol"
@@ -108,28 +152,34 @@ def realized_vol(returns, annualization: float = TRADING_DAYS) -> float:
     ``100 * sqrt(annualization / n * sum r_i^2)``: the settlement formula of a variance
     swap with n observations.
 
+    Parameters
+    ----------
+    returns : array or pandas.Series
+        Daily log returns as decimals (0.01 is about 1 %), one window.
+    annualization : float
+        Trading days per year.
+
+    Returns
+    -------
+    float
+        Annualized realized volatility in vol points.
+
     Raises
     ------
     ValueError
-        If ``returns`` is empty or contains NaN.
+        If ``returns`` is empty or contains NaN or inf (or is not numbers: a
+        :class:`TypeError`).
     """
     a = _checks.positive(annualization, "annualization")
-    r = np.asarray(returns, dtype=float)
-    if r.size == 0:
-        raise ValueError("returns: empty window")
-    if np.isnan(r).any():
-        raise ValueError("returns: NaN inside the window")
+    r = _checks.array(returns, "returns", ndim=1)
     return float(100.0 * np.sqrt(a / r.size * np.sum(r**2)))
 
 
-def _ohlc(ohlc, need: tuple[str, ...]) -> pd.DataFrame:
-    if not isinstance(ohlc, pd.DataFrame):
-        raise ValueError(f"ohlc: expected a DataFrame with columns {need}, got {type(ohlc).__name__}")
-    missing = [c for c in need if c not in ohlc.columns]
-    if missing:
-        raise ValueError(f"ohlc: missing column(s) {missing}")
+def _ohlc(ohlc, need: tuple[str, ...], window: int) -> pd.DataFrame:
+    ohlc = _checks.frame(ohlc, "ohlc", columns=need)
     for c in need:
         _checks.prices(ohlc[c], f"ohlc['{c}']")
+    _checks.long_enough(len(ohlc), window, "ohlc", what="days", window_value=window)
     if (ohlc["high"] < ohlc["low"]).any():
         d = ohlc.index[(ohlc["high"] < ohlc["low"]).to_numpy()][0]
         raise ValueError(f"ohlc: high below low on {d.date()}")
@@ -146,11 +196,22 @@ def parkinson_vol(ohlc, window: int = 21, annualization: float = TRADING_DAYS) -
     Parameters
     ----------
     ohlc : pandas.DataFrame
-        Columns ``high`` and ``low`` (positive), DatetimeIndex.
+        Columns ``high`` and ``low`` (positive prices), sorted unique naive
+        DatetimeIndex; at least ``window`` rows.
+    window : int
+        Trading days in the trailing window.
+    annualization : float
+        Trading days per year.
+
+    Returns
+    -------
+    pandas.Series
+        Annualized volatility in vol points, named ``parkinson_vol``; NaN for the first
+        ``window - 1`` dates.
     """
     w = _checks.window(window)
     a = _checks.positive(annualization, "annualization")
-    d = _ohlc(ohlc, ("high", "low"))
+    d = _ohlc(ohlc, ("high", "low"), w)
     daily = np.log(d["high"] / d["low"]) ** 2 / (4.0 * np.log(2.0))
     out = 100.0 * np.sqrt(a * daily.rolling(w, min_periods=w).mean())
     out.name = "parkinson_vol"
@@ -167,11 +228,22 @@ def garman_klass_vol(ohlc, window: int = 21, annualization: float = TRADING_DAYS
     Parameters
     ----------
     ohlc : pandas.DataFrame
-        Columns ``open``, ``high``, ``low``, ``close`` (positive), DatetimeIndex.
+        Columns ``open``, ``high``, ``low``, ``close`` (positive prices), sorted unique
+        naive DatetimeIndex; at least ``window`` rows.
+    window : int
+        Trading days in the trailing window.
+    annualization : float
+        Trading days per year.
+
+    Returns
+    -------
+    pandas.Series
+        Annualized volatility in vol points, named ``garman_klass_vol``; NaN for the
+        first ``window - 1`` dates.
     """
     w = _checks.window(window)
     a = _checks.positive(annualization, "annualization")
-    d = _ohlc(ohlc, ("open", "high", "low", "close"))
+    d = _ohlc(ohlc, ("open", "high", "low", "close"), w)
     daily = 0.5 * np.log(d["high"] / d["low"]) ** 2 - (2.0 * np.log(2.0) - 1.0) * np.log(
         d["close"] / d["open"]
     ) ** 2
@@ -191,20 +263,38 @@ def return_vol_change_correlation(prices, window: int = 21, freq: str = "ME",
     return over the period, and the change over the period of the trailing ``window``-day
     realized volatility (vol points).
 
+    Parameters
+    ----------
+    prices : pandas.Series
+        Positive daily prices, sorted unique naive DatetimeIndex; at least
+        ``window + 1``.
+    window : int
+        Trading days of the trailing realized volatility.
+    freq : str
+        Pandas offset alias of the sampling period (``"ME"`` month end, ``"W"`` week).
+    annualization : float
+        Trading days per year.
+
     Returns
     -------
     float
-        Pearson correlation over the periods where both values exist.
+        Pearson correlation over the periods where both values exist (unit-free).
 
     Raises
     ------
     ValueError
-        Bad prices or window, or fewer than three periods with both values.
+        Bad prices, window or ``freq``, or fewer than three periods with both values.
     """
-    p = _checks.prices(prices)
-    period_ret = np.log(p).resample(freq).last().diff()
-    period_dvol = trailing_realized_vol(p, window, annualization).resample(freq).last().diff()
+    p, w, a = _windowed_prices(prices, window, annualization)
+    f = _checks.text(freq, "freq")
+    try:
+        pd.tseries.frequencies.to_offset(f)
+    except (TypeError, ValueError):
+        raise ValueError(f"freq must be a pandas offset alias such as 'ME' or 'W', got {freq!r}") from None
+    period_ret = np.log(p).resample(f).last().diff()
+    period_dvol = trailing_realized_vol(p, w, a).resample(f).last().diff()
     both = pd.concat([period_ret, period_dvol], axis=1).dropna()
     if len(both) < 3:
-        raise ValueError(f"only {len(both)} periods have both a return and a volatility change")
+        raise ValueError(f"prices: only {len(both)} periods have both a return and a volatility change; "
+                         "need at least 3")
     return float(both.iloc[:, 0].corr(both.iloc[:, 1]))

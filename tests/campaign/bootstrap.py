@@ -1,0 +1,12 @@
+"""Valid calls of vrp_lib.bootstrap for the bad-input campaign (tests/test_campaign.py)."""
+
+from _campaign_fixtures import MONTHLY
+
+CALLS = {
+    "block_indices": ((60, 12, 50), {"seed": 0}),
+    "block_bootstrap": ((MONTHLY,), {"statistic": "mean", "block": 12, "n_boot": 50, "seed": 0}),
+    "block_bootstrap_se": ((MONTHLY,), {"statistic": "sharpe", "block": 12, "n_boot": 50, "seed": 0}),
+    "block_bootstrap_ci": ((MONTHLY,), {"statistic": "mean", "level": 0.9, "block": 12, "n_boot": 50,
+                                        "seed": 0}),
+    "block_mean_variance": ((MONTHLY,), {"block": 12}),
+}

@@ -1,0 +1,21 @@
+"""Valid calls of vrp_lib.forecast for the bad-input campaign (tests/test_campaign.py)."""
+
+from _campaign_fixtures import PRICES
+
+from vrp_lib import forecast as _f
+
+_TARGET = _f.realized_variance_target(PRICES, 21)
+_MODEL = _f.har_fit(PRICES, 21, (1, 5, 22))
+_HAR = _f.har_forecast(_MODEL, PRICES)
+
+CALLS = {
+    "realized_variance_target": ((PRICES,), {"horizon": 21}),
+    "har_features": ((PRICES,), {"lags": (1, 5, 22)}),
+    "HARModel": ((), {f: getattr(_MODEL, f) for f in _MODEL.__dataclass_fields__}),
+    "har_fit": ((PRICES,), {"horizon": 21, "lags": (1, 5, 22), "train_end": PRICES.index[400]}),
+    "har_forecast": ((_MODEL, PRICES), {}),
+    "garch_forecast": ((PRICES,), {"horizon": 21, "train_end": PRICES.index[400], "o": 1, "annualization": 252}),
+    "qlike": ((_TARGET, _HAR), {}),
+    "mse": ((_TARGET, _HAR), {}),
+    "evaluate": ((_TARGET, {"har": _HAR}), {}),
+}

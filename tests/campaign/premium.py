@@ -1,0 +1,32 @@
+"""Valid calls of vrp_lib.premium for the bad-input campaign (tests/test_campaign.py)."""
+
+from _campaign_fixtures import PRICES, VIX, VRP
+
+_PERIODS = {"first half": ("2015-01-02", "2015-06-30"), "second half": ("2015-07-01", "2015-10-30")}
+
+CALLS = {
+    "aligned": ((VIX, PRICES), {"window": 21, "annualization": 252, "demean": False}),
+    "vrp": ((VIX, PRICES), {"window": 21, "form": "vol", "annualization": 252, "demean": False}),
+    "summary": ((VIX, PRICES), {"window": 21, "annualization": 252, "demean": False}),
+    "summary_table": ((VIX, PRICES), {"windows": (21, 42), "labels": ["1m", "2m"], "annualization": 252}),
+    "summary_with_se": ((VIX, PRICES), {"windows": (21,), "labels": ["1m"], "annualization": 252,
+                                        "block": 21, "n_boot": 50, "seed": 0}),
+    "conventions": ((VIX, PRICES), {"windows": (21, 22), "annualization": 252, "n_boot": 50, "seed": 0}),
+    "threshold_hit_rates": ((VRP.iloc[:200], [0.0, 2.0]), {}),
+    "subperiods": ((VIX, PRICES, _PERIODS), {"window": 21, "annualization": 252}),
+    "normal_hit_rate": ((0.2, 0.3), {}),
+    "mechanical_premium": ((0.3,), {}),
+    "distribution": ((VRP,), {}),
+    "worst_months": ((VRP,), {"n": 3}),
+    "monthly_samples": ((VRP,), {"window": 21}),
+}
+
+VOLS = {
+    "aligned": {"implied_vol": "points"},
+    "vrp": {"implied_vol": "points"},
+    "summary": {"implied_vol": "points"},
+    "summary_table": {"implied_vol": "points"},
+    "summary_with_se": {"implied_vol": "points"},
+    "conventions": {"implied_vol": "points"},
+    "subperiods": {"implied_vol": "points"},
+}
