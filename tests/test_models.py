@@ -657,3 +657,30 @@ def test_cached_calibration_matches_the_published_constants_and_a_fresh_solve(tm
     (tmp_path / "broken.json").write_text("{")
     with pytest.raises(ValueError, match="not valid JSON"):
         m.load_calibration(tmp_path / "broken.json")
+
+
+def test_stationary_mean_vix_log_contract_against_direct_integration():
+    # the log-contract VIX: E^P[100 sqrt(diffusive + 2 lam (kbar - mu_j))] over the Gamma law,
+    # integrated by scipy.quad; below the variance-swap VIX because Q jumps are negative
+    shape, scale = m.stationary_variance_law(P)
+    t = 30 / 365
+    jump_log = 2 * Q.lam * (np.exp(Q.mu_j + Q.sigma_j**2 / 2) - 1 - Q.mu_j)
+
+    def integrand(v):
+        b = (1 - np.exp(-Q.kappa * t)) / (Q.kappa * t)
+        return 100 * np.sqrt(Q.theta + (v - Q.theta) * b + jump_log) * stats.gamma.pdf(v, shape, scale=scale)
+
+    direct, _ = integrate.quad(integrand, 0, 2.0, limit=400, points=[1e-6, 1e-3, 0.03])
+    got = m.stationary_mean_vix(P, Q, contract="log")
+    assert got == pytest.approx(direct, rel=1e-6)
+    assert got < m.stationary_mean_vix(P, Q)
+    # without jumps the two contracts agree
+    q0 = m.BatesParams(**{**Q.__dict__, "lam": 0.0})
+    p0 = m.BatesParams(**{**P.__dict__, "lam": 0.0})
+    assert m.stationary_mean_vix(p0, q0, contract="log") == pytest.approx(m.stationary_mean_vix(p0, q0), rel=1e-12)
+    # calibrating to the log contract needs a larger eta0 for the same target
+    q_log, eta_log = m.calibrate_risk_neutral(P, 19.5, eta1=1.0, lam=2.0, mu_j=-0.05, sigma_j=0.05, contract="log")
+    q_swap, eta_swap = m.calibrate_risk_neutral(P, 19.5, eta1=1.0, lam=2.0, mu_j=-0.05, sigma_j=0.05)
+    assert eta_log > eta_swap and m.stationary_mean_vix(P, q_log, contract="log") == pytest.approx(19.5, abs=1e-8)
+    with pytest.raises(ValueError, match="contract must be 'swap' or 'log'"):
+        m.stationary_mean_vix(P, Q, contract="vix")

@@ -1125,12 +1125,29 @@ def calibrate_physical(prices, block=21, max_lag=12, jump_threshold=4.0, jump_wi
     return params, info
 
 
-def stationary_mean_vix(physical, risk_neutral, days=VIX_DAYS, n_nodes=96) -> float:
+def _contract(contract) -> str:
+    if contract not in ("swap", "log"):
+        raise ValueError(f"contract must be 'swap' or 'log', got {contract!r}")
+    return contract
+
+
+def _q_variance(q: BatesParams, horizon, v, contract: str):
+    parts = _parts(q, horizon, v)
+    if contract == "swap":
+        return parts["total"]
+    return np.asarray(parts["diffusive"]) + 2.0 * q.lam * (q.kbar - q.mu_j)
+
+
+def stationary_mean_vix(physical, risk_neutral, days=VIX_DAYS, n_nodes=96, contract="swap") -> float:
     """Long-run average of the model VIX under P, in vol points, without simulation.
 
-    ``E^P[100 sqrt(E^Q[variance over the next `days` calendar days | v])]`` with ``v``
-    drawn from the stationary Gamma law of the spot variance under P
-    (:func:`stationary_variance_law`), by generalized Gauss-Laguerre quadrature.
+    ``E^P[100 sqrt(V^Q(v))]`` with ``v`` drawn from the stationary Gamma law of the spot
+    variance under P (:func:`stationary_variance_law`), by generalized Gauss-Laguerre
+    quadrature. ``V^Q`` is the ``days``-calendar-day variance under Q: with
+    ``contract="swap"`` (default) the variance-swap rate :func:`expected_variance`, the
+    definition of the simulated model VIX (:func:`simulate`); with ``contract="log"`` the
+    log-contract variance :func:`log_contract_variance`, what the Cboe formula applied to
+    the model's option prices would give (lower when jumps are negative).
     """
     from scipy.special import gammaln, roots_genlaguerre
 
@@ -1138,11 +1155,12 @@ def stationary_mean_vix(physical, risk_neutral, days=VIX_DAYS, n_nodes=96) -> fl
     horizon = _positive(days, "days") / CALENDAR_DAYS
     if horizon > MAX_HORIZON_YEARS:
         raise ValueError(f"days={days!r} is more than {MAX_HORIZON_YEARS:g} years of calendar days")
+    c = _contract(contract)
     if p.xi == 0:
-        return 100.0 * float(np.sqrt(_parts(q, horizon, p.theta)["total"]))
+        return 100.0 * float(np.sqrt(_q_variance(q, horizon, p.theta, c)))
     shape, scale = stationary_variance_law(p)
     x, w = roots_genlaguerre(_integer(n_nodes, "n_nodes"), shape - 1.0)
-    vals = 100.0 * np.sqrt(_parts(q, horizon, x * scale)["total"])
+    vals = 100.0 * np.sqrt(_q_variance(q, horizon, x * scale, c))
     return float(np.dot(w, vals) / np.exp(gammaln(shape)))
 
 
@@ -1191,13 +1209,19 @@ def risk_neutral_from_premia(physical, eta0=0.0, eta1=0.0, lam=None, mu_j=None,
 
 
 def calibrate_risk_neutral(physical, target_vix=19.5, eta1=0.0, lam=None, mu_j=None,
-                           sigma_j=None, days=VIX_DAYS) -> tuple[BatesParams, float]:
+                           sigma_j=None, days=VIX_DAYS, contract="swap") -> tuple[BatesParams, float]:
     """Risk-neutral parameters whose long-run average model VIX equals ``target_vix``.
 
     The proportional price of variance risk ``eta1`` and the jump law under Q are
     *chosen* (they set how the premium splits); the constant part ``eta0`` of
     :func:`risk_neutral_from_premia` is solved so that :func:`stationary_mean_vix`
-    equals ``target_vix`` (vol points).
+    (with the same ``contract``: ``"swap"`` for the variance-swap definition of the model
+    VIX, ``"log"`` for the log contract the Cboe formula prices) equals ``target_vix``
+    (vol points).
+
+    With ``eta0 != 0`` the change of measure is well defined only if the variance cannot
+    reach zero under either measure (Feller ratio at least 1 under both; Cheridito,
+    Filipovic and Kimmel, 2007); the book's fitted parameters do not meet that.
 
     Returns
     -------
@@ -1220,6 +1244,7 @@ def calibrate_risk_neutral(physical, target_vix=19.5, eta1=0.0, lam=None, mu_j=N
     if target > 200:
         raise ValueError(f"target_vix={target_vix!r} is above 200 vol points; pass vol points (19.5)")
     e1 = _scalar(eta1, "eta1")
+    c = _contract(contract)
     for name, val in (("lam", lam), ("mu_j", mu_j), ("sigma_j", sigma_j)):
         if val is not None:
             _scalar(val, name)
@@ -1227,7 +1252,7 @@ def calibrate_risk_neutral(physical, target_vix=19.5, eta1=0.0, lam=None, mu_j=N
 
     def gap(eta0):
         q = risk_neutral_from_premia(p, eta0, e1, lam, mu_j, sigma_j)
-        return stationary_mean_vix(p, q, days) - target
+        return stationary_mean_vix(p, q, days, contract=c) - target
 
     kq = p.kappa - e1
     if kq <= 0:
