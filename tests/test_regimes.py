@@ -282,3 +282,30 @@ def test_resampled_sums_equal_the_explicit_block_resamples():
     cnt, sm = regimes._resampled_sums([m, np.where(m, x, 0.0)], 21, 200, 5)
     np.testing.assert_allclose(cnt, m[idx].sum(axis=1))
     np.testing.assert_allclose(sm, np.where(m[idx], x[idx], 0.0).sum(axis=1))
+
+
+def test_tenor_table_exact_columns_and_simulated_sharpe_by_hand():
+    from vrp_lib import models
+    P, Q = models.PHYSICAL, models.RISK_NEUTRAL
+    paths = models.simulate(P, Q, n_days=252 * 3, n_paths=8, seed=1)
+    tab = regimes.tenor_table(paths, P, Q, tenors=(21, 63), give_up=0.5)
+    for d in (21, 63):
+        t = d / 252
+        eq, ep = models.expected_variance(Q, t, P.theta), models.expected_variance(P, t, P.theta)
+        prem = 1e4 * (eq - ep)
+        assert tab.loc[d, "Premium per unit of variance exposure (variance points a year)"] == pytest.approx(prem)
+        assert tab.loc[d, "Premium per unit of vega a year (vol points)"] == pytest.approx(
+            prem / (2 * 100 * np.sqrt(eq)) / t)
+    # simulated net Sharpe of the 63-day tenor by hand, path by path
+    ro = st.model_rolls(paths.index, paths.vix, window=63)
+    n = ro["realized"].shape[1]
+    k = 100 * np.sqrt(models.expected_variance(Q, 0.25, paths.variance[np.arange(n) * 63].T))
+    x = (k - 0.5) ** 2 - ro["realized"] ** 2
+    sh = np.array([row.mean() / row.std(ddof=1) * 2 for row in x])
+    assert tab.loc[63, "Sharpe net (mean of paths)"] == pytest.approx(sh.mean())
+    assert tab.loc[63, "SE, Sharpe net"] == pytest.approx(sh.std(ddof=1) / np.sqrt(8))
+    # per unit of variance exposure the yearly cost is about 2 K g at every tenor
+    cost = tab["Cost per unit of variance exposure (variance points a year)"]
+    assert cost.loc[21] == pytest.approx(cost.loc[63], rel=0.1)
+    with pytest.raises(ValueError, match="tenors"):
+        regimes.tenor_table(paths, P, Q, tenors=())

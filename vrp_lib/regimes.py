@@ -38,7 +38,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import premium, realized, risk
+from . import models, premium, realized, risk
 from . import strategies as st
 from .risk import _int_arg as _int
 
@@ -46,7 +46,7 @@ __all__ = [
     "CRISES", "origin_frame", "terciles", "regime_table", "regime_difference",
     "negative_spells", "crisis_table", "styled",
     "swap_values", "calendar_pnl", "exit_age", "ladder_pnl", "monthly_sum", "filter_flags",
-    "unique_filters", "judge_filters",
+    "unique_filters", "judge_filters", "tenor_table",
 ]
 
 #: Crisis shock dates (the first large fall of each episode) used by :func:`crisis_table`.
@@ -751,3 +751,79 @@ def judge_filters(frame_days, flags, window: int = 21, give_up: float = 0.0,
             "dsr_best_sharpe": dsr_sh, "ladder_always_in": base_month,
             "calendar_sharpes_always_in": base_cal_sh}
     return table, info
+
+
+# ------------------------------------------------------------------ the term structure
+
+def tenor_table(paths, physical, risk_neutral, tenors=(21, 42, 63, 126, 252), give_up=0.0,
+                days_per_year: float = 252.0) -> pd.DataFrame:
+    """Short variance swaps of several tenors compared per unit of realized-variance exposure.
+
+    A swap of tenor ``T`` years with variance notional ``N`` pays ``N (K^2 - RV_T^2)``;
+    rolled ``1 / T`` times a year its exposure to the year's realized variance is
+    ``N / T``. Sizing every tenor to the **same exposure** (``N`` proportional to ``T``)
+    makes the expected P&L per year the variance premium ``K^2 - E^P[RV^2]`` itself, and
+    a cost of ``g`` vol points per trade costs about ``2 K g`` a year at every tenor. Per
+    unit of vega notional instead, a one-month swap rolled twelve times carries twelve
+    times the variance exposure of a one-year swap, which flatters the short tenor.
+
+    Parameters
+    ----------
+    paths : vrp_lib.models.ModelPaths
+        Simulated paths (model world, synthetic).
+    physical, risk_neutral : vrp_lib.models.BatesParams
+    tenors : sequence of int
+        Swap lives in trading days.
+    give_up : float
+        Vol points the seller gives up per trade (half the bid-ask plus slippage).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``Tenor (trading days)``. Exact (at the physical long-run variance):
+        ``Strike (vol points)``, ``Premium per unit of variance exposure (variance points
+        a year)`` ``= K^2 - E^P[RV^2]``, ``Premium per unit of vega a year (vol points)``
+        ``= (K^2 - E^P[RV^2]) / (2K) / T``. Simulated, each path one track record with
+        strikes set from the state at each roll: the mean across paths of the annualized
+        Sharpe ratio, gross and net, each with its standard error across paths, and the
+        spread of one record's Sharpe ratio (standard deviation across paths).
+    """
+    p, q = models.check_pair(physical, risk_neutral)
+    g = _nonneg(give_up, "give_up")
+    dpy = _nonneg(days_per_year, "days_per_year")
+    if not len(tenors):
+        raise ValueError("tenors: give at least one tenor")
+    rows = {}
+    n_paths = paths.variance.shape[1]
+    for days in tenors:
+        d = _int(days, "tenor", 1)
+        t = d / dpy
+        k = 100 * np.sqrt(models.expected_variance(q, t, p.theta))
+        ep = 1e4 * models.expected_variance(p, t, p.theta)
+        rolled = st.model_rolls(paths.index, paths.vix, window=d)
+        rv = rolled["realized"]
+        if rv.shape[1] < 3:
+            raise ValueError(f"tenor {d}: the paths hold fewer than 3 rolls")
+        strike = 100 * np.sqrt(models.expected_variance(
+            q, t, paths.variance[np.arange(rv.shape[1]) * d].T))
+        kk = strike - g
+        if (kk <= 0).any():
+            raise ValueError("give_up exceeds a strike")
+        gross = t * (strike**2 - rv**2)  # per unit of variance exposure, variance points
+        net = t * (kk**2 - rv**2)
+        sh_g, sh_n = risk.sharpe(gross, 1 / t), risk.sharpe(net, 1 / t)
+        rows[d] = {
+            "Strike (vol points)": k,
+            "Premium per unit of variance exposure (variance points a year)": k**2 - ep,
+            "Premium per unit of vega a year (vol points)": (k**2 - ep) / (2 * k) / t,
+            "Cost per unit of variance exposure (variance points a year)":
+                float((gross - net).mean() / t),
+            "Sharpe gross (mean of paths)": sh_g.mean(),
+            "SE, Sharpe gross": sh_g.std(ddof=1) / np.sqrt(n_paths),
+            "Sharpe net (mean of paths)": sh_n.mean(),
+            "SE, Sharpe net": sh_n.std(ddof=1) / np.sqrt(n_paths),
+            "Spread of one record's net Sharpe": sh_n.std(ddof=1),
+        }
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "Tenor (trading days)"
+    return out
