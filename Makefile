@@ -1,7 +1,13 @@
 # The two commands of the README: `make book` and `make test`. Everything else is a helper.
-# Prerequisite: Python 3.11 on PATH as python3.11 (override with `make PYTHON=/path/to/python3.11`).
+# Prerequisite: Python 3.11 or newer. The Makefile uses the first of python3.13, python3.12,
+# python3.11 and python3 on PATH that runs and is at least 3.11 (a pyenv shim of a version that
+# is not installed does not run, and is passed over); override with `make PYTHON=/path/to/python`.
 
-PYTHON ?= python3.11
+PYTHON_CANDIDATES := python3.13 python3.12 python3.11 python3
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(firstword $(foreach p,$(PYTHON_CANDIDATES),$(shell command -v $(p) >/dev/null 2>&1 \
+  && $(p) -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && echo $(p))))
+endif
 VENV   := .venv
 BIN    := $(abspath $(VENV))/bin
 STAMP  := $(VENV)/.installed
@@ -21,7 +27,11 @@ MATHJAX := _extra/mathjax/tex-mml-chtml.js
 REVEAL  := _vendor/reveal.js/dist/reveal.js
 ASSETS  := $(MATHJAX) $(REVEAL)
 
-.PHONY: book test test-lib test-notebooks test-build test-browser outputs bench data slides assets clean help
+# Parts of `make test` that are not in test-lib (they need a build, or the package registry).
+SLOW_TESTS := tests/test_browser.py tests/test_pdf.py tests/test_student.py tests/test_setup.py
+
+.PHONY: book test test-lib test-notebooks test-build test-browser test-pdf test-student \
+	test-setup outputs bench data slides assets pdf student lab print-python clean help
 
 help:
 	@echo "make book   - set up .venv if missing, build the HTML book into _build/html"
@@ -30,8 +40,19 @@ help:
 	@echo "make bench  - time each chapter's execution; writes benchmarks/results.md"
 	@echo "make slides - one reveal.js deck per chapter into _build/slides (offline)"
 	@echo "make test-browser - headless Chromium checks every page of _build/html"
+	@echo "make pdf    - the whole book as one PDF: _build/pdf/vrp-book.pdf (needs Chromium)"
+	@echo "make student - student notebooks (no solutions, no hidden cells) into _build/student"
+	@echo "make lab    - JupyterLab on the student notebooks (PYTHON=$(PYTHON))"
+
+# The interpreter the venv is made from (tests/test_setup.py checks the choice).
+print-python:
+	@test -n "$(PYTHON)" || { echo "no Python >= 3.11 found (tried $(PYTHON_CANDIDATES));" \
+	  "install one, or name it: make PYTHON=/path/to/python3" >&2; exit 1; }
+	@echo "$(PYTHON)"
 
 $(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || test -n "$(PYTHON)" || { echo "no Python >= 3.11 found (tried" \
+	  "$(PYTHON_CANDIDATES)); install one, or name it: make PYTHON=/path/to/python3" >&2; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
 	$(BIN)/python -m pip install --disable-pip-version-check -q --no-deps -e .
@@ -47,11 +68,14 @@ book: $(STAMP) $(ASSETS)
 	rm -rf _build/html _build/jupyter_execute _build/.doctrees
 	$(BIN)/jupyter-book build $(JB_FLAGS) .
 
+# The PDF is built before the HTML book, so that the book's intro page links it (and the browser
+# test checks that link); the PDF test reads it afterwards.
 test: $(STAMP)
-	$(MAKE) --no-print-directory test-lib test-notebooks test-build test-browser
+	$(MAKE) --no-print-directory test-lib test-notebooks pdf test-build test-browser test-pdf \
+	  test-student test-setup
 
 test-lib: $(STAMP)
-	$(BIN)/python -m pytest tests -q --ignore=tests/test_browser.py
+	$(BIN)/python -m pytest tests -q $(addprefix --ignore=,$(SLOW_TESTS))
 
 test-notebooks: $(STAMP)
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -q $(NOTEBOOKS)
@@ -63,6 +87,32 @@ test-build: $(STAMP) $(ASSETS)
 # Needs the book built by test-build (or `make book`); VRP_BUILD_DIR points it elsewhere.
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest tests/test_browser.py -q
+
+# Needs the PDF written by `make pdf`.
+test-pdf: $(STAMP)
+	$(BIN)/python -m pytest tests/test_pdf.py -q
+
+# Builds the student notebooks into a temporary folder and runs them.
+test-student: $(STAMP)
+	$(BIN)/python -m pytest tests/test_student.py -q
+
+# Resolves requirements.txt for Python 3.11, 3.12 and 3.13 (needs the package registry).
+test-setup: $(STAMP)
+	$(BIN)/python -m pytest tests/test_setup.py -q
+
+# The whole book as one PDF, printed by headless Chromium from a single-page HTML build of the
+# stored (nbval-checked) outputs: no re-execution.
+pdf: $(STAMP) $(ASSETS)
+	$(BIN)/python tools/make_pdf.py --out _build/pdf/vrp-book.pdf
+
+student: $(STAMP)
+	$(BIN)/python tools/make_student.py --out _build/student $(NOTEBOOKS)
+
+# JupyterLab on the student notebooks (the chapters themselves: `make lab LAB_DIR=chapters`).
+LAB_DIR ?= _build/student
+lab: $(STAMP)
+	test -d $(LAB_DIR) || $(MAKE) --no-print-directory student
+	$(BIN)/jupyter lab --notebook-dir=$(LAB_DIR)
 
 outputs: $(STAMP)
 	for nb in $(NOTEBOOKS); do \
