@@ -1,28 +1,45 @@
-"""The built book, opened in a real browser with the network cut off.
+"""The built book, opened in a real browser with the network cut off, at two widths.
 
 Run by ``make test-browser`` (part of ``make test``) after the book build. Headless Chromium
-(Debian's ``chromium`` package, driven by Playwright's Python package; no browser download)
-opens every page of the built HTML from a loopback server started here, with every request
-that does not go to that server blocked. For each page it checks:
+(found as below, driven by Playwright's Python package; no browser download) opens every page
+of the built HTML from a loopback server started here, with every request that does not go to
+that server blocked, once on a phone (390x844) and once on a laptop (1366x768). For each page
+and width it checks:
 
 - no console errors and no uncaught page errors;
 - no request leaves the loopback server (no CDN, no font service) and none gets an HTTP error;
 - no ``<script src>`` or ``<link href>`` names an external address;
 - every ``<img>`` loaded (``naturalWidth > 0``) and has non-empty ``alt`` text;
 - maths typeset: where the page holds maths, MathJax ran (``mjx-container`` elements, no
-  ``mjx-merror``) and no raw ``$...$``, ``\\(``, ``\\[`` or ``$$`` is left in the visible text.
+  ``mjx-merror``) and no raw ``$...$``, ``\\(``, ``\\[`` or ``$$`` is left in the visible text;
+- navigation: the visible menu button opens and closes the book's table of contents (a drawer
+  on the phone, the left sidebar folding away on the laptop), the contents button does the
+  same for the page's contents, ``aria-expanded`` follows, and there is no top bar and no
+  second search box;
+- no horizontal overflow: the page does not scroll sideways, and no text block sticks out of
+  the viewport or its own box (wide maths, tables and code scroll inside their own box);
+- accessibility: the axe-core audit (vendored at set-up by ``tools/fetch_assets.sh`` into
+  ``_vendor/axe-core``) finds no serious or critical violation. The audit's figures (pages x
+  widths, rules checked, violations by impact) are printed and written to
+  ``<build dir>/../browser-report.txt``.
 
 Across the book: every table-of-contents link resolves (HTTP 200), every file in ``_toc.yml``
 was built, search returns results for a known term, and on chapter pages each exercise
 solution's dropdown opens when its title is clicked, and the trainer's guide shows the
 measured timing table. The slide decks of ``make slides`` are built into a temporary folder and
-opened the same way (reveal.js starts, maths typeset, no error, nothing from the network). A
-screenshot of each chapter page is saved under ``_build/screenshots/``.
+opened the same way at 1280x720 (reveal.js starts, maths typeset, no error, nothing from the
+network, no slide taller or wider than 1280x720, speaker notes in ``<aside class="notes">``
+wherever the chapter has ``notes`` cells, and a tagged chapter has some); the decks' figures
+are printed and written to the same report. Screenshots of each chapter are saved under
+``_build/screenshots/``: ``<chapter>.png`` (full page, laptop) and ``<chapter>-phone.png``
+(first screen on the phone).
 
 Configuration (environment variables):
 ``VRP_BUILD_DIR`` (default ``_build/html``), ``VRP_SCREENSHOT_DIR`` (default
-``<build dir>/../screenshots``), ``VRP_CHROMIUM`` (default ``/usr/bin/chromium``).
-A missing build, browser or driver is a test FAILURE with a message, never a skip.
+``<build dir>/../screenshots``), ``VRP_CHROMIUM`` (a Chromium or Chrome binary; default: the
+first of ``chromium``, ``chromium-browser``, ``google-chrome`` on the PATH or in
+``/usr/bin``, then Google Chrome or Chromium in ``/Applications`` on macOS).
+A missing build, browser, driver or axe-core is a test FAILURE with a message, never a skip.
 """
 
 from __future__ import annotations
@@ -32,9 +49,10 @@ import functools
 import http.server
 import os
 import re
+import shutil
 import sys
-import tempfile
 import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -47,8 +65,50 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_DIR = Path(os.environ.get("VRP_BUILD_DIR", ROOT / "_build" / "html")).resolve()
 SCREENSHOT_DIR = Path(os.environ.get("VRP_SCREENSHOT_DIR", BUILD_DIR.parent / "screenshots"))
-CHROMIUM = os.environ.get("VRP_CHROMIUM", "/usr/bin/chromium")
+AXE = ROOT / "_vendor" / "axe-core" / "axe.min.js"
+REPORT_FILE = BUILD_DIR.parent / "browser-report.txt"
 SEARCH_TERM = "variance"
+PHONE = {"name": "phone", "width": 390, "height": 844}
+LAPTOP = {"name": "laptop", "width": 1366, "height": 768}
+WIDTHS = (PHONE, LAPTOP)
+SLIDE_SIZE = (1280, 720)
+# axe-core impacts that fail the test (minor and moderate ones are reported only).
+BLOCKING_IMPACTS = ("serious", "critical")
+IMPACTS = ("critical", "serious", "moderate", "minor")
+TIMINGS: dict[str, float] = {}
+_REPORT_LINES: list[str] = []
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CHROMIUM_PATHS = (
+    "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome",
+    "/snap/bin/chromium",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+)
+HOW_TO_GET_CHROMIUM = (
+    "install one (Debian/Ubuntu: `apt-get install chromium`; Fedora: `dnf install chromium`; "
+    "macOS: Google Chrome from google.com/chrome or `brew install --cask chromium`) or set "
+    "VRP_CHROMIUM to the path of a Chromium or Chrome binary")
+
+
+def find_chromium() -> str:
+    """The Chromium/Chrome binary to drive: VRP_CHROMIUM, else the usual Linux/macOS places."""
+    explicit = os.environ.get("VRP_CHROMIUM")
+    if explicit:
+        if Path(explicit).is_file() and os.access(explicit, os.X_OK):
+            return explicit
+        pytest.fail(f"VRP_CHROMIUM={explicit!r} is not an executable file: "
+                    + HOW_TO_GET_CHROMIUM, pytrace=False)
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    for path in CHROMIUM_PATHS:
+        if Path(path).is_file() and os.access(path, os.X_OK):
+            return path
+    pytest.fail("no Chromium or Chrome found (looked for "
+                f"{', '.join(CHROMIUM_NAMES)} on the PATH and in {', '.join(CHROMIUM_PATHS)}): "
+                + HOW_TO_GET_CHROMIUM, pytrace=False)
 
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -149,10 +209,10 @@ def server():
 
 @pytest.fixture(scope="module")
 def browser(server):
-    """A fresh headless Chromium profile whose only reachable host is the loopback server."""
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's package "
-                    "(`apt-get install chromium`) or set VRP_CHROMIUM", pytrace=False)
+    """Headless Chromium whose only reachable host is the loopback server; one context
+    (fresh profile) per width: ``contexts["phone"]``, ``contexts["laptop"]``, and
+    ``contexts["slides"]`` (1280x720) for the decks."""
+    chromium = find_chromium()
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - environment problem, reported as a failure
@@ -168,15 +228,29 @@ def browser(server):
             blocked.append(request.url)
             route_.abort()
 
-    with tempfile.TemporaryDirectory(prefix="vrp-chromium-") as profile, \
-            sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 900}, service_workers="block")
-        context.route("**/*", route)
-        context.set_default_timeout(20_000)
-        yield SimpleNamespace(context=context, blocked=blocked, allowed=allowed)
-        context.close()
+    with sync_playwright() as p:
+        try:
+            chrome = p.chromium.launch(executable_path=chromium, headless=True,
+                                       args=CHROMIUM_ARGS)
+        except Exception as exc:  # a binary Playwright cannot drive
+            pytest.fail(f"could not start {chromium}: {exc}\n" + HOW_TO_GET_CHROMIUM,
+                        pytrace=False)
+        contexts = {}
+        for size in (*WIDTHS, {"name": "slides", "width": SLIDE_SIZE[0],
+                               "height": SLIDE_SIZE[1]}):
+            phone = size["name"] == "phone"
+            context = chrome.new_context(
+                viewport={"width": size["width"], "height": size["height"]},
+                device_scale_factor=1, is_mobile=phone, has_touch=phone,
+                service_workers="block")
+            context.route("**/*", route)
+            context.set_default_timeout(20_000)
+            contexts[size["name"]] = context
+        yield SimpleNamespace(context=contexts["laptop"], contexts=contexts,
+                              blocked=blocked, allowed=allowed, chromium=chromium)
+        for context in contexts.values():
+            context.close()
+        chrome.close()
 
 
 def _pages() -> list[str]:
@@ -194,41 +268,260 @@ def _is_chapter(page: str) -> bool:
     return page.startswith("chapters/")
 
 
+# --- navigation -------------------------------------------------------------------------------
+
+# Whether a panel is open, as a reader sees it: one of its links is inside the viewport and
+# is the element actually hit at its centre (not hidden, not covered, not off-canvas).
+PANEL_OPEN_JS = """
+(which) => {
+  const links = which === 'menu'
+    ? document.querySelectorAll('nav.bd-docs-nav a.reference')
+    : document.querySelectorAll('#pst-page-toc-nav a, .bd-toc-nav a');
+  for (const a of links) {
+    const r = a.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1) continue;
+    const x = r.left + Math.min(r.width / 2, 20), y = r.top + r.height / 2;
+    if (x < 0 || x > innerWidth || y < 0 || y > innerHeight) continue;
+    const hit = document.elementFromPoint(x, y);
+    if (hit && (hit === a || a.contains(hit))) return true;
+  }
+  return false;
+}
+"""
+NAV_STATE_JS = """
+() => {
+  const visible = e => { const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'
+      && r.right > 0 && r.left < innerWidth && r.bottom > 0 && r.top < innerHeight; };
+  const q = s => document.querySelector(s);
+  const menu = q('.bd-header-article .primary-toggle');
+  const toc = q('.bd-header-article .secondary-toggle');
+  return {
+    menuButton: !!menu && visible(menu),
+    tocButton: !!toc && visible(toc),
+    menuExpanded: menu ? menu.getAttribute('aria-expanded') : null,
+    tocExpanded: toc ? toc.getAttribute('aria-expanded') : null,
+    pageToc: document.querySelectorAll('#pst-page-toc-nav a').length,
+    topBars: [...document.querySelectorAll('header.bd-header, #pst-header')]
+      .filter(visible).length,
+    // the page's own chrome; the search page's form inside the article does not count
+    searchBoxes: [...document.querySelectorAll(
+      '.search-button-field, .search-button, form.bd-search')]
+      .filter(e => !e.closest('.bd-article, .bd-search-container')).filter(visible).length,
+  };
+}
+"""
+
+
+def _wait_panel(page, which: str, want_open: bool) -> bool:
+    try:
+        page.wait_for_function(f"(w) => ({PANEL_OPEN_JS})(w) === {str(want_open).lower()}",
+                               arg=which, timeout=3000, polling=50)
+        return True
+    except Exception:  # playwright TimeoutError
+        return False
+
+
+def _close_drawer(page, which: str, size: dict) -> None:
+    """A phone reader closes a drawer by tapping beside it (the menu is on the left, the
+    page contents on the right)."""
+    x = size["width"] - 12 if which == "menu" else 12
+    page.mouse.click(x, size["height"] // 2)
+
+
+def _check_navigation(page, size: dict) -> list[str]:
+    """Open and close the menu and the page contents with the visible buttons."""
+    problems = []
+    state = page.evaluate(NAV_STATE_JS)
+    if state["topBars"]:
+        problems.append("a top bar above the article header is shown")
+    if state["searchBoxes"] > 1:
+        problems.append(f"{state['searchBoxes']} search boxes visible at once")
+    drawers = size["width"] < 992          # below: the menu is a drawer
+    toc_drawer = size["width"] < 1200      # below: the page contents are a drawer
+    checks = [("menu", ".bd-header-article .primary-toggle", "menuButton", "menuExpanded",
+               drawers)]
+    if state["pageToc"]:
+        checks.append(("contents", ".bd-header-article .secondary-toggle", "tocButton",
+                       "tocExpanded", toc_drawer))
+    for which, selector, button_key, aria_key, drawer in checks:
+        if not state[button_key]:
+            problems.append(f"no visible {which} button")
+            continue
+        start_open = not drawer   # a sidebar at laptop width starts open, a drawer closed
+        if not _wait_panel(page, which, start_open):
+            problems.append(f"{which} {'not shown' if start_open else 'shown'} on arrival")
+            continue
+        for step in ("first click", "second click"):
+            expect = not start_open if step == "first click" else start_open
+            if drawer and step == "second click":
+                _close_drawer(page, which, size)
+            else:
+                page.click(selector)
+            if not _wait_panel(page, which, expect):
+                problems.append(f"{which} did not {'open' if expect else 'close'} "
+                                f"({step if not drawer or expect else 'tap beside the drawer'})")
+                break
+            aria = page.evaluate(NAV_STATE_JS)[aria_key]
+            if aria != str(expect).lower():
+                problems.append(f"{which} button aria-expanded={aria!r} while "
+                                f"{'open' if expect else 'closed'}")
+        else:
+            if drawer:  # and the keyboard closes the drawer too
+                page.click(selector)
+                ok = _wait_panel(page, which, True)
+                page.keyboard.press("Escape")
+                if not (ok and _wait_panel(page, which, False)):
+                    problems.append(f"{which} drawer did not close with Escape")
+    return problems
+
+
+# --- horizontal overflow ---------------------------------------------------------------------
+
+OVERFLOW_JS = """
+() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  const page = document.documentElement.scrollWidth;
+  if (page > width + 1) out.push(`the page scrolls sideways (${page} px wide in ${width} px)`);
+  const scrolls = e => { for (let p = e.parentElement; p; p = p.parentElement) {
+      const s = getComputedStyle(p);
+      if (/(auto|scroll|hidden)/.test(s.overflowX) && p !== document.body
+          && p !== document.documentElement) return true; }
+    return false; };
+  const blocks = document.querySelectorAll('main p, main li, main dt, main dd, main h1, ' +
+    'main h2, main h3, main h4, main figcaption, main caption, main .admonition-title, ' +
+    'main blockquote, footer p');
+  for (const e of blocks) {
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 || getComputedStyle(e).visibility === 'hidden') continue;
+    if (scrolls(e)) continue;   // inside a box that scrolls by itself: allowed
+    const what = `${e.tagName.toLowerCase()} "${e.textContent.trim().slice(0, 50)}"`;
+    if (r.right > width + 1 || r.left < -1) {
+      out.push(`${what} sticks out of the viewport (${Math.round(r.left)}..` +
+               `${Math.round(r.right)} px of ${width})`);
+    } else if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible') {
+      out.push(`${what} overflows its box (${e.scrollWidth} px in ${e.clientWidth})`);
+    }
+    if (out.length > 8) break;
+  }
+  return out;
+}
+"""
+
+# --- accessibility ---------------------------------------------------------------------------
+
+AXE_RUN_JS = """
+async () => {
+  const r = await axe.run(document, {resultTypes: ['violations']});
+  const ids = a => a.map(x => x.id);
+  return {
+    rules: [...ids(r.passes), ...ids(r.violations), ...ids(r.incomplete),
+            ...ids(r.inapplicable)],
+    violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.length,
+      targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))})),
+    version: axe.version,
+  };
+}
+"""
+
+
+def _audit(page) -> dict:
+    if not AXE.is_file():
+        pytest.fail(f"axe-core missing ({AXE}): run `tools/fetch_assets.sh` (or `make assets`)"
+                    ", which fetches it from the npm registry once", pytrace=False)
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(AXE_RUN_JS)
+
+
+# --- opening every page at both widths --------------------------------------------------------
+
+class _Clock:
+    """Adds the seconds spent in each step to TIMINGS."""
+
+    def __init__(self):
+        self.last = time.monotonic()
+
+    def lap(self, step: str) -> None:
+        now = time.monotonic()
+        TIMINGS[f"  of which {step} (s)"] = TIMINGS.get(f"  of which {step} (s)", 0.0) + (
+            now - self.last)
+        self.last = now
+
+
+def _open(context, url: str, path: Path | None = None):
+    """Open a page, recording console errors and failing responses; wait for images/maths."""
+    errors: list[str] = []
+    bad_status: list[str] = []
+    page = context.new_page()
+    page.on("console", lambda m, e=errors: e.append(f"console {m.type}: {m.text}")
+            if m.type == "error" else None)
+    page.on("pageerror", lambda exc, e=errors: e.append(f"page error: {exc}"))
+    page.on("response", lambda r, b=bad_status: b.append(f"{r.status} {r.url}")
+            if r.status >= 400 else None)
+    page.goto(url, wait_until="load")
+    if path is not None and _is_redirect(path):  # index.html: a meta refresh to intro.html
+        page.wait_for_url(lambda u, start=url: u != start)
+        page.wait_for_load_state("load")
+    page.evaluate(WAIT_FOR_PAGE_JS)
+    return page, errors, bad_status
+
+
 @pytest.fixture(scope="module")
 def report(server, browser):
-    """Open every page once and record what the checks need."""
-    context, blocked = browser.context, browser.blocked
+    """Open every page at both widths once and record what the checks need.
+
+    ``report[page]`` holds the laptop-width inspection (used by the page-content checks) and
+    ``report[page]["widths"][name]`` what was seen at each width."""
+    blocked = browser.blocked
     pages = _pages()
     if not pages:
         pytest.fail(f"no HTML pages in {BUILD_DIR}", pytrace=False)
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-    results = {}
-    for page_path in pages:
-        errors: list[str] = []
-        bad_status: list[str] = []
-        blocked_before = len(blocked)
-        page = context.new_page()
-        page.on("console", lambda m, e=errors: e.append(f"console {m.type}: {m.text}")
-                if m.type == "error" else None)
-        page.on("pageerror", lambda exc, e=errors: e.append(f"page error: {exc}"))
-        page.on("response", lambda r, b=bad_status: b.append(f"{r.status} {r.url}")
-                if r.status >= 400 else None)
-        url = server + page_path
-        page.goto(url, wait_until="load")
-        if _is_redirect(BUILD_DIR / page_path):  # index.html: a meta refresh to intro.html
-            page.wait_for_url(lambda u, start=url: u != start)
-            page.wait_for_load_state("load")
-        page.evaluate(WAIT_FOR_PAGE_JS)
-        info = page.evaluate(INSPECT_PAGE_JS)
-        if _is_chapter(page_path):
-            shot = SCREENSHOT_DIR / (Path(page_path).stem + ".png")
-            page.screenshot(path=str(shot), full_page=True)
-        n_solutions, solutions = _check_solutions(page) if _is_chapter(page_path) else (0, [])
-        page.close()
-        info.update(errors=errors, bad_status=bad_status,
-                    blocked=blocked[blocked_before:], solutions=solutions,
-                    n_solutions=n_solutions)
-        results[page_path] = info
+    results: dict = {page: {"widths": {}} for page in pages}
+    started = time.monotonic()
+    for size in WIDTHS:
+        context = browser.contexts[size["name"]]
+        for page_path in pages:
+            blocked_before = len(blocked)
+            redirect = _is_redirect(BUILD_DIR / page_path)
+            clock = _Clock()
+            page, errors, bad_status = _open(context, server + page_path,
+                                             BUILD_DIR / page_path)
+            info = page.evaluate(INSPECT_PAGE_JS)
+            clock.lap("open and inspect")
+            seen = {"overflow": [], "navigation": [], "axe": None}
+            if not redirect:  # a redirect shows intro.html, checked as itself
+                seen["overflow"] = page.evaluate(OVERFLOW_JS)
+                seen["axe"] = _audit(page)
+                clock.lap("axe-core")
+                if _is_chapter(page_path):
+                    suffix = "" if size is LAPTOP else f"-{size['name']}"
+                    # full page at laptop width; the first screen on the phone
+                    page.screenshot(path=str(SCREENSHOT_DIR / f"{Path(page_path).stem}"
+                                             f"{suffix}.png"), full_page=size is LAPTOP)
+                    clock.lap("screenshots")
+                seen["navigation"] = _check_navigation(page, size)
+                clock.lap("navigation")
+            n_solutions, solutions = (_check_solutions(page)
+                                      if _is_chapter(page_path) and size is LAPTOP else (0, []))
+            clock.lap("solutions")
+            page.close()
+            seen.update(errors=errors, bad_status=bad_status,
+                        blocked=blocked[blocked_before:], assets=info["assets"])
+            results[page_path]["widths"][size["name"]] = seen
+            if size is LAPTOP:
+                info.update(solutions=solutions, n_solutions=n_solutions)
+                results[page_path].update(info)
+    for page_path, result in results.items():  # console and network: at either width
+        widths = result["widths"].values()
+        named = result["widths"].items()
+        result["errors"] = [f"[{n}] {e}" for n, w in named for e in w["errors"]]
+        result["bad_status"] = [s for w in widths for s in w["bad_status"]]
+        result["blocked"] = [u for w in widths for u in w["blocked"]]
+        result["assets"] = sorted({a for w in widths for a in w["assets"]})
+    TIMINGS["pages at two widths (s)"] = time.monotonic() - started
     return results
 
 
@@ -368,25 +661,140 @@ def test_trainers_guide_shows_measured_times(report):
 
 def test_screenshot_of_each_chapter(report):
     chapters = [p for p in report if _is_chapter(p)]
-    missing = [p for p in chapters
-               if not (SCREENSHOT_DIR / (Path(p).stem + ".png")).is_file()]
-    assert not missing, f"no screenshot for {missing} in {SCREENSHOT_DIR}"
+    missing = [f"{Path(p).stem}{suffix}.png" for p in chapters for suffix in ("", "-phone")
+               if not (SCREENSHOT_DIR / f"{Path(p).stem}{suffix}.png").is_file()]
+    assert not missing, f"no screenshot {missing} in {SCREENSHOT_DIR}"
 
 
+def _say(capsys, line: str) -> None:
+    """Print a line in the test output even when pytest captures output (-q), and add it to
+    REPORT_FILE (started afresh by the first line of a run)."""
+    with capsys.disabled():
+        print(line)
+    mode = "a" if _REPORT_LINES else "w"
+    _REPORT_LINES.append(line)
+    REPORT_FILE.parent.mkdir(parents=True, exist_ok=True)
+    with REPORT_FILE.open(mode, encoding="utf-8") as fh:
+        fh.write(line + "\n")
 
-def test_slide_decks_work_offline(browser, tmp_path):
-    """`make slides` gives one working deck per chapter, with the network blocked."""
+
+def test_navigation_works_at_phone_and_laptop_widths(report):
+    """Menu and contents buttons open and close their panels; no top bar, one search box."""
+    bad = [f"{page} [{name}]: {msg}" for page, info in report.items()
+           for name, seen in info["widths"].items() for msg in seen["navigation"]]
+    assert not bad, "navigation:\n" + "\n".join(bad)
+    checked = [p for p, i in report.items() if not _is_redirect(BUILD_DIR / p)]
+    assert checked and all(set(report[p]["widths"]) == {w["name"] for w in WIDTHS}
+                           for p in checked)
+
+
+def test_no_horizontal_overflow(report):
+    bad = [f"{page} [{name}]: {msg}" for page, info in report.items()
+           for name, seen in info["widths"].items() for msg in seen["overflow"]]
+    assert not bad, "text wider than the screen:\n" + "\n".join(bad)
+
+
+def test_accessibility_axe_core(report, capsys):
+    """axe-core on every page at both widths: no serious or critical violation."""
+    audits = [(page, name, seen["axe"]) for page, info in report.items()
+              for name, seen in info["widths"].items() if seen["axe"]]
+    assert audits, "axe-core ran on no page"
+    rules = sorted({rule for _, _, audit in audits for rule in audit["rules"]})
+    by_impact = {impact: [0, 0] for impact in IMPACTS}  # [rule-page hits, elements]
+    blocking, seen_rules = [], {}
+    for page, name, audit in audits:
+        for v in audit["violations"]:
+            impact = v["impact"] or "minor"
+            by_impact.setdefault(impact, [0, 0])
+            by_impact[impact][0] += 1
+            by_impact[impact][1] += v["nodes"]
+            seen_rules.setdefault(f"{impact} {v['id']}", set()).add(f"{page} [{name}]")
+            if impact in BLOCKING_IMPACTS:
+                blocking.append(f"{page} [{name}]: {impact} {v['id']} ({v['help']}): "
+                                f"{v['nodes']} element(s), e.g. {v['targets']}")
+    pages = len({page for page, _, _ in audits})
+    _say(capsys, f"axe-core {audits[0][2]['version']}: {pages} pages x {len(WIDTHS)} widths "
+         f"= {len(audits)} audits, {len(rules)} rules checked; violations by impact "
+         "(rule-page hits / elements): "
+         + ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in by_impact.items()))
+    for rule, where in sorted(seen_rules.items()):
+        _say(capsys, f"  {rule}: {len(where)} page-widths, e.g. {sorted(where)[0]}")
+    for key, seconds in TIMINGS.items():
+        _say(capsys, f"browser test: {key}: {seconds:.0f}")
+    assert not blocking, "serious or critical accessibility violations:\n" + "\n".join(blocking)
+
+
+def test_chromium_discovery_explains_a_missing_browser(monkeypatch, tmp_path):
+    monkeypatch.setenv("VRP_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    with pytest.raises(pytest.fail.Exception, match="VRP_CHROMIUM.*apt-get install chromium"):
+        find_chromium()
+    monkeypatch.delenv("VRP_CHROMIUM")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM_PATHS", ())
+    with pytest.raises(pytest.fail.Exception, match="no Chromium or Chrome found.*VRP_CHROMIUM"):
+        find_chromium()
+
+
+# Each slide of a deck, shown in turn at 1280x720: the box its content takes (in the deck's
+# own pixels, after the deck's fit script ran), whether that box lies inside the projected
+# area, and the speaker notes reveal.js would show for it (`s`).
+MEASURE_SLIDES_JS = """
+async () => {
+  const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise)
+    await MathJax.startup.promise;
+  const out = [];
+  for (const slide of Reveal.getSlides()) {
+    const {h, v} = Reveal.getIndices(slide);
+    Reveal.slide(h, v);
+    await frame();
+    if (window.vrpFitSlide) await window.vrpFitSlide(slide);
+    await frame();
+    const scale = Reveal.getScale() || 1;
+    const area = document.querySelector('.reveal .slides').getBoundingClientRect();
+    let top = Infinity, bottom = -Infinity, left = Infinity, right = -Infinity;
+    for (const e of [slide, ...slide.querySelectorAll('*')]) {
+      if (e.closest('aside.notes')) continue;
+      const r = e.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      top = Math.min(top, r.top); bottom = Math.max(bottom, r.bottom);
+      left = Math.min(left, r.left); right = Math.max(right, r.right);
+    }
+    out.push({
+      slide: `${h}/${v}`,
+      height: (bottom - top) / scale, width: (right - left) / scale,
+      inside: top >= area.top - 2 && bottom <= area.bottom + 2
+              && left >= area.left - 2 && right <= area.right + 2,
+      zoom: parseFloat(slide.dataset.vrpZoom || '1'),
+      asides: slide.querySelectorAll(':scope > aside.notes, :scope aside.notes').length,
+      notes: (Reveal.getSlideNotes(slide) || '').trim().length,
+      title: slide.textContent.trim().replace(/\\s+/g, ' ').slice(0, 50),
+    });
+  }
+  return {slides: out, config: [Reveal.getConfig().width, Reveal.getConfig().height]};
+}
+"""
+
+
+def test_slide_decks_work_offline(browser, tmp_path, capsys):
+    """`make slides` gives one working deck per chapter, with the network blocked: every slide
+    fits a 1280x720 screen, and `notes` cells are the speaker notes (`s`)."""
     sys.path.insert(0, str(ROOT / "tools"))
     try:
         import make_slides
     finally:
         sys.path.pop(0)
+    import nbformat
+
+    started = time.monotonic()
     notebooks = sorted((ROOT / "chapters").glob("*.ipynb"))
     try:
         make_slides.main(["--out", str(tmp_path), *map(str, notebooks)])
     except SystemExit as exc:  # missing reveal.js or MathJax, or a deck loading from the web
         pytest.fail(f"make_slides failed: {exc}", pytrace=False)
-    problems = []
+    problems, figures = [], []
+    context = browser.contexts["slides"]
+    width, height = SLIDE_SIZE
     with _serve(tmp_path) as url:
         browser.allowed.append(url)
         for nb in notebooks:
@@ -394,25 +802,58 @@ def test_slide_decks_work_offline(browser, tmp_path):
             if not (tmp_path / deck).is_file():
                 problems.append(f"{deck}: not written")
                 continue
-            errors: list[str] = []
+            source = nbformat.read(nb, as_version=4)
+            tagged = make_slides.is_tagged(source)
+            notes_cells = sum(1 for c in source.cells if make_slides._slide_type(c) == "notes"
+                              and "remove-cell" not in make_slides._tags(c))
             blocked_before = len(browser.blocked)
-            page = browser.context.new_page()
-            page.on("console", lambda m, e=errors: e.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda exc, e=errors: e.append(str(exc)))
-            page.goto(url + deck, wait_until="load")
-            page.evaluate(WAIT_FOR_PAGE_JS)
+            page, errors, bad_status = _open(context, url + deck)
             n_slides = page.evaluate("window.Reveal ? Reveal.getTotalSlides() : 0")
             text = page.evaluate("""() => { const b = document.body.cloneNode(true);
-                b.querySelectorAll('pre, code, script, style, mjx-container').forEach(e => e.remove());
+                b.querySelectorAll('pre, code, script, style, mjx-container, aside.notes')
+                  .forEach(e => e.remove());
                 return b.textContent; }""")
+            measured = page.evaluate(MEASURE_SLIDES_JS) if n_slides else {"slides": []}
             page.close()
-            problems += [f"{deck}: {e}" for e in errors]
+            problems += [f"{deck}: {e}" for e in errors + bad_status]
             problems += [f"{deck}: blocked request to {u}"
                          for u in browser.blocked[blocked_before:]]
             if n_slides < 1:
                 problems.append(f"{deck}: reveal.js did not start")
+                continue
+            if measured["config"] != [width, height]:
+                problems.append(f"{deck}: deck size {measured['config']}, not {width}x{height}")
             problems += [f"{deck}: raw TeX {m.group(0)[:60]!r}"
                          for m in list(RAW_MATH.finditer(text))[:3]]
+            slides = measured["slides"]
+            for s in slides:
+                if s["height"] > height + 1 or s["width"] > width + 1 or not s["inside"]:
+                    problems.append(f"{deck}: slide {s['slide']} ({s['title']!r}) overflows "
+                                    f"{width}x{height}: content {s['width']:.0f}x"
+                                    f"{s['height']:.0f} px at zoom {s['zoom']:.2f}")
+            asides = sum(s["asides"] for s in slides)
+            with_notes = sum(1 for s in slides if s["notes"])
+            if tagged and notes_cells == 0:
+                problems.append(f"{deck}: the chapter is tagged for slides but has no `notes` "
+                                "cell (speaker notes)")
+            if asides != notes_cells:
+                problems.append(f"{deck}: {notes_cells} `notes` cells but {asides} "
+                                "<aside class=\"notes\"> in the deck")
+            if with_notes != sum(1 for s in slides if s["asides"]):
+                problems.append(f"{deck}: reveal.js shows no speaker notes on a slide that "
+                                "has them")
+            origin = "tagged" if tagged else "untagged: from the chapter structure"
+            figures.append(
+                f"  {deck}: {len(slides)} slides ({origin}), {with_notes} with speaker "
+                "notes, max content height "
+                f"{max(s['height'] for s in slides):.0f} px, max width "
+                f"{max(s['width'] for s in slides):.0f} px, smallest fit zoom "
+                f"{min(s['zoom'] for s in slides):.2f}")
+    TIMINGS["slide decks (s)"] = time.monotonic() - started
+    _say(capsys, f"slide decks at {width}x{height}:")
+    for line in figures:
+        _say(capsys, line)
+    _say(capsys, f"browser test: slide decks (s): {TIMINGS['slide decks (s)']:.0f}")
     assert not problems, "\n".join(problems)
 
 

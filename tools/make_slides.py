@@ -55,6 +55,8 @@ REVEAL_DIR = ROOT / "_vendor" / "reveal.js"
 TAG_TO_TYPE = {"slide": "slide", "subslide": "subslide", "fragment": "fragment",
                "slide-cont": "-", "notes": "notes"}
 HIDE_INPUT = "vrp-slide-hide-input"
+#: The deck's size in CSS pixels (a 720p projector); the slide test checks every slide fits.
+SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
 
 LABEL_LINE = re.compile(r"^\(([^)\s]+)\)=\s*$", re.M)
 FENCE_OPEN = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[^}]+)\}[ \t]*(?P<arg>.*)$")
@@ -330,6 +332,123 @@ def select_fallback(nb, plain: Plainer) -> list:
     return cells
 
 
+# --- long prose: several slides ------------------------------------------------------------
+
+#: What one slide holds, in estimated text lines of the deck's type (about 20 px, some 100
+#: characters a line at 1280 px). A longer markdown cell is split into several slides at
+#: paragraph, list-item, table or equation boundaries; the deck's fit script shrinks what
+#: still overflows (figures first), and the slide test measures every slide.
+SLIDE_LINES = 26
+CHARS_PER_LINE = 100
+LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s+")
+
+
+def markdown_blocks(text: str) -> list[tuple[str, str]]:
+    """Split plain Markdown into ``(kind, text)`` blocks: heading, para, item, table, math,
+    code. Fences and ``$$`` blocks stay whole."""
+    blocks: list[tuple[str, list[str]]] = []
+    closing = None  # the line that ends the current fence or maths block
+    for line in text.splitlines():
+        if closing is not None:
+            blocks[-1][1].append(line)
+            if line.strip().startswith(closing):
+                closing = None
+            continue
+        stripped = line.strip()
+        if not stripped:
+            blocks.append(("blank", []))
+            continue
+        if stripped.startswith(("```", "~~~")):
+            blocks.append(("code", [line]))
+            closing = stripped[:3]
+        elif stripped.startswith("$$"):
+            blocks.append(("math", [line]))
+            if not (len(stripped) > 2 and stripped.endswith("$$")):
+                closing = "$$"
+        elif HEADING.match(stripped):
+            blocks.append(("heading", [line]))
+        elif stripped.startswith("|"):
+            if blocks and blocks[-1][0] == "table":
+                blocks[-1][1].append(line)
+            else:
+                blocks.append(("table", [line]))
+        elif LIST_ITEM.match(line):
+            blocks.append(("item", [line]))
+        elif blocks and blocks[-1][0] in ("para", "item"):
+            blocks[-1][1].append(line)  # a paragraph or list item continues
+        else:
+            blocks.append(("para", [line]))
+    return [(kind, "\n".join(lines)) for kind, lines in blocks if kind != "blank"]
+
+
+def estimated_lines(kind: str, text: str) -> float:
+    """Roughly how many lines of slide type a block takes, spacing included."""
+    lines = text.splitlines()
+    wrapped = sum(max(1, -(-len(line.strip()) // CHARS_PER_LINE)) for line in lines)
+    if kind == "heading":
+        return 2.0
+    if kind == "table":
+        columns = max(1, lines[0].count("|") - 1)
+        cell = max(8, CHARS_PER_LINE // columns)
+        rows = [max([1] + [-(-len(c.strip()) // cell) for c in line.strip("|").split("|")])
+                for line in lines if not re.match(r"^\|[\s:|-]+\|?$", line.strip())]
+        return 1.0 + 1.3 * sum(rows)
+    if kind == "math":
+        return 1.0 + 1.2 * max(1, len(lines) - 2)
+    if kind == "code":
+        return 1.0 + 0.8 * len(lines)
+    return wrapped + (0.3 if kind == "item" else 0.7)
+
+
+def split_markdown(text: str, budget: float = SLIDE_LINES) -> list[str]:
+    """Cut a long markdown cell into pieces that each fit a slide (a heading that opens the
+    cell is repeated, marked "(continued)"). A short cell comes back whole."""
+    blocks = markdown_blocks(text)
+    if sum(estimated_lines(k, t) for k, t in blocks) <= budget:
+        return [text]
+    heading = blocks[0][1] if blocks and blocks[0][0] == "heading" else None
+    pieces: list[list[tuple[str, str]]] = [[]]
+    used = 0.0
+    for kind, block in blocks:
+        need = estimated_lines(kind, block)
+        content = [b for b in pieces[-1] if b[0] != "heading"]
+        if content and used + need > budget:
+            pieces.append([])
+            used = 0.0
+            if heading:
+                h = HEADING.match(heading.strip())
+                pieces[-1].append(("heading", f"{h.group(1)} {h.group(2)} (continued)"))
+                used = 2.0
+        pieces[-1].append((kind, block))
+        used += need
+
+    def join(piece):
+        out = ""
+        for i, (kind, block) in enumerate(piece):
+            if i:
+                out += "\n" if kind == "item" and piece[i - 1][0] == "item" else "\n\n"
+            out += block
+        return out
+    return [join(p) for p in pieces if p]
+
+
+def split_long_cells(cells: list) -> list:
+    """Split each long markdown slide cell into several slides (see ``split_markdown``)."""
+    out = []
+    for cell in cells:
+        kind = cell.metadata["slideshow"]["slide_type"]
+        if cell.cell_type != "markdown" or kind == "notes":
+            out.append(cell)
+            continue
+        pieces = split_markdown(cell.source)
+        cell.source = pieces[0]
+        out.append(cell)
+        for piece in pieces[1:]:
+            new = nbformat.v4.new_markdown_cell(piece)
+            out.append(_set(new, "subslide" if kind == "subslide" else "slide"))
+    return out
+
+
 def deck_title(nb) -> str:
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -358,6 +477,7 @@ def exporter() -> SlidesExporter:
     exp.reveal_theme = "white"
     exp.reveal_transition = "none"
     exp.reveal_number = "c/t"
+    exp.reveal_width, exp.reveal_height = str(SLIDE_WIDTH), str(SLIDE_HEIGHT)
     tags = TagRemovePreprocessor(remove_input_tags={HIDE_INPUT, "remove-input", "hide-input"},
                                  remove_all_outputs_tags={"remove-output"},
                                  remove_cell_tags={"remove-cell"})
@@ -373,6 +493,7 @@ def make_deck(path: Path, out: Path, plain_for, exp: SlidesExporter) -> tuple[Pa
     plain = plain_for(nb)
     mode = "tagged cells" if is_tagged(nb) else "chapter structure (no slide tags yet)"
     cells = select_tagged(nb, plain) if is_tagged(nb) else select_fallback(nb, plain)
+    cells = split_long_cells(cells)
     deck = nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(nb.metadata))
     deck.metadata["title"] = deck_title(nb)
     for i, cell in enumerate(deck.cells):
