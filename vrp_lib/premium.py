@@ -39,7 +39,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+from scipy.special import ndtr
 
 from . import _checks, bootstrap
 from .realized import TRADING_DAYS, forward_realized_vol
@@ -597,7 +597,7 @@ def normal_hit_rate(mean_log, std_log) -> float:
     s = _number(std_log, "std_log")
     if s <= 0:
         raise ValueError(f"std_log must be positive, got {std_log!r}")
-    return float(norm.cdf(m / s))
+    return float(ndtr(m / s))
 
 
 def mechanical_premium(std_log) -> pd.Series:
@@ -627,7 +627,7 @@ def mechanical_premium(std_log) -> pd.Series:
     s = _nonneg_scalar(std_log, "std_log")
     return pd.Series({
         "vol_share": float(-np.expm1(-0.5 * s * s)),
-        "hit_rate": float(norm.cdf(s)),
+        "hit_rate": float(ndtr(s)),
         "log_mean": s * s,
         "variance_mean": 0.0,
     })
