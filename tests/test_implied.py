@@ -520,3 +520,11 @@ def test_all_is_complete():
               and (inspect.isfunction(o) or inspect.isclass(o)) and getattr(o, "__module__", "") == implied.__name__}
     assert public <= set(implied.__all__)
     assert all(hasattr(implied, n) for n in implied.__all__)
+
+
+def test_implied_vol_deep_out_of_the_money_tiny_prices_are_inverted():
+    # 8 standard deviations out of the money: a price of order 1e-16 still has a volatility
+    k = 100 * np.exp(8 * 0.2 / math.sqrt(365))
+    price = implied.bs_price(100, k, 1 / 365, 0.0, 0.2)
+    assert 0 < price < 1e-15
+    assert implied.implied_vol(price, 100, k, 1 / 365, 0.0) == pytest.approx(0.2, rel=1e-8)

@@ -226,12 +226,14 @@ def _solve_normalized(x, beta, max_iter=60):
             hl = h2 - r * (1.0 + 2.0 / lb)
             nu = np.where(la, nu_l, nu_h)
             hx = np.where(la, hl, hh)
-            step = nu / (1.0 + 0.5 * nu * hx)
-            step = np.where(np.isfinite(step) & (np.abs(0.5 * nu * hx) < 0.5), step, nu)
+            halley = np.isfinite(nu) & (np.abs(0.5 * nu * hx) < 0.5)
+            step = np.where(halley, nu / (1.0 + 0.5 * nu * hx), nu)
             new = sa + step
         la_, ha_ = lo[active], hi[active]
-        # a Halley/Newton step this small leaves an error of its square or less
-        done = np.isfinite(new) & (np.abs(new - sa) <= 1e-9 * sa)
+        # Halley converges cubically, Newton quadratically: a step this small leaves an
+        # error of order its cube (its square) relative to s, below 1e-15
+        rel = np.abs(step) / sa
+        done = np.isfinite(new) & ((rel <= 1e-8) | (halley & (rel <= 1e-5)))
         outside = ~done & (~np.isfinite(new) | (new <= la_) | (new >= ha_))
         bis = np.where(np.isfinite(ha_), 0.5 * (la_ + ha_), 2.0 * np.maximum(sa, la_))
         new = np.where(outside, bis, new)
@@ -276,7 +278,8 @@ def implied_vol(price, spot, strike, t, r, q=0.0, kind="call", lo=1e-6, hi=MAX_D
     -------
     float or numpy.ndarray
         Implied volatility as a decimal. A price equal to its intrinsic value (the lower
-        no-arbitrage bound, to rounding: within ``8 * eps * (F + K)`` undiscounted, as a
+        no-arbitrage bound: zero for an out-of-the-money option, and for an in-the-money one
+        within ``8 * eps * (price + max(F, K))`` undiscounted of the intrinsic value, as a
         deep in-the-money option's float price often is) has only the zero-volatility
         solution and returns 0.0 under either ``errors`` rule; it never fails the array.
 
@@ -319,7 +322,8 @@ def implied_vol(price, spot, strike, t, r, q=0.0, kind="call", lo=1e-6, hi=MAX_D
     und = p / df
     intrinsic = np.maximum(fwd - k, 0.0) if kind == "call" else np.maximum(k - fwd, 0.0)
     otm = und - intrinsic
-    tol = 8.0 * np.finfo(float).eps * (fwd + k)
+    # rounding only enters through the intrinsic value subtracted from an in-the-money price
+    tol = np.where(intrinsic > 0, 8.0 * np.finfo(float).eps * (np.abs(und) + np.maximum(fwd, k)), 0.0)
     upper = np.minimum(fwd, k)
     finite = np.isfinite(und)
     at_bound = finite & (np.abs(otm) <= tol)
