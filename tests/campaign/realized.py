@@ -7,7 +7,7 @@ CALLS = {
     "forward_realized_vol": ((PRICES,), {"window": 21, "annualization": 252}),
     "trailing_realized_vol": ((PRICES,), {"window": 21, "annualization": 252}),
     "realized_vol": ((RETURNS.to_numpy()[:21],), {"annualization": 252}),
-    "parkinson_vol": ((OHLC,), {"window": 21, "annualization": 252}),
+    "parkinson_vol": ((OHLC[["high", "low"]],), {"window": 21, "annualization": 252}),
     "garman_klass_vol": ((OHLC,), {"window": 21, "annualization": 252}),
     "return_vol_change_correlation": ((PRICES,), {"window": 21, "freq": "ME", "annualization": 252}),
 }
