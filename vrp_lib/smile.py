@@ -535,7 +535,10 @@ def _model_shape(params, v0: float, t: float) -> SmileShape:
                    for p, k, kd in zip(otm, strikes, kinds)])
     shape, _ = fit_shape(np.log(strikes), t, 100 * iv, name="model world (synthetic), Bates under Q",
                          shift=True)
-    return shape
+    # rounded to 8 significant digits: the quadrature's matrix product may sum in a different
+    # order from run to run (threaded BLAS), and a shape must be the same number every time
+    return SmileShape(*(float(f"{x:.8g}") for x in (shape.b, shape.rho, shape.l)), shape.name,
+                      float(f"{shape.m:.8g}"))
 
 
 def model_world_shape(params=None, v0=None, t: float = VIX_T) -> SmileShape:
