@@ -273,6 +273,10 @@ def test_styled_table_is_deterministic_and_right_aligned():
     assert "1,234.5" in html and "text-align: right" in html and "T_t1" in html
     with pytest.raises(ValueError, match="uuid"):
         regimes.styled(df, "{:,.1f}", "")
+    # a single format touches numeric columns only (a date is not formatted as a number)
+    mixed = pd.DataFrame({"Date": [pd.Timestamp("2008-09-15").date()], "x": [1.25]})
+    html = regimes.styled(mixed, "{:.1f}", "t2", caption="Cap").to_html()
+    assert "2008-09-15" in html and "1.2" in html and "Cap</caption>" in html
 
 
 def test_resampled_sums_equal_the_explicit_block_resamples():

@@ -44,7 +44,7 @@ from .risk import _int_arg as _int
 
 __all__ = [
     "CRISES", "origin_frame", "terciles", "regime_table", "regime_difference",
-    "negative_spells", "crisis_table", "styled",
+    "negative_spells", "crisis_table", "styled", "ORIGIN_LABELS",
     "swap_values", "calendar_pnl", "exit_age", "ladder_pnl", "monthly_sum", "filter_flags",
     "unique_filters", "judge_filters", "tenor_table",
 ]
@@ -298,7 +298,16 @@ def regime_difference(frame, labels, first, second, column: str = "hit", block: 
     return float(out[0] - out[1]), float((draws[0] - draws[1]).std(ddof=1))
 
 
-def styled(df, formats, uuid: str, hide_index: bool = False, na_rep: str = "-"):
+#: Human column names of :func:`origin_frame`, with units, for display.
+ORIGIN_LABELS = {
+    "implied": "VIX (vol points)", "realized": "Forward 21-day RV (vol points)",
+    "vrp": "Premium (vol points)", "trailing": "Trailing 21-day RV (vol points)",
+    "pnl": "Short-swap P&L (vol points per unit vega)",
+}
+
+
+def styled(df, formats, uuid: str, hide_index: bool = False, na_rep: str = "-",
+           caption: str | None = None):
     """A table for the page: formatted numbers, right-aligned, with a fixed HTML id.
 
     Parameters
@@ -306,9 +315,12 @@ def styled(df, formats, uuid: str, hide_index: bool = False, na_rep: str = "-"):
     df : pandas.DataFrame
         Columns with human names and units.
     formats : dict or str
-        Format per column (``"{:,.2f}"``: thousands separators, two decimals).
+        Format per column (``"{:,.2f}"``: thousands separators, two decimals). A single
+        string applies to the numeric columns only; other columns are shown as they are.
     uuid : str
         Fixed id of the HTML table, so the stored output is identical on every run.
+    caption : str, optional
+        A caption shown above the table (what it shows, the sample, the units).
 
     Returns
     -------
@@ -318,7 +330,11 @@ def styled(df, formats, uuid: str, hide_index: bool = False, na_rep: str = "-"):
         raise TypeError(f"df: expected a DataFrame, got {type(df).__name__}")
     if not isinstance(uuid, str) or not uuid:
         raise ValueError("uuid: pass a non-empty string")
+    if isinstance(formats, str):
+        formats = {c: formats for c in df.columns if pd.api.types.is_numeric_dtype(df[c])}
     sty = df.style.set_uuid(uuid).format(formats, na_rep=na_rep)
+    if caption is not None:
+        sty = sty.set_caption(caption)
     sty = sty.set_properties(**{"text-align": "right"}).set_table_styles(
         [{"selector": "th", "props": [("text-align", "right")]}])
     return sty.hide(axis="index") if hide_index else sty
