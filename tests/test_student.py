@@ -3,7 +3,8 @@
 Builds the student notebook of every chapter into a temporary folder and checks that each:
 
 - holds no solution (no ``{solution``, no code or text of a solution), no cell tagged
-  ``remove-cell`` and no ``{glue`` role or directive left;
+  ``remove-cell`` and no ``{glue`` role or directive left; the hidden cells that later cells
+  need are kept as set-up without their ``assert`` and ``glue`` lines;
 - keeps every exercise, and writes the glued numbers into the text (the values myst-nb
   would show);
 - is a valid nbformat 4 notebook without outputs;
@@ -44,6 +45,8 @@ def test_conversion_of_a_small_notebook(tmp_path):
         new_markdown_cell("# A chapter\n\nThe mean is {glue:text}`m:.1f` vol points and "
                           "{glue:}`n` days."),
         new_code_cell("x = 1", metadata={"tags": ["remove-cell"]}),
+        new_code_cell("y = 2\nassert y == 2\nglue('k', y)", metadata={"tags": ["remove-cell"]}),
+        new_code_cell("print(y)"),
         new_code_cell("glue('m', 15.4321)\nglue('n', 8287)",
                       outputs=[_glue_output("m", "15.4321"), _glue_output("n", "8287")]),
         new_markdown_cell("```{exercise} Compute\n:label: ex-1\nCompute the mean.\n```\n\n"
@@ -59,6 +62,8 @@ def test_conversion_of_a_small_notebook(tmp_path):
     assert "15.4 vol points and 8287 days" in text
     assert "Compute the mean." in text and "After it." in text
     assert "42" not in text and "ungated" not in text and "x = 1" not in text
+    # A hidden cell that a later cell needs stays as set-up, without its checks and glue.
+    assert "y = 2" in text and "assert" not in text and "glue('k'" not in text
     assert "{glue" not in text and "{solution" not in text
     assert all(not c.get("outputs") for c in student.cells if c.cell_type == "code")
     nbformat.validate(student)
@@ -100,6 +105,9 @@ def test_student_notebook_content(student_dir, chapter):
     assert "{glue" not in text, "a glue role is left"
     assert "{solution" not in text, "a solution is left"
     assert not [c for c in student.cells if "remove-cell" in c.metadata.get("tags", [])]
+    setup = [c.source for c in student.cells if c.source.startswith("# Set-up (hidden")]
+    assert not [s for s in setup if re.search(r"^assert |^glue\(", s, re.M)], (
+        "a check or glue call is left in a set-up cell")
     assert all(not c.get("outputs") for c in student.cells if c.cell_type == "code")
     n_exercises = sum(len(re.findall(r"\{exercise\}", c.source)) for c in original.cells)
     assert text.count("**Exercise") == n_exercises, "an exercise was lost"

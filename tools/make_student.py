@@ -7,8 +7,10 @@ Usage (``make student``)::
 For each chapter notebook (read with its stored outputs, which are those of one clean run and
 are checked by nbval), writes ``<out>/<chapter>.ipynb`` in which:
 
-- cells tagged ``remove-cell`` (the ``glue`` calls and the asserts that check the chapter's
-  claims and the solutions' answers) are removed;
+- cells tagged ``remove-cell`` that only check the chapter's claims and the solutions'
+  answers (``assert``) or record numbers for the text (``glue``) are removed; a hidden cell
+  that defines something later cells use (imports, a helper, a table) stays, marked
+  "Set-up (hidden in the book)", without its asserts and glue calls (:func:`prune_hidden`);
 - every solution is removed: the text and code cells between ``{solution-start}`` and
   ``{solution-end}``, and any ``{solution}`` block; the exercises stay;
 - glued values are written into the prose as plain text, taken from the stored glue outputs:
@@ -29,7 +31,9 @@ chapter's student notebook for download on its page.
 from __future__ import annotations
 
 import argparse
+import ast
 import base64
+import json
 import re
 import sys
 from pathlib import Path
@@ -72,6 +76,16 @@ def glue_outputs(nb) -> dict[str, dict]:
             found[scrap["name"]] = {mime[len(prefix):] if mime.startswith(prefix) else mime: v
                                     for mime, v in out.get("data", {}).items()}
     return found
+
+
+def glue_cache(path: Path) -> dict[str, dict]:
+    """Glued values of an executed notebook of a Jupyter Book build, which keeps them in
+    ``<name>.glue.json`` next to the notebook (and removes them from its outputs)."""
+    cache = Path(path).with_suffix(".glue.json")
+    if not cache.is_file():
+        return {}
+    outputs = json.loads(cache.read_text(encoding="utf-8"))
+    return glue_outputs(nbformat.from_dict({"cells": [{"outputs": list(outputs.values())}]}))
 
 
 def _value(glue: dict[str, dict], key: str, where: str) -> dict:
@@ -126,7 +140,7 @@ def strip_solutions(nb, where: str) -> list:
     kept, in_solution = [], False
     for cell in nb.cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
-        if tags & REMOVE_TAGS:
+        if tags & REMOVE_TAGS and cell.cell_type != "code":
             continue
         if cell.cell_type != "markdown":
             if not in_solution:
@@ -154,16 +168,98 @@ def strip_solutions(nb, where: str) -> list:
     return kept
 
 
+def _is_hidden(cell) -> bool:
+    return bool(set(cell.get("metadata", {}).get("tags", [])) & REMOVE_TAGS)
+
+
+def _names(code: str) -> tuple[set[str], set[str]] | None:
+    """Names a cell defines (or changes in place) and names it reads; None if not Python."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return None
+    defines, reads = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (defines if isinstance(node.ctx, (ast.Store, ast.Del)) else reads).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defines.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            defines |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:  # df["x"] = ... and obj.attr = ... change df and obj
+                defines |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            func = node.value.func  # lst.append(x), df.drop(..., inplace=True)
+            while isinstance(func, ast.Attribute):
+                func = func.value
+            if isinstance(func, ast.Name) and isinstance(node.value.func, ast.Attribute):
+                defines.add(func.id)
+    return defines, reads
+
+
+def _without_checks(code: str) -> str:
+    """A hidden cell without its top-level ``assert`` statements and ``glue(...)`` calls."""
+    tree = ast.parse(code)
+    drop = set()
+    for node in tree.body:
+        glue_call = (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+                     and isinstance(node.value.func, ast.Name) and node.value.func.id == "glue")
+        if isinstance(node, ast.Assert) or glue_call:
+            drop |= set(range(node.lineno, node.end_lineno + 1))
+    lines = [ln for i, ln in enumerate(code.splitlines(), 1) if i not in drop]
+    return "\n".join(lines).strip()
+
+
+def prune_hidden(cells: list) -> list:
+    """Drop the hidden (``remove-cell``) code cells that later cells do not need.
+
+    A hidden cell only checks claims (``assert``) or records numbers for the text (``glue``):
+    it goes. A hidden cell that defines something a later cell uses (imports, a helper, a
+    table) stays, as set-up, without its asserts and glue calls and without the tag. Walks
+    the cells from the last to the first, so that a set-up cell needed only by another
+    needed set-up cell stays too.
+    """
+    needed: set[str] = set()
+    kept = []
+    for cell in reversed(cells):
+        if cell.cell_type != "code":
+            kept.append(cell)
+            continue
+        names = _names(cell.source)
+        if not _is_hidden(cell):
+            if names:
+                needed |= names[1]
+            kept.append(cell)
+            continue
+        if names is None or not names[0] & needed:
+            continue
+        source = _without_checks(cell.source)
+        if not source:
+            continue
+        cell.source = "# Set-up (hidden in the book)\n" + source
+        cell.metadata["tags"] = [t for t in cell.metadata.get("tags", [])
+                                 if t not in REMOVE_TAGS]
+        needed |= _names(source)[1]
+        kept.append(cell)
+    return kept[::-1]
+
+
 def student_notebook(path: Path, cites=None, titles=None):
-    """The student version of the chapter notebook at ``path`` (a new notebook object)."""
+    """The student version of the chapter notebook at ``path`` (a new notebook object).
+
+    Glued values come from the notebook's stored glue outputs, and from the build's glue
+    cache (``<name>.glue.json``) when ``path`` is an executed notebook of a book build.
+    """
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
-    glue = glue_outputs(nb)
+    glue = {**glue_cache(path), **glue_outputs(nb)}
     plain = Plainer({}, citation_labels(ROOT / "references.bib") if cites is None else cites,
                     section_titles(sorted((ROOT / "chapters").glob("*.ipynb")))
                     if titles is None else titles)
     cells = []
-    for cell in strip_solutions(nb, path.name):
+    for cell in prune_hidden(strip_solutions(nb, path.name)):
         if cell.cell_type == "markdown":
             source, attachments = render_glue(cell.source, glue, path.name)
             cell.source = plain.markdown(source)
