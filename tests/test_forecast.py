@@ -178,3 +178,27 @@ def test_module_all_lists_public_names():
               and getattr(getattr(fc, n), "__module__", "") == fc.__name__}
     assert public <= set(fc.__all__)
     assert all(hasattr(fc, n) for n in fc.__all__)
+
+
+def test_har_model_validates_its_fields():
+    model = fc.har_fit(SHORT, horizon=21)
+    fields = {f: getattr(model, f) for f in model.__dataclass_fields__}
+    for kw, match in ((dict(coef=None), "HARModel.coef must be a pandas Series"),
+                      (dict(horizon=True), "HARModel.horizon"),
+                      (dict(lags=(1, 5)), "HARModel.coef has 4 entries for 2 lags"),
+                      (dict(train_start=pd.NaT), "HARModel.train_start"),
+                      (dict(train_end=model.train_start), "must precede train_end"),
+                      (dict(n=np.nan), "HARModel.n"),
+                      (dict(r2=np.inf), "HARModel.r2")):
+        with pytest.raises(ValueError, match=match):
+            fc.HARModel(**{**fields, **kw})
+
+
+def test_losses_reject_inf_on_any_date():
+    # an inf on a date where the other series has no value is still an error
+    rv = RV.copy()
+    rv.iloc[0] = np.inf
+    with pytest.raises(ValueError, match="realized: infinite value"):
+        fc.mse(rv, FC.iloc[1:])
+    with pytest.raises(ValueError, match=r"forecasts\['a'\]: infinite value"):
+        fc.evaluate(RV, {"a": FC.where(FC.index != FC.index[0], np.inf)})

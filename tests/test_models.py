@@ -684,3 +684,34 @@ def test_stationary_mean_vix_log_contract_against_direct_integration():
     assert eta_log > eta_swap and m.stationary_mean_vix(P, q_log, contract="log") == pytest.approx(19.5, abs=1e-8)
     with pytest.raises(ValueError, match="contract must be 'swap' or 'log'"):
         m.stationary_mean_vix(P, Q, contract="vix")
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: m.BatesParams(kappa="2.0", theta=0.04, xi=0.5, rho=-0.5, lam=1.0, mu_j=-0.05, sigma_j=0.05),
+     "BatesParams.kappa must be a number, got the string"),
+    (lambda: m.call_price(Q, "100", 100.0, 0.1, 0.04), "spot must be a number, got the string"),
+    (lambda: m.expected_variance(Q, "0.1", 0.04), "horizon must be numeric"),
+    (lambda: m.expected_variance(Q, 0.1, ["0.04"]), "v0 must be numeric"),
+    (lambda: m.calibrate_risk_neutral(P, target_vix="19.5"), "target_vix must be a number"),
+    (lambda: m.ModelPaths(index=np.full((3, 2), np.nan), variance=np.ones((3, 2)), vix=np.ones((3, 2)),
+                          physical=P, risk_neutral=Q, days_per_year=252, seed=1), "ModelPaths.index contains NaN"),
+    (lambda: m.ModelPaths(index=np.ones((3, 2)), variance=np.ones((2, 2)), vix=np.ones((3, 2)),
+                          physical=P, risk_neutral=Q, days_per_year=252, seed=1), "must have one shape"),
+    (lambda: m.ModelPaths(index=np.ones((3, 2)), variance=np.ones((3, 2)), vix=np.ones((3, 2)),
+                          physical=P, risk_neutral=Q, days_per_year=252, seed=None), "ModelPaths.seed"),
+    (lambda: m.ModelPaths(index=np.ones((3, 2)), variance=-np.ones((3, 2)), vix=np.ones((3, 2)),
+                          physical=P, risk_neutral=Q, days_per_year=252, seed=1), "ModelPaths.variance"),
+    (lambda: m.load_calibration(3.0), "path must be a file path"),
+])
+def test_strings_and_model_paths_validation(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+@pytest.mark.parametrize("kw,match", [(dict(jump_threshold=np.nan), "jump_threshold is NaN"),
+                                      (dict(jump_window=True), "jump_window must be an integer"),
+                                      (dict(jump_window=700), "prices: need more than jump_window")])
+def test_calibrate_physical_names_its_jump_arguments(kw, match):
+    prices = np.exp(_returns_series(600).cumsum())
+    with pytest.raises(ValueError, match=match):
+        m.calibrate_physical(prices, **kw)

@@ -92,8 +92,8 @@ def _split_date(prices: pd.Series, train_end, name="train_end") -> pd.Timestamp:
         raise ValueError(f"{name}: tz-aware date {train_end!r}; pass a date without a time zone")
     if d < prices.index[0] or d >= prices.index[-1]:
         raise ValueError(
-            f"{name} {d.date()} must lie inside the price history "
-            f"({prices.index[0].date()} to {prices.index[-1].date()})"
+            f"{name} {d.date()} must lie inside the price history of prices "
+            f"({prices.index[0].date()} to {prices.index[-1].date()}); prices may be too short"
         )
     return d
 
@@ -127,6 +127,31 @@ class HARModel:
     train_end: pd.Timestamp
     n: int
     r2: float
+
+    def __post_init__(self):
+        if not isinstance(self.coef, pd.Series) or "const" not in self.coef.index:
+            raise ValueError("HARModel.coef must be a pandas Series with a 'const' entry and one slope per lag")
+        c = self.coef.to_numpy()
+        if c.dtype.kind not in "fi" or not np.isfinite(c).all():
+            raise ValueError("HARModel.coef must hold finite numbers")
+        if isinstance(self.horizon, (bool, np.bool_)) or not isinstance(self.horizon, (int, np.integer)) \
+                or self.horizon < 1:
+            raise ValueError(f"HARModel.horizon must be an integer of at least 1, got {self.horizon!r}")
+        lags = _lags(self.lags)
+        if len(self.coef) != len(lags) + 1:
+            raise ValueError(f"HARModel.coef has {len(self.coef)} entries for {len(lags)} lags plus 'const'")
+        for name in ("train_start", "train_end"):
+            d = getattr(self, name)
+            if not isinstance(d, pd.Timestamp) or pd.isna(d):
+                raise ValueError(f"HARModel.{name} must be a pandas Timestamp, got {d!r}")
+        if self.train_start >= self.train_end:
+            raise ValueError(f"HARModel.train_start {self.train_start.date()} must precede train_end "
+                             f"{self.train_end.date()}")
+        if isinstance(self.n, (bool, np.bool_)) or not isinstance(self.n, (int, np.integer)) or self.n < 1:
+            raise ValueError(f"HARModel.n must be a positive integer, got {self.n!r}")
+        if isinstance(self.r2, (bool, np.bool_, str)) or not isinstance(self.r2, (int, float, np.floating)) \
+                or not np.isfinite(self.r2) or self.r2 > 1:
+            raise ValueError(f"HARModel.r2 must be a finite number at most 1, got {self.r2!r}")
 
 
 def har_fit(prices, horizon: int = 21, lags=HAR_LAGS, train_end=None) -> HARModel:
@@ -258,9 +283,17 @@ def garch_forecast(prices, horizon: int = 21, train_end=None, refit_every=None, 
     return out
 
 
+def _no_inf(s: pd.Series, name: str) -> None:
+    inf = np.isinf(s.to_numpy())
+    if inf.any():
+        raise ValueError(f"{name}: infinite value on {s.index[inf][0].date()}")
+
+
 def _aligned(realized, forecast, name_r="realized", name_f="forecast"):
     rv = _checks.series(realized, name_r)
     fc = _checks.series(forecast, name_f)
+    _no_inf(rv, name_r)
+    _no_inf(fc, name_f)
     common = _checks.overlap(rv, fc, name_r, name_f)
     df = pd.DataFrame({"rv": rv.reindex(common), "fc": fc.reindex(common)}).dropna()
     if df.empty:
@@ -333,10 +366,14 @@ def evaluate(realized, forecasts: dict) -> pd.DataFrame:
         raise ValueError("forecasts: give a non-empty dict of name -> Series")
     if realized is None:
         raise ValueError("realized is None; pass a Series of realized variances")
-    rv = _checks.series(realized, "realized").dropna()
+    rv = _checks.series(realized, "realized")
+    _no_inf(rv, "realized")
+    rv = rv.dropna()
     common = rv.index
     for name, f in forecasts.items():
-        fs = _checks.series(f, f"forecasts[{name!r}]").dropna()
+        fs = _checks.series(f, f"forecasts[{name!r}]")
+        _no_inf(fs, f"forecasts[{name!r}]")
+        fs = fs.dropna()
         common = common.intersection(fs.index)
     if len(common) == 0:
         raise ValueError("realized and the forecasts have no date in common")

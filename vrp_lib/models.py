@@ -76,6 +76,8 @@ def _scalar(x, name: str) -> float:
         raise ValueError(f"{name} is None; pass a number")
     if isinstance(x, (bool, np.bool_)):
         raise ValueError(f"{name} must be a number, got the boolean {x!r}")
+    if isinstance(x, (str, bytes)):
+        raise ValueError(f"{name} must be a number, got the string {x!r}")
     if np.ndim(x) != 0:
         raise ValueError(f"{name} must be a scalar, got an array of shape {np.shape(x)}")
     try:
@@ -97,6 +99,10 @@ def _array(x, name: str) -> np.ndarray:
         raise ValueError(f"{name} must be numeric, got booleans")
     if isinstance(x, (list, tuple)) and any(isinstance(e, (bool, np.bool_)) for e in x):
         raise ValueError(f"{name} must be numeric, got booleans")
+    if isinstance(x, (str, bytes)) or (isinstance(x, np.ndarray) and x.dtype.kind in "OUS"):
+        raise ValueError(f"{name} must be numeric, got {type(x).__name__} {x!r:.40}")
+    if isinstance(x, (list, tuple)) and any(isinstance(e, (str, bytes)) or e is None for e in x):
+        raise ValueError(f"{name} must be numeric, got a string or None in {x!r:.60}")
     try:
         a = np.asarray(x, dtype=float)
     except (TypeError, ValueError):
@@ -776,6 +782,29 @@ class ModelPaths:
     days_per_year: int
     seed: int
 
+    def __post_init__(self):
+        arrays = {}
+        for name in ("index", "variance", "vix"):
+            a = _array(getattr(self, name), f"ModelPaths.{name}")
+            if a.ndim != 2:
+                raise ValueError(f"ModelPaths.{name} must be 2-D (days + 1, paths), got shape {a.shape}")
+            arrays[name] = a
+        shapes = {n: a.shape for n, a in arrays.items()}
+        if len(set(shapes.values())) != 1:
+            raise ValueError(f"ModelPaths.index, variance and vix must have one shape, got {shapes}")
+        if (arrays["index"] <= 0).any():
+            raise ValueError("ModelPaths.index must be positive (index levels)")
+        if (arrays["variance"] < 0).any():
+            raise ValueError("ModelPaths.variance must be non-negative (decimal variances)")
+        if (arrays["vix"] < 0).any():
+            raise ValueError("ModelPaths.vix must be non-negative (vol points)")
+        for name in ("index", "variance", "vix"):
+            object.__setattr__(self, name, arrays[name])
+        _params(self.physical, "ModelPaths.physical")
+        _params(self.risk_neutral, "ModelPaths.risk_neutral")
+        object.__setattr__(self, "days_per_year", _integer(self.days_per_year, "ModelPaths.days_per_year"))
+        object.__setattr__(self, "seed", _integer(self.seed, "ModelPaths.seed", minimum=0))
+
     @property
     def n_days(self) -> int:
         return self.index.shape[0] - 1
@@ -1054,14 +1083,18 @@ def calibrate_physical(prices, block=21, max_lag=12, jump_threshold=4.0, jump_wi
 
     if xi_method not in ("mean_vol", "autocov"):
         raise ValueError(f"xi_method must be 'mean_vol' or 'autocov', got {xi_method!r}")
+    thr = _positive(jump_threshold, "jump_threshold")
+    jw = _integer(jump_window, "jump_window")
     r = log_returns(prices)
+    if len(r) <= jw + 1:
+        raise ValueError(f"prices: need more than jump_window + 2 = {jw + 2} prices, got {len(r) + 1}")
     b = _integer(block, "block")
     a = _positive(annualization, "annualization")
     _integer(max_lag, "max_lag")
     _integer(n_paths, "n_paths")
     _integer(seed, "seed", minimum=0)
     _positive(n_years, "n_years")
-    jumps = detect_jumps(r, jump_threshold, jump_window)
+    jumps = detect_jumps(r, thr, jw)
     years = len(r) / a
     rj = r[jumps]
     if len(rj) < 2:
@@ -1333,6 +1366,8 @@ def load_calibration(path=None) -> dict:
     ValueError
         If the file is missing or lacks a part.
     """
+    if path is not None and not isinstance(path, (str, Path)):
+        raise ValueError(f"path must be a file path (str or pathlib.Path), got {type(path).__name__}")
     p = CALIBRATION_FILE if path is None else Path(path)
     if not p.is_file():
         raise ValueError(f"path: no calibration file at {p}; run data/make_calibration.py")
