@@ -324,3 +324,43 @@ def test_piecewise_replication_validates():
         swaps.piecewise_fair_variance(kp, pp, kc, pc, 100.0, t, r, dk=0.0)
     with pytest.raises(ValueError, match="put_prices: contains a negative value"):
         swaps.piecewise_fair_variance(kp, -pp, kc, pc, 100.0, t, r)
+
+
+def _path_data(n=40, seed=3):
+    import pandas as pd
+
+    idx = pd.bdate_range("2020-01-01", periods=n)
+    rng = np.random.default_rng(seed)
+    prices = pd.Series(100 * np.exp(np.cumsum(rng.normal(0, 0.01, n))), index=idx)
+    return idx, prices, pd.Series(np.linspace(15, 25, n), index=idx)
+
+
+@pytest.mark.parametrize(
+    "kw, exc, match",
+    [(dict(implied_vol="decimals"), ValueError, "implied_vol looks like a decimal"),
+     (dict(start=None), ValueError, "start must be a date"),
+     (dict(start=True), ValueError, "start must be a date"),
+     (dict(start="not a date"), ValueError, "start must be a date"),
+     (dict(start="2020-01-08 00:00+00:00"), ValueError, "tz-aware"),
+     (dict(vega_notional=-1.0), ValueError, "vega_notional must be positive"),
+     (dict(vega_notional=np.nan), ValueError, "vega_notional: contains NaN"),
+     (dict(strike_vol=0.2), ValueError, "strike_vol looks like a decimal"),
+     (dict(annualization=0), ValueError, "annualization must be positive"),
+     (dict(window=True), ValueError, "window must be an integer")],
+)
+def test_mark_to_market_path_validates(kw, exc, match):
+    idx, prices, iv = _path_data()
+    args = dict(prices=prices, implied_vol=iv, start=idx[5], window=21)
+    if kw.get("implied_vol") == "decimals":
+        kw = dict(implied_vol=iv / 100)
+    args.update(kw)
+    with pytest.raises(exc, match=match):
+        swaps.mark_to_market_path(**args)
+
+
+def test_monthly_settlements_rejects_decimals_and_bad_notional():
+    idx, prices, iv = _path_data(100)
+    with pytest.raises(ValueError, match="implied_vol looks like a decimal"):
+        swaps.monthly_settlements(prices, iv / 100)
+    with pytest.raises(ValueError, match="vega_notional must be positive"):
+        swaps.monthly_settlements(prices, iv, vega_notional=0.0)
