@@ -48,7 +48,10 @@ def test_flat_smile_returns_the_vix_exactly():
     v = np.array([9.14, 13.69, 19.5, 82.69])
     assert np.array_equal(smile.atm_vol(v, smile.FLAT), v)
     assert np.array_equal(smile.smile_vol(v, 0.9, "flat"), v)
-    assert smile.smile_vol(13.69, np.array([0.8, 1.0, 1.2]), None).tolist() == [13.69] * 3
+    assert smile.smile_vol(13.69, np.array([0.8, 1.0, 1.2]), "flat").tolist() == [13.69] * 3
+    # None is not a shape: a flat smile must be asked for by name
+    with pytest.raises(ValueError, match="shape"):
+        smile.atm_vol(13.69, None)
 
 
 def test_strip_quadrature_of_a_flat_smile_is_the_black_scholes_variance():
@@ -195,6 +198,24 @@ def test_bad_inputs():
         smile.smile_vol(13.69, -1.0)
     with pytest.raises(ValueError, match="moneyness"):
         smile.smile_vol(13.69, None)
+    with pytest.raises(ValueError, match="moneyness"):
+        smile.smile_vol(13.69, "abc")
+    with pytest.raises(ValueError, match="shape"):
+        smile.smile_vol(13.69, 1.0, shape="svi")
+    with pytest.raises(ValueError, match="shape"):
+        smile.model_free_vol(13.69, shape=2.0)
+    with pytest.raises(ValueError, match="vix"):
+        smile.atm_vol("13.69")
+    with pytest.raises(ValueError, match="price level"):
+        smile.atm_vol(4500.0)
+    with pytest.raises(ValueError, match="log_moneyness"):
+        smile.fit_shape(None, 0.1, [10.0, 11.0])
+    with pytest.raises(ValueError, match="log_moneyness"):
+        smile.fit_shape([], 0.1, [10.0])
+    with pytest.raises(ValueError, match="log_moneyness"):
+        smile.fit_shape([True, False, True, True, False], 0.1, [10.0] * 5)
+    with pytest.raises(ValueError, match="t"):
+        smile.fit_shape([0.0, 0.1, 0.2, 0.3, 0.4], [0.1, 0.2], [10.0] * 5)
     with pytest.raises(ValueError, match="rho"):
         smile.SmileShape(1.0, -1.0, 1.0)
     with pytest.raises(ValueError, match="b must"):
@@ -214,9 +235,9 @@ def test_bad_inputs():
     with pytest.raises(ValueError, match="t must"):
         smile.atm_vol(13.69, t=None)
     with pytest.raises(ValueError, match="outside the range"):
-        smile.atm_vol(2000.0)
+        smile.atm_vol(400.0, t=1.0)
     with pytest.raises(ValueError, match="Lee"):
-        smile.model_free_vol(900.0, "whitepaper")
+        smile.model_free_vol(450.0, "whitepaper", t=1.0)
     with pytest.raises(ValueError, match="factor"):
         smile.WHITEPAPER.scaled(-1.0)
     with pytest.raises(ValueError, match="one length"):

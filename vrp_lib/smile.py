@@ -173,14 +173,16 @@ FLAT = SmileShape(0.0, 0.0, 1.0, "flat (every strike at the VIX)")
 WHITEPAPER = SmileShape(1.5935, -0.3674, 8.2321, "Cboe white-paper board")
 
 
-def resolve(smile) -> SmileShape:
+def resolve(smile, name: str = "smile") -> SmileShape:
     """A :class:`SmileShape` from a shape or a name.
 
     ``"whitepaper"`` is :data:`WHITEPAPER`, ``"model"`` the model world's
-    (:func:`model_world_shape` at its defaults), ``"flat"`` or None :data:`FLAT`.
+    (:func:`model_world_shape` at its defaults), ``"flat"`` :data:`FLAT` (every strike at
+    the VIX: for labelled comparisons only). ``name`` is the argument named in errors.
     """
     if smile is None:
-        return FLAT
+        raise ValueError(f"{name}: got None; pass 'flat' to price every strike at the VIX "
+                         "(a labelled comparison), or 'whitepaper', 'model' or a SmileShape")
     if isinstance(smile, SmileShape):
         return smile
     if isinstance(smile, str):
@@ -190,9 +192,9 @@ def resolve(smile) -> SmileShape:
             return FLAT
         if smile == "model":
             return model_world_shape()
-        raise ValueError(f"smile: unknown name {smile!r}; use 'whitepaper', 'model', 'flat' "
+        raise ValueError(f"{name}: unknown name {smile!r}; use 'whitepaper', 'model', 'flat' "
                          "or a SmileShape")
-    raise ValueError(f"smile: expected a SmileShape, a name or None, got {type(smile).__name__}")
+    raise ValueError(f"{name}: expected a SmileShape or a name, got {type(smile).__name__}")
 
 
 # --------------------------------------------------------------------------- inputs
@@ -205,6 +207,8 @@ def _vol_points(x, name: str) -> np.ndarray:
         raise ValueError(f"{name}: booleans are not volatilities")
     if isinstance(x, pd.Series) and x.dtype == bool:
         raise ValueError(f"{name}: booleans are not volatilities")
+    if isinstance(x, (str, bytes)) or (isinstance(x, np.ndarray) and x.dtype.kind in "USO"):
+        raise ValueError(f"{name}: expected numbers in vol points, got text {x!r}")
     try:
         a = np.asarray(x, dtype=float)
     except (TypeError, ValueError):
@@ -220,6 +224,30 @@ def _vol_points(x, name: str) -> np.ndarray:
     if (a < 1).any():
         raise ValueError(f"{name}: {a[a < 1].flat[0]!r} looks like a decimal; pass vol points "
                          "(13.69, not 0.1369)")
+    if (a > 500).any():
+        raise ValueError(f"{name}: {a[a > 500].flat[0]!r} looks like a price level, not a "
+                         "volatility in vol points")
+    return a
+
+
+def _array(x, name: str) -> np.ndarray:
+    """A non-empty finite float array; None, text and booleans refused, naming ``name``."""
+    if x is None:
+        raise ValueError(f"{name}: got None")
+    if isinstance(x, (bool, np.bool_, str, bytes)):
+        raise ValueError(f"{name}: expected numbers, got {x!r}")
+    if isinstance(x, (np.ndarray, pd.Series)) and x.dtype.kind in "bUSO":
+        raise ValueError(f"{name}: expected numbers, got an array of {x.dtype}")
+    if isinstance(x, (list, tuple)) and any(isinstance(v, (bool, np.bool_, str)) for v in x):
+        raise ValueError(f"{name}: expected numbers, got booleans or text")
+    try:
+        a = np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: expected numbers, got {x!r}") from None
+    if a.size == 0:
+        raise ValueError(f"{name}: empty")
+    if not np.isfinite(a).all():
+        raise ValueError(f"{name}: contains NaN or inf")
     return a
 
 
@@ -302,7 +330,7 @@ def model_free_vol(atm, shape="whitepaper", t: float = VIX_T):
         Expiry in years (default :data:`VIX_T`, 30 calendar days).
     """
     a = _vol_points(atm, "atm")
-    s = resolve(shape)
+    s = resolve(shape, "shape")
     tt = _years(t)
     if s.is_flat:
         return _wrap(atm, a.copy() if a.ndim else float(a), "model_free_vol")
@@ -356,7 +384,7 @@ def atm_vol(vix, shape="whitepaper", t: float = VIX_T):
     error below 1e-8), and the fixed point ``a = vix / ratio(a)`` is iterated to 1e-13.
     """
     v = _vol_points(vix, "vix")
-    s = resolve(shape)
+    s = resolve(shape, "shape")
     tt = _years(t)
     if s.is_flat:
         return _wrap(vix, v.copy() if v.ndim else float(v), "atm_vol")
@@ -400,13 +428,11 @@ def smile_vol(vix, moneyness, shape="whitepaper", t: float = VIX_T):
         Vol points; a Series when ``vix`` is one and ``moneyness`` a scalar.
     """
     a = atm_vol(vix, shape, t)
-    s = resolve(shape)
+    s = resolve(shape, "shape")
     tt = _years(t)
-    if moneyness is None or isinstance(moneyness, (bool, np.bool_)):
-        raise ValueError(f"moneyness must be K / F as a positive number, got {moneyness!r}")
-    m = np.asarray(moneyness, dtype=float)
-    if m.size == 0 or not np.isfinite(m).all() or (m <= 0).any():
-        raise ValueError("moneyness must be finite, positive K / F ratios (0.9 for 10 % below)")
+    m = _array(moneyness, "moneyness")
+    if (m <= 0).any():
+        raise ValueError("moneyness must be positive K / F ratios (0.9 for 10 % below)")
     av = np.asarray(a, dtype=float)
     z = np.log(m) / (av / 100.0 * np.sqrt(tt))
     out = av * s.ratio(z)
@@ -442,18 +468,23 @@ def fit_shape(log_moneyness, t, vols, group=None, name: str = "fitted", shift: b
     (SmileShape, pandas.Series)
         The shape and the fitted at-the-money level of each group (vol points).
     """
-    k = np.asarray(log_moneyness, dtype=float)
+    k = _array(log_moneyness, "log_moneyness")
     v = _vol_points(vols, "vols")
-    tt = np.broadcast_to(np.asarray(t, dtype=float), k.shape)
     if k.ndim != 1 or v.shape != k.shape:
         raise ValueError(f"log_moneyness {k.shape} and vols {v.shape} must be 1-D of one length")
-    if not np.isfinite(k).all() or not np.isfinite(tt).all() or (tt <= 0).any():
-        raise ValueError("log_moneyness must be finite and t positive")
+    t_arr = _array(t, "t")
+    if (t_arr <= 0).any():
+        raise ValueError("t: times to expiry must be positive (years)")
+    if t_arr.ndim and t_arr.shape != k.shape:
+        raise ValueError(f"t: {t_arr.shape} does not match log_moneyness {k.shape}")
+    tt = np.broadcast_to(t_arr, k.shape)
     if not isinstance(shift, (bool, np.bool_)):
         raise ValueError(f"shift must be True or False, got {shift!r}")
     g = np.zeros(k.shape, dtype=int) if group is None else np.asarray(group)
     if g.shape != k.shape:
         raise ValueError("group must have one label per quote")
+    if not isinstance(name, str):
+        raise ValueError(f"name must be a string, got {name!r}")
     labels, gi = np.unique(g, return_inverse=True)
     ng = len(labels)
     if len(k) < ng + 4:

@@ -377,7 +377,7 @@ def strike_vols(implied_vol, moneyness, t, *, smile="whitepaper", r=0.0, q=DIVID
     ``implied_vol^2``. With ``smile=None`` or ``"flat"`` every strike trades at
     ``implied_vol`` itself (labelled comparisons only: pricing at the VIX).
     """
-    shp = smile_mod.resolve(smile)
+    shp = smile_mod.FLAT if smile is None else smile_mod.resolve(smile, "smile")
     iv = np.asarray(implied_vol, dtype=float)
     if shp.is_flat:
         return iv.copy()
