@@ -776,6 +776,39 @@ async () => {
 """
 
 
+def _check_speaker_view(context, url: str, decks: list[str]) -> list[str]:
+    """`s` on a slide with notes opens reveal.js's speaker view showing those notes."""
+    for deck in decks:
+        page = context.new_page()
+        page.goto(url + deck, wait_until="load")
+        page.wait_for_function("window.Reveal && Reveal.isReady()")
+        target = page.evaluate("""() => { for (const s of Reveal.getSlides()) {
+            const text = s.querySelector('aside.notes') ? s.querySelector('aside.notes')
+              .innerText.trim() : '';
+            if (text) { const {h, v} = Reveal.getIndices(s); return {h, v, text}; } }
+          return null; }""")
+        if not target:
+            page.close()
+            continue
+        page.evaluate("([h, v]) => Reveal.slide(h, v)", [target["h"], target["v"]])
+        try:
+            with context.expect_page(timeout=5000) as popup_info:
+                page.keyboard.press("s")
+            popup = popup_info.value
+            popup.wait_for_function(
+                "(t) => { const n = document.querySelector('.speaker-controls-notes');"
+                " return !!n && n.innerText.replace(/\\s+/g, ' ').includes(t); }",
+                arg=" ".join(target["text"].split())[:40], timeout=5000)
+            popup.close()
+            problem = []
+        except Exception as exc:  # playwright TimeoutError: no window, or no notes in it
+            problem = [f"{deck}: `s` did not open a speaker view showing the slide's notes "
+                       f"({type(exc).__name__})"]
+        page.close()
+        return problem
+    return ["no deck has a slide with speaker notes to open with `s`"]
+
+
 def test_slide_decks_work_offline(browser, tmp_path, capsys):
     """`make slides` gives one working deck per chapter, with the network blocked: every slide
     fits a 1280x720 screen, and `notes` cells are the speaker notes (`s`)."""
@@ -849,6 +882,8 @@ def test_slide_decks_work_offline(browser, tmp_path, capsys):
                 f"{max(s['height'] for s in slides):.0f} px, max width "
                 f"{max(s['width'] for s in slides):.0f} px, smallest fit zoom "
                 f"{min(s['zoom'] for s in slides):.2f}")
+        problems += _check_speaker_view(context, url, [f"{nb.stem}.slides.html"
+                                                       for nb in notebooks])
     TIMINGS["slide decks (s)"] = time.monotonic() - started
     _say(capsys, f"slide decks at {width}x{height}:")
     for line in figures:
