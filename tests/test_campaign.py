@@ -109,7 +109,7 @@ def _is_number(v) -> bool:
 
 def _is_numeric_seq(v) -> bool:
     if isinstance(v, np.ndarray):
-        return v.dtype.kind in "iuf" and v.size > 0
+        return v.dtype.kind in "iufc" and v.size > 0
     if isinstance(v, (list, tuple)) and len(v) > 0:
         return all(_is_number(x) for x in v)
     return False
@@ -117,7 +117,7 @@ def _is_numeric_seq(v) -> bool:
 
 def _with(v, i, value):
     """A copy of a numeric sequence/array with the flat element i set to value."""
-    a = np.array(v, dtype=float)
+    a = np.array(v, dtype=complex if np.iscomplexobj(v) else float)
     a.flat[i] = value
     if isinstance(v, list):
         return a.tolist()
@@ -126,12 +126,36 @@ def _with(v, i, value):
     return a
 
 
+def _numeric_columns(v) -> list:
+    """Positions of the numeric (not boolean) columns of a DataFrame."""
+    return [j for j, dt in enumerate(v.dtypes) if dt.kind in "iuf"]
+
+
+def _is_numeric_dated(v) -> bool:
+    if isinstance(v, pd.DataFrame):
+        return bool(_numeric_columns(v))
+    return v.dtype.kind in "iuf"
+
+
 def _dated_with(v, i, value):
-    out = v.astype(float).copy()
+    """A copy of a dated Series/DataFrame with one numeric cell set to value."""
+    out = v.copy()
     if isinstance(out, pd.DataFrame):
-        out.iloc[i % len(out), (i // len(out)) % out.shape[1]] = value
+        cols = _numeric_columns(out)
+        j = cols[(i // len(out)) % len(cols)]
+        col = out.columns[j]
+        out[col] = out[col].astype(float)
+        out.iloc[i % len(out), j] = value
     else:
+        out = out.astype(float)
         out.iloc[i] = value
+    return out
+
+
+def _dated_missing(v, i):
+    """A non-numeric dated Series (labels, flags) with one value missing."""
+    out = v.astype(object).copy()
+    out.iloc[i % len(out)] = None
     return out
 
 
@@ -156,9 +180,13 @@ def corruptions(name, v, default, ctx, draw):
         n = len(v)
         size = v.size
         i = draw(size)
+        if _is_numeric_dated(v):
+            out += [("NaN", _dated_with(v, i, np.nan)), ("inf", _dated_with(v, i, np.inf)),
+                    ("-inf", _dated_with(v, i, -np.inf))]
+        else:
+            out.append(("missing value", _dated_missing(v, i)))
         out += [
-            ("NaN", _dated_with(v, i, np.nan)), ("inf", _dated_with(v, i, np.inf)),
-            ("-inf", _dated_with(v, i, -np.inf)), ("empty", v.iloc[:0]), ("string", "abc"),
+            ("empty", v.iloc[:0]), ("string", "abc"),
             ("tz-aware index", v.tz_localize("UTC")),
             ("non-date index", v.reset_index(drop=True)),
         ]
@@ -175,10 +203,31 @@ def corruptions(name, v, default, ctx, draw):
             out.append(("no overlap", shifted))
         if ctx["windowed"] and n > 2:
             out.append(("too short", v.iloc[:2]))
-        if isinstance(v, pd.Series):
+        if isinstance(v, pd.Series) and v.dtype.kind in "iuf":
             out.append(("booleans for numbers", v.astype(float) > v.astype(float).median()))
+        if isinstance(v, pd.Series) and v.dtype.kind == "b":
+            out.append(("strings for booleans", v.map({True: "yes", False: "no"})))
+    elif isinstance(v, pd.DatetimeIndex):
+        n = len(v)
+        out += [("empty", v[:0]), ("string", "abc"), ("tz-aware index", v.tz_localize("UTC"))]
+        if not none_ok:
+            out.append(("None", None))
+        if n >= 2:
+            j = draw(n - 1)
+            out += [("duplicated date", v[: j + 1].append(v[j: j + 1]).append(v[j + 1:])),
+                    ("unsorted dates", v[::-1])]
+    elif isinstance(v, np.ndarray) and v.dtype == bool and v.size > 0:
+        i = draw(v.size)
+        nan = v.astype(float)
+        nan.flat[i] = np.nan
+        out += [("NaN in a mask", nan), ("strings for booleans", np.where(v, "yes", "no")),
+                ("empty", v[:0]), ("string", "abc")]
+        if not none_ok:
+            out.append(("None", None))
+        if v.ndim >= 1 and len(v) >= 3 and ctx["lengths"].get(len(v), 0) >= 2:
+            out.append(("length mismatch", v[:-1]))
     elif _is_numeric_seq(v):
-        a = np.asarray(v, dtype=float)
+        a = np.asarray(v).real.astype(float)
         i = draw(a.size)
         out += [("NaN", _with(v, i, np.nan)), ("inf", _with(v, i, np.inf)), ("-inf", _with(v, i, -np.inf)),
                 ("empty", type(v)() if isinstance(v, (list, tuple)) else np.array([])), ("string", "abc"),
@@ -267,7 +316,7 @@ def _describe(result) -> str:
     if isinstance(result, (pd.Series, pd.DataFrame, np.ndarray)):
         a = np.asarray(result.to_numpy() if hasattr(result, "to_numpy") else result)
         try:
-            nan = int(np.isnan(a.astype(float)).sum())
+            nan = int(np.isnan(a if np.iscomplexobj(a) else a.astype(float)).sum())
         except (TypeError, ValueError):
             nan = 0
         return f"returned a {type(result).__name__} of shape {a.shape} ({nan} NaN)"
@@ -295,7 +344,7 @@ def run_module(module: str, draw, *, limit: int | None = None, strict: bool = Tr
         dated = [v for v in kw.values() if _is_dated(v)]
         lengths = {}
         for v in kw.values():
-            if _is_numeric_seq(v) and np.ndim(v) >= 1:
+            if (_is_numeric_seq(v) or (isinstance(v, np.ndarray) and v.dtype == bool)) and np.ndim(v) >= 1:
                 lengths[len(v)] = lengths.get(len(v), 0) + 1
         params = set(inspect.signature(fn).parameters) | set(kw)
         ctx = {"dated": dated, "n_dated": len(dated), "lengths": lengths, "vols": vols.get(fname, {}),

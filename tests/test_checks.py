@@ -242,3 +242,35 @@ def test_mixed_units_in_one_call_are_caught_by_each_argument():
 @given(st.floats(1.5, 200.0))
 def test_plausible_vol_points_pass(v):
     assert c.vol_points(v, "x") == v
+
+
+# --- dates and masks -----------------------------------------------------------------
+
+
+def test_date_rules():
+    idx = pd.bdate_range("2020-01-01", periods=5)
+    assert c.date("2020-01-02", "start", idx) == pd.Timestamp("2020-01-02")
+    with pytest.raises(TypeError, match="start must be a date .*got None"):
+        c.date(None, "start")
+    with pytest.raises(TypeError, match="start must be a date .*got int"):
+        c.date(20200102, "start")
+    with pytest.raises(ValueError, match="start must be a date, got NaT"):
+        c.date(pd.NaT, "start")
+    with pytest.raises(ValueError, match="start must be a date .*got 'not-a-date'"):
+        c.date("not-a-date", "start")
+    with pytest.raises(ValueError, match=r"start: 2020-01-04 is not a date of the data \(2020-01-01 to 2020-01-07\)"):
+        c.date("2020-01-04", "start", idx)
+    with pytest.raises(ValueError, match="start: tz-aware date"):
+        c.date(pd.Timestamp("2020-01-02", tz="UTC"), "start")
+
+
+def test_mask_rules():
+    assert c.mask(np.array([True, False]), "in_market").dtype == bool
+    with pytest.raises(TypeError, match="in_market: expected True/False flags, got values of type float64"):
+        c.mask(np.array([1.0, np.nan]), "in_market")
+    with pytest.raises(TypeError, match="in_market: expected True/False flags"):
+        c.mask(pd.Series(["yes", "no"]), "in_market")
+    with pytest.raises(TypeError, match="in_market: got None"):
+        c.mask(None, "in_market")
+    with pytest.raises(ValueError, match="in_market: is empty"):
+        c.mask([], "in_market")

@@ -8,11 +8,24 @@ sections, so two modules with a ``Units`` section give two elements with the id 
 numpydoc leaves module docstrings as they are. This hook turns each underlined heading of a
 module docstring into a ``.. rubric::`` (a bold heading without an id), as numpydoc does
 for the sections of a function's docstring.
+
+It also leaves out the value of a module constant that is a path (``DATA_DIR``: the folder
+of the machine that built the book, meaningless to a reader and different on every clone)
+or whose text is longer than a line (``SOURCES``, ``CRISES``: their docstrings and the
+source describe them); short values such as ``TRADING_DAYS = 252`` stay.
+
+``_static/vrp-api.css`` lets the long names and signatures of the page wrap on a phone.
 """
 
 from __future__ import annotations
 
+import os
 import re
+
+from sphinx.ext import autodoc
+from sphinx.util.inspect import object_description
+
+_MAX_VALUE = 60
 
 _UNDERLINE = re.compile(r"^([=\-~^\"'`#*+<>:.])\1{2,}\s*$")
 
@@ -39,7 +52,22 @@ def _process(app, what, name, obj, options, lines):  # noqa: ARG001 - Sphinx's s
         _rubrics(lines)
 
 
+class _DataDocumenter(autodoc.DataDocumenter):
+    """autodoc's ``data`` documenter, without the value of a path or of a long constant."""
+
+    def should_suppress_value_header(self) -> bool:
+        if isinstance(self.object, os.PathLike):
+            return True
+        try:
+            long = len(object_description(self.object)) > _MAX_VALUE
+        except Exception:  # noqa: BLE001 - an object without a description: no value shown
+            long = True
+        return long or super().should_suppress_value_header()
+
+
 def setup(app):
+    app.setup_extension("sphinx.ext.autodoc")
+    app.add_autodocumenter(_DataDocumenter, override=True)
     # priority below numpydoc's (which runs at the default 500) is not needed: numpydoc
     # leaves module docstrings alone.
     app.connect("autodoc-process-docstring", _process)

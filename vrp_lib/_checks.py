@@ -14,6 +14,10 @@ Rules
 * **Switches** (:func:`boolean`): ``True`` or ``False`` only; ``compound="False"``, ``0`` or
   ``None`` raise :class:`TypeError` (a truthy string would otherwise switch an option on).
 * **Choices** (:func:`choice`): one of the listed strings.
+* **Dates** (:func:`date`): a date-like scalar (``"2008-09-15"``, a ``Timestamp``), not
+  ``None``, NaT, a number or a boolean; optionally a date of a given index.
+* **Masks** (:func:`mask`): booleans only (a NaN or the string ``"no"`` is not "in the
+  market").
 * **Arrays** (:func:`array`, :func:`nonneg_array`, :func:`same_length`, :func:`broadcast`):
   numbers (no booleans, strings or ``None``), not empty, no NaN, no inf; lengths that must
   match are compared with a message naming both arguments instead of numpy's broadcasting
@@ -55,7 +59,7 @@ __all__ = [
     "ArgumentTypeError", "DECIMAL_LOOKING_MAX", "DECIMAL_VOL_MAX", "PRICE_LEVEL_MIN",
     "finite", "positive", "nonnegative", "in_range", "integer", "window", "boolean", "choice",
     "text", "array", "nonneg_array", "same_length", "broadcast", "series", "frame", "prices",
-    "vols", "overlap", "long_enough", "vol_points", "decimal_vol",
+    "vols", "overlap", "long_enough", "vol_points", "decimal_vol", "date", "mask",
 ]
 
 #: Vol points: finite values all below this look like decimals (0.15 for 15 %).
@@ -185,6 +189,42 @@ def text(x, name: str, allow_empty: bool = False) -> str:
     if not allow_empty and not x.strip():
         raise ValueError(f"{name} must not be empty")
     return x
+
+
+def date(x, name: str, index: pd.DatetimeIndex | None = None) -> pd.Timestamp:
+    """A date-like scalar as a naive ``Timestamp``; a date of ``index`` when one is given."""
+    if x is None or isinstance(x, (bool, np.bool_, numbers.Number)):
+        raise ArgumentTypeError(f"{name} must be a date (e.g. '2008-09-15' or a Timestamp), got {_what(x)}")
+    try:
+        ts = pd.Timestamp(x)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a date (e.g. '2008-09-15' or a Timestamp), got {x!r}") from None
+    if ts is pd.NaT or pd.isna(ts):
+        raise ValueError(f"{name} must be a date, got NaT")
+    if ts.tz is not None:
+        raise ValueError(f"{name}: tz-aware date ({ts.tz}); convert with .tz_localize(None)")
+    if index is not None and ts not in index:
+        raise ValueError(f"{name}: {ts.date()} is not a date of the data ({index[0].date()} to {index[-1].date()})")
+    return ts
+
+
+def mask(x, name: str) -> np.ndarray:
+    """A boolean array (or Series) of flags: booleans only, no NaN, no strings, not empty."""
+    if x is None:
+        raise ArgumentTypeError(f"{name}: got None; pass True/False flags")
+    if isinstance(x, (str, bytes)):
+        raise ArgumentTypeError(f"{name}: expected True/False flags, got {_what(x)}")
+    raw = np.asarray(x.to_numpy() if isinstance(x, (pd.Series, pd.DataFrame)) else x)
+    if raw.size == 0:
+        raise ValueError(f"{name}: is empty")
+    if raw.dtype != bool:
+        if raw.dtype == object and all(isinstance(v, (bool, np.bool_)) for v in raw.ravel()):
+            return raw.astype(bool)
+        raise ArgumentTypeError(
+            f"{name}: expected True/False flags, got values of type {raw.dtype} (a NaN or a string such as "
+            "'no' is not a flag)"
+        )
+    return raw
 
 
 # ---------------------------------------------------------------------------------------

@@ -30,3 +30,12 @@ VOLS = {
     "conventions": {"implied_vol": "points"},
     "subperiods": {"implied_vol": "points"},
 }
+
+VALID = {
+    # the window applies to the prices; a short implied series is a short sample of origin dates
+    ("aligned", "implied_vol"): {"too short": "two implied values give two origin dates"},
+    ("vrp", "implied_vol"): {"too short": "two implied values give two origin dates"},
+    ("summary", "implied_vol"): {"too short": "two implied values give two origin dates"},
+    ("summary_table", "implied_vol"): {"too short": "two implied values give two origin dates"},
+    ("monthly_samples", "vrp_series"): {"too short": "two daily values hold one monthly sample"},
+}

@@ -27,3 +27,9 @@ VOLS = {
     "model_free_vol": {"atm": "points"},
     "fit_shape": {"vols": "points"},
 }
+
+VALID = {
+    # a shape's name is free text
+    ("SmileShape", "name"): {"unknown option": "free text"},
+    ("fit_shape", "name"): {"unknown option": "free text"},
+}

@@ -33,3 +33,8 @@ VOLS = {
     "mark_to_market_path": {"implied_vol": "points"},
     "monthly_settlements": {"implied_vol": "points"},
 }
+
+VALID = {
+    # the window applies to the prices; two implied values strike one swap
+    ("monthly_settlements", "implied_vol"): {"too short": "two implied values strike one swap"},
+}
