@@ -70,8 +70,16 @@ def test_requirements_resolve_from_wheels(resolutions, version):
         f"requirements.txt does not resolve from wheels for Python {version}:\n{errors[-3000:]}")
 
 
+def _env(path: str) -> dict[str, str]:
+    """The environment of a make started afresh: only ``path`` on PATH, and no variables
+    inherited from a make that runs this test (``make test PYTHON=...`` passes PYTHON down
+    through MAKEFLAGS)."""
+    inherited = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "PYTHON"}
+    return {**{k: v for k, v in os.environ.items() if k not in inherited}, "PATH": path}
+
+
 def _make_python(*args: str, path: str) -> str:
-    env = {**os.environ, "PATH": path}
+    env = _env(path)
     out = subprocess.run([MAKE, "--no-print-directory", "-s", "-C", str(ROOT),
                           "print-python", *args], env=env, capture_output=True, text=True,
                          timeout=60, check=False)
@@ -108,7 +116,7 @@ def test_makefile_picks_the_first_python_of_at_least_3_11(tmp_path):
     assert _make_python(path=path) == "python3.11"
     (folder / "python3.11").unlink()
     # Only a python3 older than 3.11: none qualifies, and make says so.
-    env = {**os.environ, "PATH": path}
+    env = _env(path)
     out = subprocess.run([MAKE, "--no-print-directory", "-s", "-C", str(ROOT), "print-python"],
                          env=env, capture_output=True, text=True, timeout=60, check=False)
     assert out.returncode != 0 and "3.11" in out.stderr, out.stdout + out.stderr
