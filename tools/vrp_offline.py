@@ -1,6 +1,7 @@
-"""Sphinx extension: a built book that reads offline without console errors.
+"""Sphinx extension: a built book that reads offline, on a phone or a laptop, without console
+errors or accessibility faults.
 
-Loaded by ``_config.yml`` (``sphinx: local_extensions: {vrp_offline: tools}``). It does three
+Loaded by ``_config.yml`` (``sphinx: local_extensions: {vrp_offline: tools}``). It does
 small things that Jupyter Book 1 does not do by itself:
 
 1. Removes duplicate ``<script>``/``<link>`` assets from every page. In a Jupyter Book 1
