@@ -56,7 +56,8 @@ def _pos(x, name):
 def _market(spot, strike, t, r, q):
     s = _pos(spot, "spot")
     k = _pos(strike, "strike")
-    if (tt := _numeric(t, "t")).size and (tt <= 0).any():
+    tt = _numeric(t, "t")
+    if (tt <= 0).any():
         raise ValueError(f"t must be positive years to expiry, got {tt[tt <= 0].flat[0]:g}")
     return s, k, tt, _numeric(r, "r"), _numeric(q, "q")
 
@@ -657,7 +658,8 @@ def bs_chain(spot, strikes, t, r, vols, q=0.0, half_spread=0.0):
     pandas.DataFrame
         ``strike, call_bid, call_ask, put_bid, put_ask``.
     """
-    k = np.asarray(strike_spacing(strikes)) * 0 + _numeric(strikes, "strikes")  # sorted, unique
+    strike_spacing(strikes)  # raises unless sorted, unique, positive and finite
+    k = _numeric(strikes, "strikes")
     h = _scalar(half_spread, "half_spread")
     if h < 0:
         raise ValueError(f"half_spread must be non-negative, got {half_spread!r}")
