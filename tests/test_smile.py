@@ -186,7 +186,7 @@ def test_series_in_series_out():
 
 @pytest.mark.parametrize("bad, msg", [
     (0.1369, "decimal"), (np.nan, "NaN"), (np.inf, "infinite"), (None, "None"),
-    (True, "boolean"), (-5.0, "positive"), ([], "empty"), ("thirteen", "vol points"),
+    (True, "boolean"), (-5.0, "non-positive"), ([], "empty"), ("thirteen", "vix: expected numbers"),
 ])
 def test_bad_vix(bad, msg):
     with pytest.raises(ValueError, match=msg):

@@ -200,27 +200,8 @@ def resolve(smile, name: str = "smile") -> SmileShape:
 # --------------------------------------------------------------------------- inputs
 
 def _vol_points(x, name: str) -> np.ndarray:
-    """A positive finite array of vol points; a value below 1 is refused as a decimal."""
-    if x is None:
-        raise ValueError(f"{name}: got None; pass vol points (e.g. 13.69)")
-    if isinstance(x, (bool, np.bool_)) or (isinstance(x, np.ndarray) and x.dtype == bool):
-        raise ValueError(f"{name}: booleans are not volatilities")
-    if isinstance(x, pd.Series) and x.dtype == bool:
-        raise ValueError(f"{name}: booleans are not volatilities")
-    if isinstance(x, (str, bytes)) or (isinstance(x, np.ndarray) and x.dtype.kind in "USO"):
-        raise ValueError(f"{name}: expected numbers in vol points, got text {x!r}")
-    try:
-        a = np.asarray(x, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}: expected numbers in vol points, got {x!r}") from None
-    if a.size == 0:
-        raise ValueError(f"{name}: empty")
-    if np.isnan(a).any():
-        raise ValueError(f"{name}: contains NaN")
-    if np.isinf(a).any():
-        raise ValueError(f"{name}: contains an infinite value")
-    if (a <= 0).any():
-        raise ValueError(f"{name}: volatility must be positive, got {a[a <= 0].flat[0]!r}")
+    """A positive finite array of vol points; below 1 refused as a decimal, above 500 as a price."""
+    a = _checks.array(x, name, positive=True)
     if (a < 1).any():
         raise ValueError(f"{name}: {a[a < 1].flat[0]!r} looks like a decimal; pass vol points "
                          "(13.69, not 0.1369)")
@@ -232,23 +213,7 @@ def _vol_points(x, name: str) -> np.ndarray:
 
 def _array(x, name: str) -> np.ndarray:
     """A non-empty finite float array; None, text and booleans refused, naming ``name``."""
-    if x is None:
-        raise ValueError(f"{name}: got None")
-    if isinstance(x, (bool, np.bool_, str, bytes)):
-        raise ValueError(f"{name}: expected numbers, got {x!r}")
-    if isinstance(x, (np.ndarray, pd.Series)) and x.dtype.kind in "bUSO":
-        raise ValueError(f"{name}: expected numbers, got an array of {x.dtype}")
-    if isinstance(x, (list, tuple)) and any(isinstance(v, (bool, np.bool_, str)) for v in x):
-        raise ValueError(f"{name}: expected numbers, got booleans or text")
-    try:
-        a = np.asarray(x, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}: expected numbers, got {x!r}") from None
-    if a.size == 0:
-        raise ValueError(f"{name}: empty")
-    if not np.isfinite(a).all():
-        raise ValueError(f"{name}: contains NaN or inf")
-    return a
+    return _checks.array(x, name)
 
 
 def _years(t, name: str = "t") -> float:
