@@ -54,6 +54,10 @@ def test_conversion_of_a_small_notebook(tmp_path):
         new_code_cell("answer = 42  # solution code"),
         new_markdown_cell("The answer is 42.\n\n```{solution-end}\n```\n\nAfter it."),
         new_markdown_cell("```{solution} ex-1\nAn ungated solution.\n```"),
+        new_code_cell("glue('fig1', fig)", outputs=[new_output(
+            "display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"},
+            metadata={"scrapbook": {"name": "fig1", "mime_prefix": ""}})]),
+        new_markdown_cell("```{glue:figure} fig1\n:name: fig-x\nThe glued figure.\n```"),
     ])
     path = tmp_path / "99_small.ipynb"
     nbformat.write(nb, path)
@@ -66,6 +70,9 @@ def test_conversion_of_a_small_notebook(tmp_path):
     assert "y = 2" in text and "assert" not in text and "glue('k'" not in text
     assert "{glue" not in text and "{solution" not in text
     assert all(not c.get("outputs") for c in student.cells if c.cell_type == "code")
+    figure = student.cells[-1]
+    assert "![The glued figure.](attachment:fig1.png)" in figure.source
+    assert figure.attachments["fig1.png"]["image/png"] == "iVBORw0KGgo="
     nbformat.validate(student)
 
 
