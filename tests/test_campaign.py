@@ -23,7 +23,10 @@ How it works
   contains the argument's name. It fails when it returns (a silent number, NaN or inf),
   raises another exception, or raises without naming the argument.
 
-``pytest tests/test_campaign.py -k <module>`` runs one module.
+``pytest tests/test_campaign.py -k <module>`` runs one module (``VRP_CAMPAIGN_ALL=1`` runs a
+module still listed in ``PENDING_MODULES``). ``python tests/test_campaign.py [module ...]``
+prints, per module, the number of corrupted calls and every one that failed (function,
+argument, corruption, what happened), without stopping at the first.
 """
 
 from __future__ import annotations
