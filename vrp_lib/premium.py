@@ -449,6 +449,18 @@ def conventions(implied_vol, prices, windows=(21, 22), annualization: float = TR
     volatility from raw or demeaned returns; every date (overlapping windows) or every
     ``window``-th date (non-overlapping, :func:`monthly_samples`).
 
+    Parameters
+    ----------
+    implied_vol, prices, annualization
+        As in :func:`aligned` (implied volatility in vol points).
+    windows : sequence of int
+        Forward windows in trading days, distinct (21 and 22 both stand for 30 calendar
+        days).
+    n_boot : int
+        Bootstrap resamples for the standard errors.
+    seed : int
+        Seed of the resampling.
+
     Returns
     -------
     pandas.DataFrame
