@@ -385,7 +385,15 @@ def test_bad_inputs():
     with pytest.raises(ValueError, match="costs"):
         st.short_variance_swap(20.0, 10.0, costs={"bid_ask": 1})
     with pytest.raises(ValueError, match="exceeds the strike"):
-        st.short_variance_swap(1.0, 10.0, costs=st.Costs(bid_ask=4.0))
+        st.short_variance_swap(3.0, 10.0, costs=st.Costs(bid_ask=8.0))
+    with pytest.raises(ValueError, match="strike_vol.*decimals"):
+        st.short_variance_swap(0.2, 10.0)
+    with pytest.raises(ValueError, match="realized_vol.*price level"):
+        st.short_variance_swap(20.0, 2500.0)
+    with pytest.raises(ValueError, match="realized_vol: shape"):
+        st.short_variance_swap(np.full(3, 20.0), np.full(2, 10.0))
+    with pytest.raises(ValueError, match="vega_notional"):
+        st.short_variance_swap(20.0, 10.0, "1.0")
     with pytest.raises(ValueError, match="strike_vol"):
         st.short_variance_swap(-20.0, 10.0)
     with pytest.raises(ValueError, match="realized_vol"):
@@ -404,12 +412,13 @@ def test_bad_inputs():
         st.short_straddle(np.array([[100.0, -1.0]]), np.array([20.0]))
     with pytest.raises(ValueError, match="implied_vol: shape"):
         st.short_straddle(np.full((2, 5), 100.0), np.array([20.0]))
-    with pytest.raises(ValueError, match="implied_vol must be positive"):
+    with pytest.raises(ValueError, match="implied_vol: contains a non-positive"):
         st.put_write(np.full((1, 5), 100.0), np.array([0.0]))
     with pytest.raises(ValueError, match="moneyness"):
         st.put_write(np.full((1, 5), 100.0), np.array([20.0]), moneyness=0)
     with pytest.raises(ValueError, match="exceeds the implied"):
-        st.put_write(np.full((1, 5), 100.0), np.array([1.0]), costs=st.Costs(bid_ask=4.0))
+        st.put_write(np.full((1, 5), 100.0), np.array([3.0]), costs=st.Costs(bid_ask=8.0),
+                     smile="flat")
     with pytest.raises(ValueError, match="delta_hedge"):
         st.covered_call(np.full((1, 5), 100.0), np.array([20.0]), delta_hedge=True)
     with pytest.raises(ValueError, match="moneyness"):
@@ -428,9 +437,11 @@ def test_bad_inputs():
     with pytest.raises(ValueError, match="fewer than"):
         st.roll_paths(p, [p.index[-3]])
     with pytest.raises(ValueError, match="same shape"):
-        st.model_rolls(np.ones((22, 2)), np.ones((22, 3)))
+        st.model_rolls(np.ones((22, 2)), np.full((22, 3), 15.0))
     with pytest.raises(ValueError, match="complete"):
-        st.model_rolls(np.ones((10, 2)), np.ones((10, 2)))
+        st.model_rolls(np.ones((10, 2)), np.full((10, 2), 15.0))
+    with pytest.raises(ValueError, match="vix.*decimals"):
+        st.model_rolls(np.ones((22, 2)), np.full((22, 2), 0.15))
     with pytest.raises(ValueError, match="vix"):
         st.model_rolls(np.ones((22, 2)), -np.ones((22, 2)))
     with pytest.raises(ValueError, match="vol_of_vol"):
@@ -440,11 +451,19 @@ def test_bad_inputs():
     with pytest.raises(ValueError, match="implied_vol"):
         st.risk_target_vega(np.array([20.0, np.nan]), 1.0)
     with pytest.raises(ValueError, match="days"):
-        st.regime_filter(np.ones(3), np.ones(3), days=0)
+        st.regime_filter(np.full(3, 15.0), np.full(3, 15.0), days=0)
     with pytest.raises(ValueError, match="shape"):
-        st.regime_filter(np.ones(3), np.ones(4))
+        st.regime_filter(np.full(3, 15.0), np.full(4, 15.0))
     with pytest.raises(ValueError, match="NaN"):
-        st.regime_filter(np.array([np.nan, 1.0]), np.ones(2))
+        st.regime_filter(np.array([np.nan, 15.0]), np.full(2, 15.0))
+    with pytest.raises(ValueError, match="trailing_vol.*decimals"):
+        st.regime_filter(np.full(3, 15.0), np.full(3, 0.15))
+    with pytest.raises(ValueError, match="in_market"):
+        st.apply_filter(np.ones(3), np.array(["yes", "no", "yes"]))
+    with pytest.raises(ValueError, match="roll_dates: duplicate"):
+        st.roll_paths(_prices(60), [_prices(60).index[3]] * 2)
+    with pytest.raises(ValueError, match="offset"):
+        st.rolls(_prices(60) * 0 + 15, _prices(60), offset=True)
     with pytest.raises(ValueError, match="Series"):
         st.apply_filter(pd.Series([1.0], index=idx[:1]), np.array([True]))
     with pytest.raises(ValueError, match="roll date"):
@@ -472,8 +491,14 @@ def test_filter_grid_matches_single_runs():
     assert row["Sharpe gross"] == pytest.approx(risk.sharpe(st.apply_filter(pnl + 1, flag), 12))
     with pytest.raises(ValueError, match="Series of P&L"):
         st.filter_grid(pnl.to_numpy(), iv, prices)
-    with pytest.raises(ValueError, match="grid is empty"):
+    with pytest.raises(ValueError, match="days: empty"):
         st.filter_grid(pnl, iv, prices, days=())
+    with pytest.raises(ValueError, match="trailing_windows"):
+        st.filter_grid(pnl, iv, prices, trailing_windows=None)
+    with pytest.raises(ValueError, match="reentry_spreads"):
+        st.filter_grid(pnl, iv, prices, reentry_spreads=(np.nan,))
+    with pytest.raises(ValueError, match="implied_vol.*decimals"):
+        st.filter_grid(pnl, iv / 100, prices)
 
 
 def test_model_tenor_table_against_closed_form_and_direct_rolls():
@@ -489,5 +514,11 @@ def test_model_tenor_table_against_closed_form_and_direct_rolls():
     assert table.loc[21, "E[P&L] per swap"] == pytest.approx((kq**2 - ep) / (2 * kq))
     assert table.loc[21, "E[P&L] per year"] == pytest.approx(12 * table.loc[21, "E[P&L] per swap"])
     assert table.loc[63, "cost per year"] > 0
-    with pytest.raises(ValueError, match="at least one tenor"):
+    with pytest.raises(ValueError, match="tenors: empty"):
         st.model_tenor_table(sim, P, Q, tenors=())
+    with pytest.raises(ValueError, match="tenors"):
+        st.model_tenor_table(sim, P, Q, tenors=(21.5,))
+    with pytest.raises(ValueError, match="paths"):
+        st.model_tenor_table(None, P, Q)
+    with pytest.raises(ValueError, match="days_per_year"):
+        st.model_tenor_table(sim, P, Q, days_per_year="252")

@@ -132,8 +132,9 @@ def rolls(implied_vol, prices, window: int = 21, offset: int = 0,
         complete window are kept.
     """
     w = _checks.window(window)
-    off = _checks.window(offset + 1, "offset + 1") - 1
+    off = _checks.integer(offset, "offset", minimum=0)
     iv = _checks.vols(implied_vol, "implied_vol")
+    _checks.vol_points(iv.to_numpy(), "implied_vol")
     p = _checks.prices(prices)
     _checks.overlap(iv, p, "implied_vol", "prices")
     rv = realized.forward_realized_vol(p, window=w, annualization=annualization)
@@ -151,7 +152,8 @@ def rolls(implied_vol, prices, window: int = 21, offset: int = 0,
     )
     df = df[df.index <= iv.index[-1]].dropna()
     if df.empty:
-        raise ValueError("no roll date has an implied value and a complete forward window")
+        raise ValueError("implied_vol, prices: no roll date has an implied value and a complete "
+                         "forward window")
     return df
 
 
@@ -163,7 +165,7 @@ def roll_paths(prices, roll_dates, window: int = 21) -> np.ndarray:
     """
     w = _checks.window(window)
     p = _checks.prices(prices)
-    idx = pd.DatetimeIndex(roll_dates)
+    idx = _dates(roll_dates, "roll_dates")
     missing = idx.difference(p.index)
     if len(missing):
         raise ValueError(f"roll_dates: {missing[0].date()} is not a date of prices")
@@ -194,8 +196,8 @@ def model_rolls(index, vix, window: int = 21, annualization: float = TRADING_DAY
         lead.
     """
     w = _checks.window(window)
-    s = np.asarray(index, dtype=float)
-    v = np.asarray(vix, dtype=float)
+    s = _checks.array(index, "index", positive=True)
+    v = _vol_array(vix, "vix")
     if s.ndim != 2 or s.shape != v.shape:
         raise ValueError(
             f"index and vix must be 2-D arrays of the same shape (n_days + 1, n_paths), got "
@@ -272,6 +274,45 @@ def index_returns(roll_table, q: float = DIVIDEND_YIELD, window: int = 21,
 
 # --------------------------------------------------------------------------- helpers
 
+def _vol_array(x, name, *, allow_nan=False, zero_ok=False):
+    """Volatilities in vol points: numbers, finite, positive (or >= 0), not decimals or prices."""
+    a = _checks.array(x, name, allow_nan=allow_nan, positive=not zero_ok, nonneg=zero_ok)
+    _checks.vol_points(a, name)
+    return a
+
+
+def _grid(values, name, check):
+    """A non-empty sequence of parameter values, each checked by ``check(value, name)``."""
+    if values is None or isinstance(values, (str, bytes)):
+        raise ValueError(f"{name}: expected a sequence of values, got {values!r}")
+    try:
+        items = list(values)
+    except TypeError:
+        raise ValueError(f"{name}: expected a sequence of values, got {type(values).__name__}") from None
+    if not items:
+        raise ValueError(f"{name}: empty; give at least one value")
+    return [check(v, name) for v in items]
+
+
+def _dates(x, name):
+    """Sorted, unique, time-zone naive dates."""
+    if x is None or isinstance(x, (str, bytes, int, float)):
+        raise ValueError(f"{name}: expected a sequence of dates, got {x!r}")
+    try:
+        idx = pd.DatetimeIndex(x)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: expected a sequence of dates") from None
+    if len(idx) == 0:
+        raise ValueError(f"{name}: empty")
+    if idx.tz is not None:
+        raise ValueError(f"{name}: time-zone aware dates; pass naive dates")
+    if idx.has_duplicates:
+        raise ValueError(f"{name}: duplicate date {idx[idx.duplicated()][0].date()}")
+    if not idx.is_monotonic_increasing:
+        raise ValueError(f"{name}: dates are not sorted in increasing order")
+    return idx
+
+
 def _like(template, values):
     """Wrap ``values`` as a Series when ``template`` is one."""
     if isinstance(template, pd.Series):
@@ -330,13 +371,14 @@ def short_variance_swap(strike_vol, realized_vol, vega_notional=1.0, *, costs=No
     """
     c = _costs(costs)
     _same_index(strike_vol, realized_vol, vega_notional, names=("strike_vol", "realized_vol", "vega_notional"))
-    k = np.asarray(strike_vol, dtype=float)
-    if np.isnan(k).any() or (k <= 0).any():
-        raise ValueError("strike_vol must be positive vol points with no NaN")
-    rv = _checks.nonneg_array(realized_vol, "realized_vol")
-    n = np.asarray(vega_notional, dtype=float)
-    if np.isnan(n).any() or (n < 0).any():
+    k = _vol_array(strike_vol, "strike_vol")
+    rv = _vol_array(realized_vol, "realized_vol", zero_ok=True)
+    n = _checks.array(vega_notional, "vega_notional")
+    if (n < 0).any():
         raise ValueError("vega_notional must be non-negative (the sign is set by the strategy)")
+    for name, a in (("realized_vol", rv), ("vega_notional", n)):
+        if a.ndim and k.ndim and a.shape != k.shape:
+            raise ValueError(f"{name}: shape {a.shape} does not match strike_vol {k.shape}")
     k_trade = k - c.vol_give_up
     if (k_trade <= 0).any():
         raise ValueError("costs: bid_ask / 2 + slippage exceeds the strike")
@@ -357,12 +399,7 @@ def _per_roll(x, shape, name):
     """A scalar, or one value per roll (array or Series) broadcast to ``shape``."""
     if x is None or isinstance(x, (bool, np.bool_)):
         raise ValueError(f"{name} must be a number or one number per roll, got {x!r}")
-    try:
-        a = np.asarray(x, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be numeric, got {x!r}") from None
-    if not np.isfinite(a).all():
-        raise ValueError(f"{name}: contains NaN or inf")
+    a = _checks.array(x, name)
     if a.ndim and a.shape != shape:
         raise ValueError(f"{name}: shape {a.shape} does not match the rolls {shape}")
     return a
@@ -378,7 +415,9 @@ def strike_vols(implied_vol, moneyness, t, *, smile="whitepaper", r=0.0, q=DIVID
     ``implied_vol`` itself (labelled comparisons only: pricing at the VIX).
     """
     shp = smile_mod.FLAT if smile is None else smile_mod.resolve(smile, "smile")
-    iv = np.asarray(implied_vol, dtype=float)
+    iv = _vol_array(implied_vol, "implied_vol")
+    moneyness = _checks.array(moneyness, "moneyness", positive=True)
+    t = _checks.positive(t, "t")
     if shp.is_flat:
         return iv.copy()
     km = np.asarray(moneyness, dtype=float) * np.exp(-(np.asarray(r) - np.asarray(q)) * t)
@@ -436,16 +475,12 @@ def option_strategy(paths, implied_vol, *, calls: float = 0.0, puts: float = 0.0
         notional per roll.
     """
     c = _costs(costs)
-    s = np.asarray(paths, dtype=float)
+    s = _checks.array(paths, "paths", positive=True)
     if s.ndim < 2 or s.shape[-1] < 2:
         raise ValueError("paths: need an array (..., n_days + 1) with at least two prices per roll")
-    if np.isnan(s).any() or (s <= 0).any():
-        raise ValueError("paths: prices must be positive and not NaN")
-    iv = np.asarray(implied_vol, dtype=float)
+    iv = _vol_array(implied_vol, "implied_vol")
     if iv.shape != s.shape[:-1]:
         raise ValueError(f"implied_vol: shape {iv.shape} does not match paths {s.shape[:-1]}")
-    if np.isnan(iv).any() or (iv <= 0).any():
-        raise ValueError("implied_vol must be positive vol points with no NaN")
     for name, v in (("calls", calls), ("puts", puts), ("underlying", underlying)):
         _checks.finite(v, name)
     if not isinstance(delta_hedge, (bool, np.bool_)) or not isinstance(include_cash, (bool, np.bool_)):
@@ -618,9 +653,7 @@ def risk_target_vega(implied_vol, risk_budget, vol_of_vol: float = 0.3, max_vega
     Series or array
         Vega notional (currency per vol point), shaped like ``implied_vol``.
     """
-    k = np.asarray(implied_vol, dtype=float)
-    if np.isnan(k).any() or (k <= 0).any():
-        raise ValueError("implied_vol must be positive vol points with no NaN")
+    k = _vol_array(implied_vol, "implied_vol")
     b = _checks.positive(risk_budget, "risk_budget")
     vov = _checks.positive(vol_of_vol, "vol_of_vol")
     n = b / (vov * k)
@@ -660,14 +693,15 @@ def regime_filter(implied_vol, trailing_vol, days: int = 5, reentry_spread: floa
         True where the strategy may hold a position opened at that close.
     """
     _same_index(implied_vol, trailing_vol, names=("implied_vol", "trailing_vol"))
-    iv = np.asarray(implied_vol, dtype=float)
-    tv = np.asarray(trailing_vol, dtype=float)
+    for name, x in (("implied_vol", implied_vol), ("trailing_vol", trailing_vol)):
+        if isinstance(x, pd.Series):
+            _checks.series(x, name)
+    iv = _vol_array(implied_vol, "implied_vol", zero_ok=True)
+    tv = _vol_array(trailing_vol, "trailing_vol", allow_nan=True, zero_ok=True)
     if iv.shape != tv.shape:
         raise ValueError(f"implied_vol {iv.shape} and trailing_vol {tv.shape} differ in shape")
     if iv.ndim not in (1, 2) or iv.shape[-1] == 0:
         raise ValueError("implied_vol: expected a non-empty 1-D or 2-D (paths x time) array")
-    if np.isnan(iv).any():
-        raise ValueError("implied_vol: contains NaN")
     d = _checks.window(days, "days")
     spread_min = _checks.finite(reentry_spread, "reentry_spread")
     iv2, tv2 = np.atleast_2d(iv), np.atleast_2d(tv)
@@ -686,6 +720,20 @@ def regime_filter(implied_vol, trailing_vol, days: int = 5, reentry_spread: floa
     return out
 
 
+def _flags(x, name):
+    """Booleans, no missing value: a Series (sorted, unique, naive dates) or an array."""
+    if x is None or isinstance(x, (str, bytes)):
+        raise ValueError(f"{name}: expected booleans, got {x!r}")
+    if isinstance(x, pd.Series):
+        if len(x) == 0:
+            raise ValueError(f"{name}: empty")
+        _dates(x.index, name)
+    a = np.asarray(x)
+    if a.dtype != bool:
+        raise ValueError(f"{name}: expected booleans (True where in the market), got {a.dtype}")
+    return a
+
+
 def apply_filter(pnl, in_market):
     """Keep the P&L of the rolls opened while the filter was in; zero for the others.
 
@@ -699,13 +747,16 @@ def apply_filter(pnl, in_market):
     if isinstance(pnl, pd.Series):
         if not isinstance(in_market, pd.Series):
             raise ValueError("in_market: pass a Series when pnl is a Series")
+        ps = _checks.series(pnl, "pnl")
+        _checks.array(ps.to_numpy(), "pnl")
+        _flags(in_market, "in_market")
         missing = pnl.index.difference(in_market.index)
         if len(missing):
-            raise ValueError(f"in_market: no filter value on roll date {missing[0].date()}")
+            raise ValueError(f"pnl, in_market: no filter value on roll date {missing[0].date()}")
         flag = in_market.reindex(pnl.index).to_numpy(dtype=bool)
-        return pd.Series(np.where(flag, pnl.to_numpy(), 0.0), index=pnl.index, name=pnl.name)
-    p = np.asarray(pnl, dtype=float)
-    f = np.asarray(in_market, dtype=bool)
+        return pd.Series(np.where(flag, ps.to_numpy(), 0.0), index=pnl.index, name=pnl.name)
+    p = _checks.array(pnl, "pnl")
+    f = _flags(in_market, "in_market")
     if p.shape != f.shape:
         raise ValueError(f"in_market: shape {f.shape} does not match pnl {p.shape}")
     return np.where(f, p, 0.0)
@@ -743,12 +794,25 @@ def filter_grid(pnl, implied_vol, prices, *, trailing_windows=(5, 10, 21), days=
     """
     if not isinstance(pnl, pd.Series):
         raise ValueError("pnl: expected a Series of P&L per roll, indexed by roll date")
+    pnl = _checks.series(pnl, "pnl")
+    _checks.array(pnl.to_numpy(), "pnl", min_size=2)
     iv = _checks.vols(implied_vol, "implied_vol", allow_nan=False)
+    _checks.vol_points(iv.to_numpy(), "implied_vol")
+    p = _checks.prices(prices)
+    _checks.overlap(iv, p, "implied_vol", "prices")
+    missing = pnl.index.difference(iv.index)
+    if len(missing):
+        raise ValueError(f"pnl, implied_vol: no implied value on roll date {missing[0].date()}")
+    tws = _grid(trailing_windows, "trailing_windows", _checks.window)
+    ds = _grid(days, "days", _checks.window)
+    spreads = _grid(reentry_spreads, "reentry_spreads", _checks.finite)
+    if gross is not None:
+        gross = _checks.series(gross, "gross")
     rows, flags = [], {}
-    for tw in trailing_windows:
-        tv = realized.trailing_realized_vol(prices, tw).reindex(iv.index)
-        for d in days:
-            for spread in reentry_spreads:
+    for tw in tws:
+        tv = realized.trailing_realized_vol(p, tw).reindex(iv.index)
+        for d in ds:
+            for spread in spreads:
                 flag = regime_filter(iv, tv, days=d, reentry_spread=spread)
                 kept = apply_filter(pnl, flag)
                 row = {"trailing window": tw, "days": d, "re-entry spread": spread,
@@ -759,8 +823,6 @@ def filter_grid(pnl, implied_vol, prices, *, trailing_windows=(5, 10, 21), days=
                 row.update({"max drawdown": risk.max_drawdown(kept), "total P&L": kept.sum()})
                 rows.append(row)
                 flags[(tw, d, spread)] = flag
-    if not rows:
-        raise ValueError("filter_grid: the parameter grid is empty")
     return pd.DataFrame(rows), flags
 
 
@@ -791,9 +853,11 @@ def model_tenor_table(paths, physical, risk_neutral, tenors=(21, 42, 63, 126, 25
         ``Sharpe gross (sim.)``, ``Sharpe net (sim.)``; P&L in vol points per unit vega.
     """
     p, q = models.check_pair(physical, risk_neutral)
+    if not isinstance(paths, models.ModelPaths):
+        raise ValueError(f"paths: expected vrp_lib.models.ModelPaths, got {type(paths).__name__}")
+    days_per_year = _checks.positive(days_per_year, "days_per_year")
     rows = []
-    for days in tenors:
-        d = _checks.window(days, "tenor")
+    for d in _grid(tenors, "tenors", _checks.window):
         t_years = d / days_per_year
         k_exact = 100 * np.sqrt(models.expected_variance(q, t_years, p.theta))
         e_pnl = float(short_variance_swap(k_exact, 100 * np.sqrt(models.expected_variance(p, t_years, p.theta)), 1.0))
@@ -808,6 +872,4 @@ def model_tenor_table(paths, physical, risk_neutral, tenors=(21, 42, 63, 126, 25
                      "P&L sd per swap (sim.)": gross.std(), "cost per year": per_year * (gross - net).mean(),
                      "Sharpe gross (sim.)": risk.sharpe(gross.ravel(), per_year),
                      "Sharpe net (sim.)": risk.sharpe(net.ravel(), per_year)})
-    if not rows:
-        raise ValueError("tenors: give at least one tenor")
     return pd.DataFrame(rows).set_index("tenor (days)")
