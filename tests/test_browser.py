@@ -9,7 +9,9 @@ and width it checks:
 - no console errors and no uncaught page errors;
 - no request leaves the loopback server (no CDN, no font service) and none gets an HTTP error;
 - no ``<script src>`` or ``<link href>`` names an external address;
-- every ``<img>`` loaded (``naturalWidth > 0``) and has non-empty ``alt`` text;
+- every ``<img>`` loaded (``naturalWidth > 0``) and has non-empty ``alt`` text; on chapter
+  pages every figure has a numbered caption, alt text that describes it (not a file name) and
+  a cross-reference from the text;
 - maths typeset: where the page holds maths, MathJax ran (``mjx-container`` elements, no
   ``mjx-merror``) and no raw ``$...$``, ``\\(``, ``\\[`` or ``$$`` is left in the visible text;
 - navigation: the visible menu button opens and closes the book's table of contents (a drawer
@@ -161,6 +163,16 @@ INSPECT_PAGE_JS = """
     text: body.textContent,
     tocLinks: [...document.querySelectorAll('nav.bd-docs-nav a[href], .toctree-wrapper a[href]')]
         .map(a => a.href),
+    figures: [...document.querySelectorAll('main article img')].map(img => {
+      const fig = img.closest('figure');
+      const number = fig && fig.querySelector('figcaption .caption-number');
+      return {src: img.getAttribute('src'), alt: (img.getAttribute('alt') || '').trim(),
+              id: fig ? fig.id : null, number: number ? number.textContent.trim() : null,
+              caption: fig && fig.querySelector('figcaption')
+                ? fig.querySelector('figcaption').textContent.trim() : '',
+              referenced: !!(fig && fig.id && document.querySelector(
+                `a[href="#${CSS.escape(fig.id)}"]`))};
+    }),
     downloads: [...document.querySelectorAll('a.btn-download-source-button')].map(a => a.href),
     externalLinks: [...document.querySelectorAll('a[href^="http"]')].map(a => a.getAttribute('href')),
   };
@@ -578,6 +590,28 @@ def test_images_load_and_have_alt_text(report):
                    if not im["alt"]])
     bad = _failures(report, check)
     assert not bad, "\n".join(bad)
+
+
+def test_chapter_figures_are_numbered_captioned_described_and_referenced(report):
+    """Each chapter figure: a numbered caption, alt text that says what it shows (not a file
+    name), and a cross-reference from the text ({numref})."""
+    def check(page, info):
+        msgs = []
+        for fig in info["figures"]:
+            name = fig["id"] or fig["src"]
+            if not fig["number"]:
+                msgs.append(f"figure {name}: no numbered caption")
+            alt = fig["alt"]
+            if (re.search(r"\S\.(png|jpe?g|svg|gif)\b|_images/|jupyter_execute", alt, re.I)
+                    or len(alt.split()) < 5):
+                msgs.append(f"figure {name}: alt text {alt[:60]!r} does not describe it")
+            if fig["number"] and not fig["referenced"]:
+                msgs.append(f"figure {name} ({fig['number']}): not referenced in the text")
+        return msgs
+    chapters = {p: i for p, i in report.items() if _is_chapter(p)}
+    bad = _failures(chapters, check)
+    assert not bad, "\n".join(bad)
+    assert any(i["figures"] for i in chapters.values()), "no figure on any chapter page"
 
 
 def test_maths_typeset(report):
