@@ -14,7 +14,8 @@ Usage (``make pdf``)::
    folder blocked: MathJax and the images come from the build. It waits for the images and for MathJax to typeset.
 3. Lays the book out for paper: a cover; a contents page; each chapter starts on a new page;
    the solutions of each chapter's exercises are moved, open, to the end of that chapter
-   ("Solutions to the exercises of chapter N"); the build's execution table is left out.
+   ("Solutions to the exercises of chapter N"); the build's execution table and the API
+   reference are left out (:data:`LEFT_OUT`).
    The print stylesheet ``_static/print.css`` (also used when a reader prints any page from
    the browser) hides the navigation and the toggles and wraps long code lines.
 4. Checks that no code box is wider than its printed width (a cut line), then prints A4 pages
@@ -55,8 +56,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
-#: Pages of the book that describe the build, not the subject: left out of the PDF.
-LEFT_OUT = ("execution_status",)
+#: Pages left out of the PDF: the build's execution table (about the build, not the subject)
+#: and the API reference generated from the library's docstrings (about 80 pages of lookup
+#: material; it stays in the HTML book).
+LEFT_OUT = ("execution_status", "api")
 
 FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555;">'
           '<span class="title"></span> &#8212; <span class="pageNumber"></span> / '
