@@ -529,10 +529,12 @@ def _model_shape(params, v0: float, t: float) -> SmileShape:
     kinds = np.where(strikes < 1.0, "put", "call")
     iv = np.array([implied.implied_vol(p, 1.0, k, t, 0.0, 0.0, kd)
                    for p, k, kd in zip(otm, strikes, kinds)])
-    shape, _ = fit_shape(np.log(strikes), t, 100 * iv, name="model world (synthetic), Bates under Q",
+    # The quadrature's matrix product may sum in a different order from run to run (threaded
+    # BLAS): the implied vols are rounded to 1e-6 vol points before the fit, and the fitted
+    # parameters to 8 significant digits, so that the shape is the same number every time.
+    iv = np.round(100 * iv, 6)
+    shape, _ = fit_shape(np.log(strikes), t, iv, name="model world (synthetic), Bates under Q",
                          shift=True)
-    # rounded to 8 significant digits: the quadrature's matrix product may sum in a different
-    # order from run to run (threaded BLAS), and a shape must be the same number every time
     return SmileShape(*(float(f"{x:.8g}") for x in (shape.b, shape.rho, shape.l)), shape.name,
                       float(f"{shape.m:.8g}"))
 
