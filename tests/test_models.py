@@ -715,3 +715,33 @@ def test_calibrate_physical_names_its_jump_arguments(kw, match):
     prices = np.exp(_returns_series(600).cumsum())
     with pytest.raises(ValueError, match=match):
         m.calibrate_physical(prices, **kw)
+
+
+@given(kappa=st.floats(0.1, 10), theta=st.floats(0.005, 0.5), xi=st.floats(0.0, 3.0),
+       rho=st.floats(-0.99, 0.99), lam=st.floats(0.0, 10.0), mu_j=st.floats(-0.3, 0.3),
+       sigma_j=st.floats(0.0, 0.3), t=st.floats(1e-4, 10.0), v0=st.floats(0.0, 1.0))
+def test_cos_prices_are_finite_and_within_no_arbitrage_bounds(kappa, theta, xi, rho, lam, mu_j,
+                                                              sigma_j, t, v0):
+    p = m.BatesParams(kappa=kappa, theta=theta, xi=xi, rho=rho, lam=lam, mu_j=mu_j, sigma_j=sigma_j)
+    k = np.array([1e-3, 50.0, 90.0, 100.0, 110.0, 200.0, 1e5])
+    r, q = 0.03, 0.01
+    c = m.call_price(p, 100.0, k, t, v0, r, q)
+    put = m.put_price(p, 100.0, k, t, v0, r, q)
+    assert np.isfinite(c).all() and np.isfinite(put).all()
+    fwd_disc, k_disc = 100.0 * np.exp(-q * t), k * np.exp(-r * t)
+    assert (c >= np.maximum(fwd_disc - k_disc, 0.0) - 1e-7).all() and (c <= fwd_disc + 1e-7).all()
+    assert (put >= np.maximum(k_disc - fwd_disc, 0.0) - 1e-7).all() and (put <= k_disc + 1e-7).all()
+    np.testing.assert_allclose(c - put, fwd_disc - k_disc, atol=1e-9 * 1e3)
+
+
+def test_characteristic_function_small_vol_of_variance_forms_agree():
+    # below models._XI_SMALL the CF uses a cancellation-free form of the same formula:
+    # continuous across the switch, and tending to the xi = 0 (deterministic variance) CF
+    u = np.array([0.3, 1.0, 4.0, 20.0]) - 0.5j
+    base = dict(kappa=2.0, theta=0.04, rho=-0.7, lam=1.0, mu_j=-0.05, sigma_j=0.1)
+    lo = m.characteristic_function(m.BatesParams(xi=m._XI_SMALL * (1 - 1e-9), **base), u, 0.5, 0.03)
+    hi = m.characteristic_function(m.BatesParams(xi=m._XI_SMALL * (1 + 1e-9), **base), u, 0.5, 0.03)
+    np.testing.assert_allclose(lo, hi, rtol=1e-9)
+    tiny = m.characteristic_function(m.BatesParams(xi=1e-30, **base), u, 0.5, 0.03)
+    zero = m.characteristic_function(m.BatesParams(xi=0.0, **base), u, 0.5, 0.03)
+    np.testing.assert_allclose(tiny, zero, rtol=1e-12)

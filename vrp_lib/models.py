@@ -490,12 +490,30 @@ def _cf(p: BatesParams, u: np.ndarray, tt: float, v: float) -> np.ndarray:
         return np.exp(-0.5 * a * w + jump)
     beta = p.kappa - p.rho * p.xi * iu
     d = np.sqrt(beta * beta + p.xi**2 * a)
-    g = (beta - d) / (beta + d)
+    if p.xi >= _XI_SMALL:
+        g = (beta - d) / (beta + d)
+        e = np.exp(-d * tt)
+        dd = (beta - d) / p.xi**2 * (1.0 - e) / (1.0 - g * e)
+        cc = p.kappa * p.theta / p.xi**2 * ((beta - d) * tt - 2.0 * np.log((1.0 - g * e) / (1.0 - g)))
+        return np.exp(cc + dd * v + jump)
+    # Small vol of variance: the same formula written without dividing by xi^2, which would
+    # cancel catastrophically: beta - d = -xi^2 a / (beta + d), g = (beta - d) / (beta + d).
+    s = beta + d
+    g_over = -a / (s * s)                       # g / xi^2
+    g = p.xi**2 * g_over
     e = np.exp(-d * tt)
-    dd = (beta - d) / p.xi**2 * (1.0 - e) / (1.0 - g * e)
-    cc = p.kappa * p.theta / p.xi**2 * ((beta - d) * tt - 2.0 * np.log((1.0 - g * e) / (1.0 - g)))
+    dd = -a / s * (1.0 - e) / (1.0 - g * e)
+    # ln((1 - g e) / (1 - g)) / xi^2 = log1p(x) / xi^2 with x = g (1 - e) / (1 - g)
+    x = g * (1.0 - e) / (1.0 - g)
+    small = np.abs(x) < 1e-12
+    ratio = np.where(small, 1.0 - 0.5 * x, np.log1p(np.where(small, 1.0, x)) / np.where(small, 1.0, x))
+    log_term = ratio * g_over * (1.0 - e) / (1.0 - g)
+    cc = p.kappa * p.theta * (-a / s * tt - 2.0 * log_term)
     return np.exp(cc + dd * v + jump)
 
+
+#: Below this vol of variance :func:`characteristic_function` uses the cancellation-free form.
+_XI_SMALL = 1e-3
 
 _GL_CACHE: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
