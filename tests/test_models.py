@@ -559,6 +559,7 @@ def test_params_validation_messages(field, value, match):
     (lambda: m.diffusive_loading(0.0, 0.1), "kappa must be positive"),
     (lambda: m.characteristic_function(Q, np.nan, 0.1, 0.04), "u contains NaN"),
     (lambda: m.characteristic_function(Q, None, 0.1, 0.04), "u must be a number"),
+    (lambda: m.characteristic_function(Q, np.array([True, False]), 0.1, 0.04), "u must be a number"),
     (lambda: m.characteristic_function(Q, 1.0, 0.1, [0.04]), "v0 must be a scalar"),
     (lambda: m.stationary_mean_vix(P, Q, days=np.inf), "days is infinite"),
     (lambda: m.stationary_mean_vix(P, Q, n_nodes=True), "n_nodes must be an integer"),

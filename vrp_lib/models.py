@@ -466,8 +466,8 @@ def characteristic_function(params, u, t, v0):
     p = _params(params, "params")
     tt = _scalar_t(t)
     v = _scalar_v0(v0)
-    if u is None or isinstance(u, (bool, np.bool_)):
-        raise ValueError(f"u must be a number or an array of numbers, got {u!r}")
+    if u is None or isinstance(u, (bool, np.bool_, str, bytes)) or np.asarray(u).dtype.kind in "bOUS":
+        raise ValueError(f"u must be a number or an array of numbers, got {u!r:.60}")
     try:
         uu = np.asarray(u, dtype=complex)
     except (TypeError, ValueError):
