@@ -364,3 +364,19 @@ def test_monthly_settlements_rejects_decimals_and_bad_notional():
         swaps.monthly_settlements(prices, iv / 100)
     with pytest.raises(ValueError, match="vega_notional must be positive"):
         swaps.monthly_settlements(prices, iv, vega_notional=0.0)
+
+
+def test_path_realized_vol_matches_realized_vol_per_path():
+    from vrp_lib import realized
+
+    rng = np.random.default_rng(1)
+    px = 100 * np.exp(np.cumsum(rng.normal(0, 0.01, (22, 5)), axis=0))
+    out = swaps.path_realized_vol(px)
+    expected = [realized.realized_vol(np.diff(np.log(px[:, j]))) for j in range(5)]
+    np.testing.assert_allclose(out, expected, rtol=1e-12)
+    with pytest.raises(ValueError, match="need a 2-D array"):
+        swaps.path_realized_vol(px[:, 0])
+    with pytest.raises(ValueError, match="prices must be positive"):
+        swaps.path_realized_vol(-px)
+    with pytest.raises(ValueError, match="prices: contains NaN"):
+        swaps.path_realized_vol(np.where(px > 101, np.nan, px))

@@ -29,7 +29,7 @@ from . import _checks
 
 __all__ = [
     "DECIMAL_LOOKING", "PRICE_LOOKING", "variance_notional", "variance_swap_pnl",
-    "volatility_swap_pnl", "capped_variance_swap_pnl", "capped_variance_strike",
+    "volatility_swap_pnl", "capped_variance_swap_pnl", "capped_variance_strike", "path_realized_vol",
     "mark_to_market", "live_vega", "mark_to_market_path", "monthly_settlements",
     "strike_spacing", "replication_weights", "fair_variance", "piecewise_fair_variance",
 ]
@@ -242,6 +242,33 @@ def _cap(cap_multiple) -> float:
     if c < 1:
         raise ValueError(f"cap_multiple must be at least 1 (a multiple of the strike), got {float(c):g}")
     return float(c)
+
+
+def path_realized_vol(prices, annualization=252.0) -> np.ndarray:
+    """Realized volatility of each price path, as a variance swap settles it (vol points).
+
+    ``100 * sqrt(annualization / n * sum_i ln(S_i / S_{i-1})^2)`` over the ``n`` daily
+    returns of each column: the floating leg of a swap on each simulated path.
+
+    Parameters
+    ----------
+    prices : array, shape (n + 1, n_paths)
+        Positive prices, time along the first axis (as ``models.simulate`` returns them).
+    annualization : float
+        Observations per year (252 trading days).
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_paths,)
+        Annualized realized volatility in vol points.
+    """
+    px = _positive(prices, "prices")
+    if px.ndim != 2 or px.shape[0] < 2:
+        raise ValueError(f"prices: need a 2-D array (n_days + 1, n_paths) with at least two rows, "
+                         f"got shape {px.shape}")
+    ann = _scalar(_positive(annualization, "annualization"), "annualization")
+    r = np.diff(np.log(px), axis=0)
+    return 100.0 * np.sqrt(ann / r.shape[0] * np.sum(r * r, axis=0))
 
 
 def capped_variance_strike(realized_vol, cap_multiple=CAP_MULTIPLE) -> float:
