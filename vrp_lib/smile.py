@@ -345,7 +345,7 @@ def atm_vol(vix, shape="whitepaper", t: float = VIX_T):
     The ratio model-free / at-the-money depends on the level only weakly (through the
     standardized moneyness); it is tabulated once per shape and expiry on 2,001 levels from
     0.5 vol points up to the level at which the put wing's total variance would grow
-    faster than 1.5 |k| (Lee's bound for a finite strip is 2), interpolated (relative
+    faster than ``1.5 |k|`` (Lee's bound for a finite strip is 2), interpolated (relative
     error below 1e-8), and the fixed point ``a = vix / ratio(a)`` is iterated to 1e-13.
     """
     v = _vol_points(vix, "vix")
