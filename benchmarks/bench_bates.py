@@ -6,8 +6,9 @@ Run ``python benchmarks/bench_bates.py`` in a venv with the pinned peer from
 
 Each task prices European calls on 81 strikes (60 to 140, spot 100) under
 ``models.RISK_NEUTRAL`` with the spot variance at ``models.PHYSICAL.theta``, a rate of 2 % and
-a dividend yield of 1 %. Times are the best of ``repeat`` runs of the whole 81-strike call
-(wall clock, ``time.perf_counter``), so they include input checks and set-up: for QuantLib,
+a dividend yield of 1 %. Times are the median CPU time (``time.process_time``, as in
+``bench_lib.py``: steadier than wall time on a shared machine) of ``repeat`` runs of the whole
+81-strike call, so they include input checks and set-up: for QuantLib,
 building the process, model, engine and one ``VanillaOption`` per strike, then ``NPV()``.
 ``ratio`` is ``ours_s / peer_s`` (below 1: ours is faster). ``max_abs_err`` is the largest
 absolute price difference between the two, in currency units per 100 of spot.
@@ -29,13 +30,14 @@ MATURITIES_DAYS = (30, 365)
 
 
 def _best_time(fn, repeat: int) -> tuple[float, np.ndarray]:
+    """Median CPU time (``time.process_time``) of ``repeat`` calls after one warm-up call."""
     out = fn()
-    best = np.inf
+    times = []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, np.asarray(out, dtype=float)
+        times.append(time.process_time() - t0)
+    return float(np.median(times)), np.asarray(out, dtype=float)
 
 
 def quantlib_bates_calls(params, spot, strikes, days, v0, r, q, rel_tolerance=None):
