@@ -30,8 +30,9 @@ the volatility of a smile whose 1/K^2 strip variance equals the VIX squared
 Black-Scholes with the risk-free rate ``r`` (on real data the 3-month Treasury yield,
 :func:`risk_free_rate`) and an **assumed** dividend yield :data:`DIVIDEND_YIELD` (2 % a
 year). ``smile=None`` or ``"flat"`` prices every strike at the VIX, for a labelled
-comparison only. A variance swap, by contrast, is rightly struck at the VIX: the VIX is
-its fair strike (up to the convexity of the square root).
+comparison only. A variance swap, by contrast, is rightly struck at the VIX: the VIX is the
+square root of the 30-day fair variance, its fair strike (up to the discreteness and
+truncation of the listed strikes).
 """
 
 from __future__ import annotations
