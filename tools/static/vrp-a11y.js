@@ -8,6 +8,7 @@
 // 2. A button's accessible name contains its visible text (WCAG 2.5.3; axe
 //    "label-content-name-mismatch"): the sidebar's search field shows "Search Ctrl+K" but was
 //    named "Search"; the colour-mode button's icons carried titles that were not its name.
+// 3. Every part of the page lies in a landmark (WCAG 1.3.1; axe "region").
 (() => {
   const ready = fn => (document.readyState !== "loading" ? fn()
     : document.addEventListener("DOMContentLoaded", fn));
@@ -56,7 +57,18 @@
     }
   };
 
+  // 3. Everything on the page sits in a landmark (axe "region"): the left sidebar (book
+  //    title, search, table of contents) is marked as complementary, named.
+  const landmarks = () => {
+    const sidebar = document.getElementById("pst-primary-sidebar");
+    if (sidebar && !sidebar.hasAttribute("role")) {
+      sidebar.setAttribute("role", "complementary");
+      sidebar.setAttribute("aria-label", "Book navigation");
+    }
+  };
+
   ready(() => {
+    landmarks();
     nameButtons();
     markScrollers();
     window.addEventListener("load", markScrollers);
