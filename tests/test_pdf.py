@@ -4,7 +4,8 @@ Reads ``_build/pdf/vrp-book.pdf`` (or ``VRP_PDF``) with poppler's ``pdftotext`` 
 ``pdfinfo`` (Debian's ``poppler-utils``, installed by ``.ci/run``) and checks that:
 
 - it has a cover, a contents page, every chapter's title, the glossary, the references and
-  the trainer's guide;
+  the trainer's guide; the contents give each chapter's page number, and the chapter's title
+  is printed on that page;
 - every exercise has its solution printed (open, at the end of its chapter), and no toggle
   text ("Click to show", "Show code cell") is left;
 - no code line is cut at the margin: every line of every visible code cell of every chapter
@@ -106,6 +107,20 @@ def test_front_matter_and_back_matter():
     assert any("Contents" in page for page in first), "no contents page"
     for title in ("Glossary", "References", "Trainer’s guide"):
         assert title in text.replace("'", "’"), f"{title!r} is not in the PDF"
+
+
+def test_contents_give_the_right_pages():
+    """The contents list every chapter with the page its title is printed on."""
+    pages = _pdf_text().split("\f")
+    laid_out = _pdf_text(layout=True).split("\f")
+    contents = "\n".join(laid_out[:6])  # the cover and the contents pages
+    for chapter in CHAPTERS:
+        title = _title(nbformat.read(chapter, as_version=4))
+        m = re.search(re.escape(title[:40]) + r".*?\s(\d+)\s*$", contents, re.M)
+        assert m, f"chapter {title!r} is not in the contents with a page number"
+        page = int(m.group(1))
+        assert _squash(title) in _squash(pages[page - 1]), (
+            f"the contents say {title!r} is on page {page}; it is not printed there")
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)

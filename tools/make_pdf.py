@@ -178,6 +178,9 @@ LAYOUT_JS = r"""
     .vrp-contents { break-after: page; }
     .vrp-contents h2 { font-size: 18pt; }
     .vrp-contents ol, .vrp-contents ul { list-style: none; padding-left: 0; }
+    .vrp-contents li { display: flex; align-items: baseline; }
+    .vrp-contents .vrp-leader { flex: 1; border-bottom: 1px dotted #aaa; margin: 0 2mm; }
+    .vrp-contents .vrp-page { min-width: 8mm; text-align: right; }
     .vrp-contents li.vrp-doc-entry { margin-top: 3mm; font-weight: 600; }
     .vrp-contents li.vrp-sec-entry { margin-left: 8mm; font-weight: normal; font-size: 9.5pt; }
     .vrp-doc { break-before: page; }
@@ -225,19 +228,28 @@ LAYOUT_JS = r"""
   const contents = el('nav', {class: 'vrp-contents'});
   contents.appendChild(el('h2', {}, 'Contents'));
   const list = el('ul');
+  let tocIds = 0;
   for (const {section} of docs) {
     const heading = section.querySelector(':scope > h1, :scope > h2, :scope > h3');
     if (!heading) continue;
-    const item = el('li', {class: 'vrp-doc-entry'});
-    const link = el('a', {href: '#' + section.id}, heading.textContent.replace('#', '').trim());
-    item.appendChild(link);
-    list.appendChild(item);
+    // Each entry: the title, a dotted leader, and its page (filled in after a first print).
+    // Section ids repeat across the pages of a single-page build ("motivation" in every
+    // chapter), so each entry points at its heading, given an id of its own.
+    const entry = (cls, heading, text) => {
+      if (!heading.id) heading.id = 'vrp-toc-' + (++tocIds);
+      const id = heading.id;
+      const li = el('li', {class: cls});
+      li.appendChild(el('a', {href: '#' + id}, text));
+      li.appendChild(el('span', {class: 'vrp-leader'}));
+      li.appendChild(el('span', {class: 'vrp-page', 'data-target': id}));
+      return li;
+    };
+    list.appendChild(entry('vrp-doc-entry', heading,
+                           heading.textContent.replace('#', '').trim()));
     for (const sub of section.querySelectorAll(':scope > section')) {
       const h = sub.querySelector(':scope > h4, :scope > h3');
       if (!h) continue;
-      const subItem = el('li', {class: 'vrp-sec-entry'});
-      subItem.appendChild(el('a', {href: '#' + sub.id}, h.textContent.replace('#', '').trim()));
-      list.appendChild(subItem);
+      list.appendChild(entry('vrp-sec-entry', h, h.textContent.replace('#', '').trim()));
     }
   }
   contents.appendChild(list);
@@ -281,6 +293,33 @@ def _subtitle() -> str:
         if m:
             return m.group(1)
     return ""
+
+
+PAGE_NUMBERS_JS = """
+(pages) => {
+  let n = 0;
+  for (const span of document.querySelectorAll('.vrp-contents .vrp-page')) {
+    const page = pages[span.dataset.target];
+    if (page) { span.textContent = String(page); n += 1; }
+  }
+  return n;
+}
+"""
+
+
+def destination_pages(pdf: Path) -> dict[str, int]:
+    """``id -> page`` of the named destinations of a PDF printed by Chromium (poppler's
+    ``pdfinfo -dests``); empty when poppler-utils is not installed."""
+    if not shutil.which("pdfinfo"):
+        print("make_pdf: pdfinfo (poppler-utils) not found: the contents get no page numbers",
+              file=sys.stderr)
+        return {}
+    out = subprocess.run(["pdfinfo", "-dests", str(pdf)], capture_output=True, text=True,
+                         check=False).stdout
+    pages = {}
+    for m in re.finditer(r'^\s*(\d+)\s+\[.*?\]\s+"(.+)"\s*$', out, re.M):
+        pages.setdefault(m.group(2), int(m.group(1)))
+    return pages
 
 
 def page_count(pdf: Path) -> int:
@@ -338,16 +377,27 @@ def print_pdf(page_file: Path, out: Path) -> dict:
             raise SystemExit("make_pdf: code lines wider than their printed box (cut at the "
                              "margin):\n" + "\n".join(cut[:10]))
         out.parent.mkdir(parents=True, exist_ok=True)
-        page.pdf(path=str(out), prefer_css_page_size=True, print_background=True,
-                 display_header_footer=True, header_template="<span></span>",
-                 footer_template=FOOTER, outline=True, tagged=True)
+
+        def print_to_pdf():
+            page.pdf(path=str(out), prefer_css_page_size=True, print_background=True,
+                     display_header_footer=True, header_template="<span></span>",
+                     footer_template=FOOTER, outline=True, tagged=True)
+
+        print_to_pdf()
+        # The contents' page numbers: where the first print put each heading (the PDF's
+        # named destinations), written in, then printed again (same layout: the number
+        # fills a box of fixed width).
+        pages = destination_pages(out)
+        numbered = page.evaluate(PAGE_NUMBERS_JS, pages) if pages else 0
+        if numbered:
+            print_to_pdf()
         context.close()
     if blocked:
         raise SystemExit(f"make_pdf: the page asked for files outside the build: {blocked[:5]}")
     if errors:  # the browser test checks the pages' scripts; here they only lay out the page
         print(f"make_pdf: warning: JavaScript errors on the single page: {errors[:5]}",
               file=sys.stderr)
-    return {**loaded, **layout}
+    return {**loaded, **layout, "contents_numbered": numbered}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -367,6 +417,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "pdf": out.name, "pages": page_count(out), "bytes": out.stat().st_size,
         "documents": measured["documents"], "solutions_moved": measured["solutions"],
+        "contents_entries_numbered": measured["contents_numbered"],
         "images": measured["images"], "maths_typeset": measured["typeset"],
         "seconds_build": round(built - start, 1),
         "seconds_print": round(time.perf_counter() - built, 1),
