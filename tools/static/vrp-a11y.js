@@ -9,6 +9,7 @@
 //    "label-content-name-mismatch"): the sidebar's search field shows "Search Ctrl+K" but was
 //    named "Search"; the colour-mode button's icons carried titles that were not its name.
 // 3. Every part of the page lies in a landmark (WCAG 1.3.1; axe "region").
+// 4. Empty table header cells are plain cells (axe "empty-table-header").
 (() => {
   const ready = fn => (document.readyState !== "loading" ? fn()
     : document.addEventListener("DOMContentLoaded", fn));
@@ -67,8 +68,20 @@
     }
   };
 
+  // 4. A table's empty corner cells (pandas leaves the top-left header cells blank) are not
+  //    headers of anything: they become plain cells (axe "empty-table-header").
+  const emptyHeaders = () => {
+    for (const th of document.querySelectorAll(".bd-article table th")) {
+      if (!th.textContent.trim() && !th.querySelector("img, svg, mjx-container")
+          && !th.hasAttribute("role")) {
+        th.setAttribute("role", "cell");
+      }
+    }
+  };
+
   ready(() => {
     landmarks();
+    emptyHeaders();
     nameButtons();
     markScrollers();
     window.addEventListener("load", markScrollers);
