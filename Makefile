@@ -25,7 +25,8 @@ NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 # reveal.js for the slide decks. Nothing is loaded from a CDN at read time.
 MATHJAX := _extra/mathjax/tex-mml-chtml.js
 REVEAL  := _vendor/reveal.js/dist/reveal.js
-ASSETS  := $(MATHJAX) $(REVEAL)
+AXE     := _vendor/axe-core/axe.min.js
+ASSETS  := $(MATHJAX) $(REVEAL) $(AXE)
 
 # Parts of `make test` that are not in test-lib (they need a build, or the package registry).
 SLOW_TESTS := tests/test_browser.py tests/test_pdf.py tests/test_student.py tests/test_setup.py
