@@ -549,7 +549,7 @@ def performance_table(returns_by_name, periods_per_year: float = 12, block: int 
     Returns
     -------
     pandas.DataFrame
-        One row per record; columns :data:`PERFORMANCE_COLUMNS`: the annualized mean return
+        One row per record; columns ``PERFORMANCE_COLUMNS``: the annualized mean return
         (unit of the returns per year) and its SE, the annualized Sharpe ratio and its SE,
         the hit rate (fraction of periods with a positive return) and its SE, the number of
         periods.
