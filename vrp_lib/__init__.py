@@ -9,7 +9,11 @@ One module per idea:
 * :mod:`vrp_lib.swaps` - variance-swap notionals, settlement, mark-to-market, replication.
 * :mod:`vrp_lib.data` - loaders for the real market data embedded in ``data/``.
 * :mod:`vrp_lib.plotting` - the book's figure style.
-* :mod:`vrp_lib.models` - the model world: stochastic volatility with jumps under P and Q.
+* :mod:`vrp_lib.bates` - the model world: the Bates model (stochastic volatility with jumps)
+  under P and Q: expected variance, the variance premium, option prices.
+* :mod:`vrp_lib.simulation` - simulated model-world paths under P, priced under Q.
+* :mod:`vrp_lib.calibration` - the model world fitted to the S&P 500 and the VIX target.
+* :mod:`vrp_lib.models` - the model world's former single module: re-exports the three above.
 * :mod:`vrp_lib.forecast` - physical variance forecasts (HAR-RV, GARCH).
 * :mod:`vrp_lib.correlation` - realized and implied correlation of index members.
 * :mod:`vrp_lib.strategies` - short-volatility strategies with costs and filters.
@@ -20,10 +24,13 @@ Units: volatility is annualized, in vol points (15.5 means 15.5 %), unless a fun
 says otherwise (the option-pricing functions in :mod:`vrp_lib.implied` use decimals).
 """
 
-from . import bootstrap, correlation, data, forecast, implied, models, plotting, premium, realized, risk, strategies, swaps
+from . import (
+    bates, bootstrap, calibration, correlation, data, forecast, implied, models, plotting, premium, realized,
+    risk, simulation, strategies, swaps,
+)
 
 __all__ = [
-    "bootstrap", "correlation", "data", "forecast", "implied", "models", "plotting", "premium", "realized", "risk",
-    "strategies", "swaps",
+    "bates", "bootstrap", "calibration", "correlation", "data", "forecast", "implied", "models", "plotting",
+    "premium", "realized", "risk", "simulation", "strategies", "swaps",
 ]
 __version__ = "0.1.0"

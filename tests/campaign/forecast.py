@@ -19,3 +19,15 @@ CALLS = {
     "mse": ((_TARGET, _HAR), {}),
     "evaluate": ((_TARGET, {"har": _HAR}), {}),
 }
+
+VALID = {
+    # the losses score "the dates where both exist": NaN marks a date without a value (the
+    # target is NaN where its forward window is incomplete), documented and dropped
+    ("qlike", "realized"): {"NaN": "NaN marks a missing date, documented and dropped"},
+    ("qlike", "forecast"): {"NaN": "NaN marks a missing date, documented and dropped"},
+    ("mse", "realized"): {"NaN": "NaN marks a missing date, documented and dropped"},
+    ("mse", "forecast"): {"NaN": "NaN marks a missing date, documented and dropped"},
+    ("evaluate", "realized"): {"NaN": "NaN marks a missing date, documented and dropped"},
+    # a fitted model's record holds no data: any valid date after train_start is a valid label
+    ("HARModel", "train_end"): {"date outside the data": "the record holds no data to be outside of"},
+}

@@ -1,0 +1,129 @@
+"""Tests of vrp_lib.simulation: Monte Carlo paths of the model world against the closed
+forms of vrp_lib.bates.
+
+Monte Carlo checks use fixed seeds; each states its standard error (SE) and tests within
+4 SE (plus the scheme's discretization bias where one is stated).
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from vrp_lib import bates, simulation
+
+P, Q = bates.PHYSICAL, bates.RISK_NEUTRAL
+HESTON = bates.BatesParams(kappa=1.5, theta=0.04, xi=0.5, rho=-0.7, lam=0.0, mu_j=0.0, sigma_j=0.0)
+
+
+# --------------------------------------------------------------------------- Monte Carlo
+
+def _mc_realized_variance(p, v0, n_days, n_paths, seed):
+    sim = simulation.simulate(p, p, n_days, n_paths, seed, v0=v0)
+    r = np.diff(np.log(sim.index), axis=0)
+    rv = (r**2).sum(axis=0) * bates.DAYS_PER_YEAR / n_days
+    return rv.mean(), rv.std(ddof=1) / np.sqrt(n_paths), sim
+
+
+@pytest.mark.parametrize("params,name", [(P, "P"), (Q, "Q")])
+def test_monte_carlo_realized_variance_converges_to_closed_form(params, name):
+    # 63 trading days, 20,000 paths from a high starting variance (so mean reversion matters).
+    # SE is about 1.5 % of the mean; the drift's squared contribution is below 1e-5.
+    v0 = 0.06
+    mean, se, sim = _mc_realized_variance(params, v0, 63, 20_000, seed=11)
+    exact = bates.expected_variance(params, 63 / bates.DAYS_PER_YEAR, v0)
+    assert abs(mean - exact) < 4 * se, (name, mean, exact, se)
+    # the spot variance itself: E[v_T] = theta + (v0 - theta) e^{-kappa T}
+    vt = sim.variance[-1]
+    ev = params.theta + (v0 - params.theta) * np.exp(-params.kappa * 63 / 252)
+    assert abs(vt.mean() - ev) < 4 * vt.std(ddof=1) / np.sqrt(vt.size)
+
+
+def test_monte_carlo_heston_call_price_within_standard_error():
+    # under Q (drift = r), 20,000 paths of 63 daily steps; SE about 0.04 on a price near 4.
+    r, t, v0 = 0.02, 63 / 252, 0.04
+    sim = simulation.simulate(Q, Q, 63, 20_000, seed=5, v0=v0, drift=r)
+    st_ = sim.index[-1]
+    for k in (90.0, 100.0, 110.0):
+        pay = np.exp(-r * t) * np.maximum(st_ - k, 0.0)
+        se = pay.std(ddof=1) / np.sqrt(pay.size)
+        assert abs(pay.mean() - bates.call_price(Q, 100.0, k, t, v0, r)) < 4 * se
+
+
+def test_simulate_shapes_frame_and_determinism():
+    a = simulation.simulate(P, Q, 30, 4, seed=3)
+    b = simulation.simulate(P, Q, 30, 4, seed=3)
+    assert a.index.shape == (31, 4) and a.variance.shape == (31, 4) and a.vix.shape == (31, 4)
+    np.testing.assert_array_equal(a.index, b.index)
+    assert (a.variance >= 0).all() and (a.index > 0).all()
+    np.testing.assert_allclose(a.vix, 100 * np.sqrt(bates.expected_variance(Q, 30 / 365, a.variance)))
+    f = a.to_frame(2)
+    assert list(f.columns) == ["model_index", "model_vix"]
+    assert isinstance(f.index, pd.DatetimeIndex) and f.index.name == "date" and len(f) == 31
+    assert f.index[0] == pd.Timestamp(simulation.MODEL_START_DATE)
+    assert (f.index.day_of_week < 5).all()
+    assert a.n_days == 30 and a.n_paths == 4
+    c = simulation.simulate(P, P, 5, 2, seed=1, v0=0.02, s0=50.0)
+    assert (c.variance[0] == 0.02).all() and (c.index[0] == 50.0).all()
+
+
+def test_simulate_no_vol_of_variance_no_jumps_is_black_scholes():
+    bs = bates.BatesParams(kappa=2.0, theta=0.04, xi=0.0, rho=0.0, lam=0.0, mu_j=0.0, sigma_j=0.0)
+    sim = simulation.simulate(bs, bs, 252, 2000, seed=2, v0=0.04)
+    r = np.diff(np.log(sim.index), axis=0)
+    # daily log returns are N(-v dt / 2, v dt): the sample variance is within a few SE
+    se = 0.04 / 252 * np.sqrt(2 / r.size)
+    assert abs(r.var() - 0.04 / 252) < 4 * se
+
+
+@pytest.mark.parametrize("kw,match", [
+    (dict(n_days=0), "n_days"), (dict(n_paths=1.5), "n_paths"), (dict(seed=None), "seed"),
+    (dict(v0=-0.1), "v0"), (dict(v0=[0.01, 0.02]), "v0"), (dict(s0=0.0), "s0"), (dict(days_per_year=0), "days_per_year"),
+    (dict(drift=np.inf), "drift"),
+])
+def test_simulate_bad_input(kw, match):
+    args = dict(physical=P, risk_neutral=Q, n_days=10, n_paths=2, seed=1)
+    args.update(kw)
+    with pytest.raises(ValueError, match=match):
+        simulation.simulate(**args)
+
+
+def test_simulate_rejects_inconsistent_measures_and_bad_path():
+    with pytest.raises(ValueError, match="xi"):
+        simulation.simulate(P, HESTON, 10, 2, 1)
+    sim = simulation.simulate(P, Q, 10, 2, 1)
+    with pytest.raises(ValueError, match="path"):
+        sim.to_frame(2)
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: simulation.simulate(P, Q, 10, 2, seed=True), "seed must be an integer"),
+    (lambda: simulation.simulate(P, Q, 10, 2, seed=1, drift=5.0), "drift=5.0.*looks like percent"),
+    (lambda: simulation.simulate(P, Q, 10, 2, seed=1, v0=np.inf), "v0 is infinite"),
+    (lambda: simulation.simulate(P, Q, 10, 2, seed=1, v0=0.2 ** 2 * 1e4), "pass a decimal variance"),
+    (lambda: simulation.simulate(P, Q, 10, 2, seed=1, s0=None), "s0 is None"),
+])
+def test_validation_messages(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: simulation.ModelPaths(index=np.full((3, 2), np.nan), variance=np.ones((3, 2)), vix=np.ones((3, 2)),
+                                   physical=P, risk_neutral=Q, days_per_year=252, seed=1), "ModelPaths.index contains NaN"),
+    (lambda: simulation.ModelPaths(index=np.ones((3, 2)), variance=np.ones((2, 2)), vix=np.ones((3, 2)),
+                                   physical=P, risk_neutral=Q, days_per_year=252, seed=1), "must have one shape"),
+    (lambda: simulation.ModelPaths(index=np.ones((3, 2)), variance=np.ones((3, 2)), vix=np.ones((3, 2)),
+                                   physical=P, risk_neutral=Q, days_per_year=252, seed=None), "ModelPaths.seed"),
+    (lambda: simulation.ModelPaths(index=np.ones((3, 2)), variance=-np.ones((3, 2)), vix=np.ones((3, 2)),
+                                   physical=P, risk_neutral=Q, days_per_year=252, seed=1), "ModelPaths.variance"),
+])
+def test_strings_and_model_paths_validation(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_module_all_lists_public_names():
+    public = {n for n in dir(simulation) if not n.startswith("_") and callable(getattr(simulation, n))
+              and getattr(getattr(simulation, n), "__module__", "") == simulation.__name__}
+    assert public <= set(simulation.__all__)
+    assert all(hasattr(simulation, n) for n in simulation.__all__)

@@ -1,0 +1,226 @@
+"""Simulation of the model world: daily paths of the Bates model under P, priced under Q.
+
+:func:`simulate` draws the spot variance and the index under the physical parameters and
+computes the model VIX from the spot variance under the risk-neutral ones
+(:mod:`vrp_lib.bates`); :class:`ModelPaths` holds the paths and presents one of them with
+synthetic dates, so that the functions written for real data run unchanged on it. The
+paths are **model output (synthetic)**, never market data; the column names carry
+``model`` to say so.
+
+Units as in :mod:`vrp_lib.bates`: variances are annualized decimals, the model VIX is in
+vol points, one step is one trading day (``1 / days_per_year`` years).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .bates import (
+    CALENDAR_DAYS, DAYS_PER_YEAR, VIX_DAYS, BatesParams, _array, _integer, _params, _parts, _rate, _scalar,
+    _scalar_v0, check_pair, stationary_variance_law,
+)
+
+__all__ = ["MODEL_START_DATE", "ModelPaths", "simulate"]
+
+#: First date of the synthetic business-day calendar of :meth:`ModelPaths.to_frame`.
+MODEL_START_DATE = "2000-01-03"
+
+
+@dataclass(frozen=True)
+class ModelPaths:
+    """Simulated model-world paths (synthetic), arrays shaped ``(n_days + 1, n_paths)``.
+
+    Attributes
+    ----------
+    index : numpy.ndarray
+        Model index level (starts at ``s0``).
+    variance : numpy.ndarray
+        Spot variance ``v_t``, annualized decimal (the same number under P and Q).
+    vix : numpy.ndarray
+        Model VIX in vol points: ``100 sqrt(E^Q_t[variance over the next 30 calendar days])``,
+        a function of ``v_t`` (:func:`~vrp_lib.bates.expected_variance` under Q at
+        ``T = 30/365``).
+    physical, risk_neutral : BatesParams
+        The parameters the paths were simulated with (under P) and priced with (under Q).
+    days_per_year : int
+        Trading days per model year; each step is ``1 / days_per_year`` years.
+    seed : int
+        Seed of the generator.
+    """
+
+    index: np.ndarray
+    variance: np.ndarray
+    vix: np.ndarray
+    physical: BatesParams
+    risk_neutral: BatesParams
+    days_per_year: int
+    seed: int
+
+    def __post_init__(self):
+        arrays = {}
+        for name in ("index", "variance", "vix"):
+            a = _array(getattr(self, name), f"ModelPaths.{name}")
+            if a.ndim != 2:
+                raise ValueError(f"ModelPaths.{name} must be 2-D (days + 1, paths), got shape {a.shape}")
+            arrays[name] = a
+        shapes = {n: a.shape for n, a in arrays.items()}
+        if len(set(shapes.values())) != 1:
+            raise ValueError(f"ModelPaths.index, variance and vix must have one shape, got {shapes}")
+        if (arrays["index"] <= 0).any():
+            raise ValueError("ModelPaths.index must be positive (index levels)")
+        if (arrays["variance"] < 0).any():
+            raise ValueError("ModelPaths.variance must be non-negative (decimal variances)")
+        if (arrays["vix"] < 0).any():
+            raise ValueError("ModelPaths.vix must be non-negative (vol points)")
+        for name in ("index", "variance", "vix"):
+            object.__setattr__(self, name, arrays[name])
+        _params(self.physical, "ModelPaths.physical")
+        _params(self.risk_neutral, "ModelPaths.risk_neutral")
+        object.__setattr__(self, "days_per_year", _integer(self.days_per_year, "ModelPaths.days_per_year"))
+        object.__setattr__(self, "seed", _integer(self.seed, "ModelPaths.seed", minimum=0))
+
+    @property
+    def n_days(self) -> int:
+        return self.index.shape[0] - 1
+
+    @property
+    def n_paths(self) -> int:
+        return self.index.shape[1]
+
+    def dates(self) -> pd.DatetimeIndex:
+        """Synthetic business-day dates from ``MODEL_START_DATE`` (labels only, no calendar)."""
+        return pd.bdate_range(MODEL_START_DATE, periods=self.n_days + 1, name="date")
+
+    def to_frame(self, path: int = 0) -> pd.DataFrame:
+        """One path as a DataFrame with columns ``model_index`` and ``model_vix``.
+
+        The index is a business-day ``DatetimeIndex`` named ``date`` starting at
+        ``MODEL_START_DATE``: synthetic dates, so that the functions written for real data
+        (:mod:`vrp_lib.premium`, :mod:`vrp_lib.realized`) run unchanged on model output.
+        One model year is ``days_per_year`` rows, whatever the labels say.
+        """
+        if isinstance(path, bool) or not isinstance(path, (int, np.integer)) or not 0 <= path < self.n_paths:
+            raise ValueError(f"path must be an integer in [0, {self.n_paths - 1}], got {path!r}")
+        return pd.DataFrame(
+            {"model_index": self.index[:, path], "model_vix": self.vix[:, path]},
+            index=self.dates(),
+        )
+
+
+def simulate(physical, risk_neutral, n_days, n_paths, seed, v0=None, s0=100.0,
+             days_per_year=DAYS_PER_YEAR, drift=0.0) -> ModelPaths:
+    """Simulate the model world under P, daily, many paths at once; price the VIX under Q.
+
+    The variance follows Andersen's (2008) quadratic-exponential scheme, which matches the
+    conditional mean and variance of the exact transition, so the mean of the simulated
+    variance is right even with daily steps and a Feller ratio below one. The log price
+    uses the trapezoidal integrated variance and the variance increment for the
+    correlated part, plus compound Poisson jumps with normal log sizes.
+
+    Parameters
+    ----------
+    physical : BatesParams
+        Parameters under P: the paths are drawn from them.
+    risk_neutral : BatesParams
+        Parameters under Q: used only to compute the model VIX from the spot variance.
+        Pass ``physical`` as both to simulate a world priced at its own forecasts, or
+        ``risk_neutral`` as both to simulate under Q.
+    n_days : int
+        Number of daily steps.
+    n_paths : int
+        Number of independent paths.
+    seed : int
+        Seed of ``numpy.random.default_rng``.
+    v0 : float, optional
+        Initial spot variance (decimal). By default each path starts from a draw of the
+        stationary Gamma law of the variance under P, so a long sample is stationary from
+        its first day (``theta`` if ``xi = 0``).
+    s0 : float
+        Initial index level.
+    days_per_year : int
+        Steps per model year (trading days).
+    drift : float
+        Expected arithmetic return of the index under P, decimal per year (0 by default:
+        the model is about variance, not about the equity premium).
+
+    Returns
+    -------
+    ModelPaths
+    """
+    p, q = check_pair(physical, risk_neutral)
+    nd = _integer(n_days, "n_days")
+    npth = _integer(n_paths, "n_paths")
+    dpy = _integer(days_per_year, "days_per_year")
+    seed = _integer(seed, "seed", minimum=0)
+    s_0 = _scalar(s0, "s0")
+    if s_0 <= 0:
+        raise ValueError(f"s0 must be positive, got {s0!r}")
+    mu = _rate(drift, "drift")
+    rng = np.random.default_rng(seed)
+    dt = 1.0 / dpy
+
+    if v0 is None:
+        if p.xi == 0:
+            v = np.full(npth, p.theta)
+        else:
+            shape, scale = stationary_variance_law(p)
+            v = rng.gamma(shape, scale, size=npth)
+    else:
+        v = np.full(npth, _scalar_v0(v0))
+
+    k, th, xi, rho = p.kappa, p.theta, p.xi, p.rho
+    ekt = np.exp(-k * dt)
+    c1 = xi**2 * ekt * (1.0 - ekt) / k
+    c2 = th * xi**2 * (1.0 - ekt) ** 2 / (2.0 * k)
+    jump_drift = p.lam * p.kbar
+    sq = np.sqrt(1.0 - rho**2)
+
+    var = np.empty((nd + 1, npth))
+    logs = np.empty((nd + 1, npth))
+    var[0] = v
+    logs[0] = np.log(s_0)
+    z_s = rng.standard_normal((nd, npth))
+    z_v = rng.standard_normal((nd, npth))
+    u_v = rng.random((nd, npth))
+    n_jumps = rng.poisson(p.lam * dt, size=(nd, npth)) if p.lam > 0 else np.zeros((nd, npth))
+    z_j = rng.standard_normal((nd, npth))
+    jumps = n_jumps * p.mu_j + np.sqrt(n_jumps) * p.sigma_j * z_j
+
+    for i in range(nd):
+        vi = var[i]
+        m = th + (vi - th) * ekt
+        if xi == 0:
+            vn = m
+        else:
+            s2 = vi * c1 + c2
+            psi = s2 / (m * m)
+            # quadratic branch (psi <= 1.5)
+            psi_q = np.minimum(psi, 1.5)
+            t2 = 2.0 / psi_q
+            b2 = t2 - 1.0 + np.sqrt(t2) * np.sqrt(t2 - 1.0)
+            a = m / (1.0 + b2)
+            v_quad = a * (np.sqrt(b2) + z_v[i]) ** 2
+            # exponential branch (psi > 1.5)
+            psi_e = np.maximum(psi, 1.5)
+            pp = (psi_e - 1.0) / (psi_e + 1.0)
+            beta = (1.0 - pp) / m
+            uu = u_v[i]
+            v_exp = np.where(uu <= pp, 0.0, np.log((1.0 - pp) / np.maximum(1.0 - uu, 1e-300)) / beta)
+            vn = np.where(psi <= 1.5, v_quad, v_exp)
+        var[i + 1] = vn
+        vbar = 0.5 * (vi + vn)
+        if xi == 0:
+            diff = np.sqrt(vbar * dt) * z_s[i]
+        else:
+            diff = rho / xi * (vn - vi - k * th * dt + k * vbar * dt) + sq * np.sqrt(vbar * dt) * z_s[i]
+        logs[i + 1] = logs[i] + (mu - jump_drift - 0.5 * vbar) * dt + diff + jumps[i]
+
+    vix = 100.0 * np.sqrt(_parts(q, VIX_DAYS / CALENDAR_DAYS, var)["total"])
+    index = np.exp(logs)
+    index[0] = s_0
+    return ModelPaths(index=index, variance=var, vix=vix, physical=p, risk_neutral=q,
+                      days_per_year=dpy, seed=int(seed))
+
