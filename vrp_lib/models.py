@@ -4,13 +4,13 @@ The model world (Heston stochastic volatility with lognormal price jumps, Bates 
 under the physical measure P and the risk-neutral measure Q) lives in three modules, one
 idea each:
 
-* :mod:`vrp_lib.bates` - the model: parameters (``BatesParams``, the book's measures
+* ``vrp_lib.bates`` - the model: parameters (``BatesParams``, the book's measures
   ``PHYSICAL`` and ``RISK_NEUTRAL``), expected variance under P and Q and its diffusive and
   jump parts, the variance premium, the change of measure, the characteristic function,
   option prices (``call_price``, ``put_price``, ``model_chain``) and ``stationary_mean_vix``.
-* :mod:`vrp_lib.simulation` - daily paths under P priced under Q (``simulate``,
+* ``vrp_lib.simulation`` - daily paths under P priced under Q (``simulate``,
   ``ModelPaths``).
-* :mod:`vrp_lib.calibration` - the fit to real data (``calibrate_physical``,
+* ``vrp_lib.calibration`` - the fit to real data (``calibrate_physical``,
   ``calibrate_risk_neutral`` and their moment functions), ``long_sample_table`` and the
   cached calibration (``load_calibration``, ``CALIBRATION_FILE``).
 
