@@ -16,7 +16,11 @@ One module per idea:
 * :mod:`vrp_lib.models` - the model world's former single module: re-exports the three above.
 * :mod:`vrp_lib.forecast` - physical variance forecasts (HAR-RV, GARCH).
 * :mod:`vrp_lib.correlation` - realized and implied correlation of index members.
+* :mod:`vrp_lib.smile` - an implied-volatility smile consistent with the VIX (options are
+  priced off it, never at the VIX itself).
 * :mod:`vrp_lib.strategies` - short-volatility strategies with costs and filters.
+* :mod:`vrp_lib.regimes` - the premium by regime, crisis onsets, negative spells, roll
+  calendars and the regime-filter grid judged with a multiple-testing correction.
 * :mod:`vrp_lib.risk` - risk and performance measures.
 * :mod:`vrp_lib.bootstrap` - moving-block bootstrap standard errors for dependent data.
 
@@ -26,11 +30,11 @@ says otherwise (the option-pricing functions in :mod:`vrp_lib.implied` use decim
 
 from . import (
     bates, bootstrap, calibration, correlation, data, forecast, implied, models, plotting, premium, realized,
-    risk, simulation, strategies, swaps,
+    regimes, risk, simulation, smile, strategies, swaps,
 )
 
 __all__ = [
     "bates", "bootstrap", "calibration", "correlation", "data", "forecast", "implied", "models", "plotting",
-    "premium", "realized", "risk", "simulation", "strategies", "swaps",
+    "premium", "realized", "regimes", "risk", "simulation", "smile", "strategies", "swaps",
 ]
 __version__ = "0.1.0"

@@ -785,9 +785,9 @@ def tenor_table(paths, physical, risk_neutral, tenors=(21, 42, 63, 126, 252), gi
 
     Parameters
     ----------
-    paths : vrp_lib.models.ModelPaths
+    paths : vrp_lib.simulation.ModelPaths
         Simulated paths (model world, synthetic).
-    physical, risk_neutral : vrp_lib.models.BatesParams
+    physical, risk_neutral : vrp_lib.bates.BatesParams
     tenors : sequence of int
         Swap lives in trading days.
     give_up : float

@@ -37,7 +37,7 @@ Sources of the shape (both fitted by :func:`fit_shape`, a least-squares fit in v
   **assumption** that the smile's shape, in standardized moneyness, is that day's shape on
   every day.
 * :func:`model_world_shape`: the smile of the model world's Bates law under Q
-  (:func:`vrp_lib.models.call_price`), synthetic.
+  (:func:`vrp_lib.bates.call_price`), synthetic.
 * :data:`FLAT`: no smile, for labelled comparisons only (every strike at the VIX).
 
 Units
@@ -542,14 +542,14 @@ def _model_shape(params, v0: float, t: float) -> SmileShape:
 def model_world_shape(params=None, v0=None, t: float = VIX_T) -> SmileShape:
     """The smile shape of the model world (synthetic): Bates under Q, fitted by :func:`fit_shape`.
 
-    Out-of-the-money prices from :func:`vrp_lib.models.call_price` (puts by put-call
+    Out-of-the-money prices from :func:`vrp_lib.bates.call_price` (puts by put-call
     parity) on strikes from -4 to +3 standard deviations, inverted to implied vols; the
     vertex shift ``m`` is fitted too (the model's smile has its minimum above the money).
 
     Parameters
     ----------
     params : BatesParams, optional
-        Risk-neutral parameters (default :data:`vrp_lib.models.RISK_NEUTRAL`).
+        Risk-neutral parameters (default :data:`vrp_lib.bates.RISK_NEUTRAL`).
     v0 : float, optional
         Spot variance, decimal (default: the physical long-run level
         ``models.PHYSICAL.theta``, the model world's typical state).

@@ -183,7 +183,7 @@ def model_rolls(index, vix, window: int = 21, annualization: float = TRADING_DAY
     Parameters
     ----------
     index, vix : numpy.ndarray
-        Shape ``(n_days + 1, n_paths)``, as :func:`vrp_lib.models.simulate` returns them:
+        Shape ``(n_days + 1, n_paths)``, as :func:`vrp_lib.simulation.simulate` returns them:
         the model index level and the model VIX (vol points), time along the first axis.
     window : int
         Trading days per roll.
@@ -839,9 +839,9 @@ def model_tenor_table(paths, physical, risk_neutral, tenors=(21, 42, 63, 126, 25
 
     Parameters
     ----------
-    paths : vrp_lib.models.ModelPaths
+    paths : vrp_lib.simulation.ModelPaths
         Simulated paths (model world, synthetic).
-    physical, risk_neutral : vrp_lib.models.BatesParams
+    physical, risk_neutral : vrp_lib.bates.BatesParams
     tenors : sequence of int
         Swap lives in trading days.
     costs : Costs, optional
