@@ -58,8 +58,7 @@ sys.path.insert(0, str(REGISTRY_DIR))
 #: and reported but their campaign is not run yet. The list is emptied once every module
 #: raises a clear error on every corrupted call. Set VRP_CAMPAIGN_ALL=1 to run them anyway.
 PENDING_MODULES = (
-    "bootstrap", "forecast", "implied", "models", "premium", "regimes", "risk", "smile", "strategies",
-    "swaps",
+    "bootstrap", "implied", "premium", "regimes", "risk", "strategies", "swaps",
 )
 
 #: Parameter names that make "too short for the window" a meaningful corruption.
