@@ -14,7 +14,8 @@ CALLS = {
     "bs_price": ((100.0, _K, 0.25, 0.02, 0.2), {"q": 0.01, "kind": "call"}),
     "bs_delta": ((100.0, _K, 0.25, 0.02, 0.2), {"q": 0.01, "kind": "put"}),
     "bs_vega": ((100.0, _K, 0.25, 0.02, 0.2), {"q": 0.01}),
-    "implied_vol": ((np.array([21.0, 12.5, 4.9, 1.2, 0.2]), 100.0, _K, 0.25, 0.02), {"q": 0.01, "kind": "call"}),
+    "implied_vol": ((np.array([21.0, 12.5, 4.9, 1.2, 0.2]), 100.0, _K, 0.25, 0.02), {"q": 0.01, "kind": "call",
+                                                                                    "errors": "raise"}),
     "check_chain": ((_NEAR,), {}),
     "cboe_forward": ((_NEAR,), {"t": _T1, "r": _R1}),
     "cboe_strip": ((_NEAR,), {"t": _T1, "r": _R1}),
@@ -25,6 +26,9 @@ CALLS = {
     "cboe_vix": ((_NEAR, _NEXT), {"t_near": _T1, "t_next": _T2, "r_near": _R1, "r_next": _R2, "days": 30}),
     "skew_smile": ((_K, 100.0, 0.2, 0.1), {"floor": 0.01}),
     "bs_chain": ((100.0, _K, 0.25, 0.02, 0.2), {"q": 0.01, "half_spread": 0.05}),
+    "skew_fair_variance": ((0.2, 0.1, 0.25), {}),
+    "smile_fair_variance": ((100.0, 0.25, 0.2, 0.1), {"moneyness": "strike", "lo": 0.05, "hi": 4.0,
+                                                      "n_strikes": 401}),
 }
 
 try:
@@ -41,4 +45,6 @@ VOLS = {
     "bs_vega": {"sigma": "decimal"},
     "skew_smile": {"atm_vol": "decimal"},
     "bs_chain": {"vols": "decimal"},
+    "skew_fair_variance": {"atm_vol": "decimal"},
+    "smile_fair_variance": {"atm_vol": "decimal"},
 }

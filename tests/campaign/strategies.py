@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 from _campaign_fixtures import PRICES, VIX
 
+from vrp_lib import data as _data
 from vrp_lib import models as _m
 from vrp_lib import strategies as _s
 
@@ -16,6 +17,7 @@ _SIM = _m.simulate(_P, _Q, 260, 3, seed=1, v0=0.03)
 _PNL = pd.Series(np.linspace(-1.0, 1.0, len(_ROLLS)), index=_ROLLS.index, name="pnl")
 _IN = pd.Series(True, index=VIX.index)
 _RV = np.full(len(_IV), 14.0)
+_RATES = _data.load_treasury_rates()["3m"].loc["2014-12":"2017-06"].dropna()
 
 CALLS = {
     "Costs": ((), {"bid_ask": 1.0, "slippage": 0.2, "fee": 0.001, "financing": 0.01, "hedge_cost": 0.0005}),
@@ -37,6 +39,11 @@ CALLS = {
     "filter_grid": ((_PNL, VIX, PRICES), {"trailing_windows": (5, 10), "days": (1, 3), "reentry_spreads": (0.0,),
                                           "periods_per_year": 12}),
     "model_tenor_table": ((_SIM, _P, _Q), {"tenors": (21, 42), "costs": _s.Costs(), "days_per_year": 252}),
+    "funded_tail_hedge": ((_PATHS, _IV, _RV), {"moneyness": 0.9, "costs": _s.Costs(), "smile": "whitepaper",
+                                               "r": 0.01, "q": 0.02, "days_per_year": 252}),
+    "index_returns": ((_ROLLS,), {"q": 0.02, "window": 21, "days_per_year": 252}),
+    "risk_free_rate": ((_ROLLS.index,), {"rates": _RATES}),
+    "strike_vols": ((_IV, 0.9, 21 / 252), {"smile": "whitepaper", "r": 0.0, "q": 0.02}),
 }
 
 VOLS = {
@@ -51,4 +58,6 @@ VOLS = {
     "risk_target_vega": {"implied_vol": "points"},
     "regime_filter": {"implied_vol": "points", "trailing_vol": "points"},
     "filter_grid": {"implied_vol": "points"},
+    "funded_tail_hedge": {"implied_vol": "points", "realized_vol": "points"},
+    "strike_vols": {"implied_vol": "points"},
 }

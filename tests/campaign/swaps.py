@@ -1,7 +1,7 @@
 """Valid calls of vrp_lib.swaps for the bad-input campaign (tests/test_campaign.py)."""
 
 import numpy as np
-from _campaign_fixtures import PRICES, VIX
+from _campaign_fixtures import PRICES, STOCKS, VIX
 
 _K = np.array([80.0, 90.0, 95.0, 100.0, 105.0, 110.0, 120.0])
 _Q = np.array([0.2, 0.8, 1.6, 3.0, 1.4, 0.6, 0.1])
@@ -20,6 +20,11 @@ CALLS = {
     "strike_spacing": ((_K,), {}),
     "replication_weights": ((_K,), {}),
     "fair_variance": ((_K, _Q, 100.5, 30 / 365), {"r": 0.01, "k0": 100.0}),
+    "path_realized_vol": ((np.column_stack([PRICES.to_numpy()[:22], STOCKS["A"].to_numpy()[:22]]),),
+                          {"annualization": 252.0}),
+    "piecewise_fair_variance": ((np.array([80.0, 90.0, 100.0]), np.array([0.2, 0.8, 3.0]),
+                                 np.array([100.0, 110.0, 120.0]), np.array([3.0, 0.6, 0.1]), 100.0, 30 / 365),
+                                {"r": 0.01, "q": 0.0, "dk": 5.0}),
 }
 
 VOLS = {
