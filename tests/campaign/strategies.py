@@ -61,3 +61,13 @@ VOLS = {
     "funded_tail_hedge": {"implied_vol": "points", "realized_vol": "points"},
     "strike_vols": {"implied_vol": "points"},
 }
+
+VALID = {
+    # documented: smile=None (or "flat") prices every strike at implied_vol, a labelled comparison
+    ("strike_vols", "smile"): {"None": "documented: no smile"},
+    ("funded_tail_hedge", "smile"): {"None": "documented: no smile"},
+    # documented: a NaN trailing volatility (the first days of a trailing window) is no breach
+    ("regime_filter", "trailing_vol"): {"NaN": "documented: the first days of a trailing window"},
+    # the embedded 3-month yield has missing days, carried forward as documented
+    ("risk_free_rate", "rates"): {"NaN": "documented: missing yields are carried forward"},
+}
