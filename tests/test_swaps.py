@@ -316,7 +316,7 @@ def test_piecewise_replication_validates():
     kp, pp, kc, pc, t, r = _ddkz_case()
     with pytest.raises(ValueError, match="largest put strike .* must equal the smallest call strike"):
         swaps.piecewise_fair_variance(kp[:-1], pp[:-1], kc, pc, 100.0, t, r)
-    with pytest.raises(ValueError, match="call_prices: 3 prices for 8 call strikes"):
+    with pytest.raises(ValueError, match="call_prices: 3 prices for 8 call_strikes"):
         swaps.piecewise_fair_variance(kp, pp, kc, pc[:3], 100.0, t, r)
     with pytest.raises(ValueError, match="r: contains NaN"):
         swaps.piecewise_fair_variance(kp, pp, kc, pc, 100.0, t, np.nan)
@@ -380,3 +380,22 @@ def test_path_realized_vol_matches_realized_vol_per_path():
         swaps.path_realized_vol(-px)
     with pytest.raises(ValueError, match="prices: contains NaN"):
         swaps.path_realized_vol(np.where(px > 101, np.nan, px))
+
+
+def test_piecewise_replication_length_mismatch_names_the_strikes():
+    kp, pp, kc, pc, t, r = _ddkz_case()
+    with pytest.raises(ValueError, match=r"\bput_strikes\b"):
+        swaps.piecewise_fair_variance(kp[:3], pp, kc, pc, 100.0, t, r)
+    with pytest.raises(ValueError, match=r"\bcall_strikes\b"):
+        swaps.piecewise_fair_variance(kp, pp, kc[:3], pc, 100.0, t, r)
+
+
+def test_mark_to_market_path_rejects_nan_implied_vol():
+    import pandas as pd
+
+    idx = pd.bdate_range("2020-01-01", periods=40)
+    prices = pd.Series(100 * np.exp(np.linspace(0, 0.1, 40)), index=idx)
+    iv = pd.Series(np.linspace(15, 25, 40), index=idx)
+    iv.iloc[35] = np.nan                      # outside the swap's life, still rejected
+    with pytest.raises(ValueError, match="implied_vol: NaN on "):
+        swaps.mark_to_market_path(prices, iv, idx[5], window=21)

@@ -412,8 +412,8 @@ def live_vega(implied_vol_remaining, strike_vol, vega_notional, elapsed_fraction
     return _out(n * (1.0 - f) * iv / k * disc)
 
 
-def _vol_series(x, name):
-    s = _checks.vols(x, name)
+def _vol_series(x, name, allow_nan=True):
+    s = _checks.vols(x, name, allow_nan=allow_nan)
     vals = s.to_numpy()
     vals = vals[~np.isnan(vals)]
     if vals.size == 0:
@@ -438,7 +438,7 @@ def mark_to_market_path(prices, implied_vol, start, window=21, vega_notional=100
     implied_vol : pandas.Series
         Implied volatility in vol points on the same dates (for example the VIX, used as a
         proxy for the fair variance-swap volatility of the remaining life; biased when the
-        term structure is not flat, see :func:`mark_to_market`).
+        term structure is not flat, see :func:`mark_to_market`). No NaN (a ValueError).
     start : str or Timestamp
         Inception date; must be a date of both series.
     window : int
@@ -460,7 +460,7 @@ def mark_to_market_path(prices, implied_vol, start, window=21, vega_notional=100
     from .realized import log_returns
 
     w = _checks.window(window)
-    iv = _vol_series(implied_vol, "implied_vol")
+    iv = _vol_series(implied_vol, "implied_vol", allow_nan=False)
     n = _scalar(_notional(vega_notional), "vega_notional")
     ann = _scalar(_positive(annualization, "annualization"), "annualization")
     r = log_returns(prices)
@@ -684,7 +684,8 @@ def piecewise_fair_variance(put_strikes, put_prices, call_strikes, call_prices, 
     pc = _numeric(call_prices, "call_prices")
     for name, k, p in (("put", kp, pp), ("call", kc, pc)):
         if k.ndim != 1 or p.shape != k.shape:
-            raise ValueError(f"{name}_prices: {p.size} prices for {k.size} {name} strikes")
+            raise ValueError(f"{name}_prices: {p.size} prices for {k.size} {name}_strikes "
+                             f"({name}_prices and {name}_strikes must have the same length)")
         if (p < 0).any():
             raise ValueError(f"{name}_prices: contains a negative value ({p[p < 0][0]:g})")
         if np.unique(k).size != k.size:
