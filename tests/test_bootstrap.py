@@ -79,7 +79,7 @@ def test_sharpe_statistic_and_callable():
 @given(st.integers(1, 40), st.integers(1, 40))
 def test_indices_stay_in_range(n, block):
     if block > n:
-        with pytest.raises(ValueError, match="block"):
+        with pytest.raises(ValueError, match="fewer than one block"):
             bootstrap.block_indices(n, block, 3)
     else:
         idx = bootstrap.block_indices(n, block, 3)
@@ -87,26 +87,58 @@ def test_indices_stay_in_range(n, block):
 
 
 @pytest.mark.parametrize("bad, match", [
-    (None, "x: got None"), ([], "x: empty"), ([1.0, np.nan], "x: contains NaN"),
-    ([1.0, np.inf], "x: contains inf"), (np.ones((2, 2)), "x: expected one dimension"),
-    (pd.DataFrame({"a": [1.0]}), "x: expected a Series"),
+    (None, "x: got None"), ([], "x: is empty"), ([1.0, np.nan], "x: contains NaN"),
+    ([1.0, np.inf], "x: contains an infinite value"), (np.ones((2, 2)), "x: expected 1-D"),
+    (pd.DataFrame({"a": [1.0]}), "x: expected a Series"), ([True, False], "x: booleans"),
+    (["a", "b"], "x: values must be numbers"),
 ])
 def test_bad_x(bad, match):
     with pytest.raises(ValueError, match=match):
-        bootstrap.block_bootstrap_se(bad)
+        bootstrap.block_bootstrap_se(bad, block=1)
+
+
+def _dated(values, index):
+    return pd.Series(np.asarray(values, dtype=float), index=index)
+
+
+@pytest.mark.parametrize("index, match", [
+    (pd.date_range("2000-01-03", periods=3, tz="UTC"), "x: tz-aware index"),
+    (pd.DatetimeIndex(["2000-01-04", "2000-01-03", "2000-01-05"]), "x: dates are not sorted"),
+    (pd.DatetimeIndex(["2000-01-03", "2000-01-03", "2000-01-05"]), "x: duplicate date"),
+])
+def test_bad_series_index(index, match):
+    with pytest.raises(ValueError, match=match):
+        bootstrap.block_bootstrap_se(_dated([1.0, 2.0, 3.0], index), block=1)
+
+
+def test_series_without_dates_is_taken_in_order():
+    s = pd.Series([1.0, 5.0, 2.0, 7.0], index=["a", "b", "c", "d"])
+    assert bootstrap.block_mean_variance(s, 2) == bootstrap.block_mean_variance(s.to_numpy(), 2)
+
+
+@pytest.mark.parametrize("seed", [None, True, 1.5, float("nan"), "0"])
+def test_bad_seed(seed):
+    with pytest.raises(TypeError, match="seed must be an integer"):
+        bootstrap.block_bootstrap_se(np.arange(10.0), block=2, seed=seed)
 
 
 def test_bad_parameters():
     x = np.arange(10.0)
-    with pytest.raises(ValueError, match="block .* longer"):
+    with pytest.raises(ValueError, match="x: 10 observations, fewer than one block"):
         bootstrap.block_bootstrap_se(x, block=11)
+    with pytest.raises(ValueError, match="n: 5 observations, fewer than one block"):
+        bootstrap.block_indices(5, 6, 3)
     with pytest.raises(TypeError, match="block must be an integer"):
         bootstrap.block_bootstrap_se(x, block=2.5)
     with pytest.raises(TypeError, match="n_boot must be an integer"):
-        bootstrap.block_bootstrap_se(x, n_boot=True)
+        bootstrap.block_bootstrap_se(x, block=2, n_boot=True)
+    with pytest.raises(ValueError, match="seed must be at least 0"):
+        bootstrap.block_bootstrap_se(x, block=2, seed=-1)
     with pytest.raises(ValueError, match="statistic must be one of"):
         bootstrap.block_bootstrap_se(x, "median")
     with pytest.raises(ValueError, match="level must be in"):
         bootstrap.block_bootstrap_ci(x, level=95, block=2)
+    with pytest.raises(TypeError, match="level"):
+        bootstrap.block_bootstrap_ci(x, level="0.95", block=2)
     with pytest.raises(ValueError, match="must divide"):
         bootstrap.block_mean_variance(x, 3)

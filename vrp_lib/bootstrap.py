@@ -17,6 +17,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from . import _checks
+
 __all__ = [
     "STATISTICS",
     "block_indices",
@@ -52,33 +54,32 @@ STATISTICS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 
 
 def _values(x, name: str = "x") -> np.ndarray:
-    if x is None:
-        raise ValueError(f"{name}: got None; pass a pandas Series or a 1-D array of numbers")
+    """Observations as a 1-D float array, in the order given.
+
+    A Series with a DatetimeIndex must have sorted, unique, naive dates (the order is the
+    time order); a Series with any other index (bucket labels, integers) is taken in its
+    order; values must be numbers (no booleans, NaN or inf)."""
     if isinstance(x, pd.DataFrame):
-        raise ValueError(f"{name}: expected a Series or 1-D array, got a DataFrame")
-    if isinstance(x, pd.Series) and x.index.has_duplicates:
-        raise ValueError(f"{name}: duplicate dates in the index")
-    try:
-        a = np.asarray(x, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}: values must be numeric") from None
-    if a.ndim != 1:
-        raise ValueError(f"{name}: expected one dimension, got shape {a.shape}")
-    if a.size == 0:
-        raise ValueError(f"{name}: empty")
-    if np.isnan(a).any():
-        raise ValueError(f"{name}: contains NaN at position {int(np.flatnonzero(np.isnan(a))[0])}")
-    if np.isinf(a).any():
-        raise ValueError(f"{name}: contains inf at position {int(np.flatnonzero(np.isinf(a))[0])}")
-    return a
+        raise _checks.ArgumentTypeError(f"{name}: expected a Series or 1-D array, got a DataFrame")
+    if isinstance(x, pd.Series) and isinstance(x.index, pd.DatetimeIndex):
+        x = _checks.series(x, name)
+    return _checks.array(x, name, ndim=1)
 
 
 def _int(v, name: str, low: int) -> int:
-    if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {v!r}")
-    if v < low:
-        raise ValueError(f"{name} must be at least {low}, got {v}")
-    return int(v)
+    return _checks.integer(v, name, low)
+
+
+def _seed(seed) -> int:
+    return _checks.integer(seed, "seed", 0)
+
+
+def _block(block, n: int, name: str = "x") -> int:
+    block = _int(block, "block", 1)
+    if block > n:
+        raise ValueError(f"{name}: {n} observations, fewer than one block (block = {block}); "
+                         "pass a longer series or a shorter block")
+    return block
 
 
 def _statistic(statistic) -> Callable[[np.ndarray], np.ndarray]:
@@ -104,10 +105,9 @@ def block_indices(n: int, block: int, n_boot: int, seed: int = 0) -> np.ndarray:
         Integer array of shape ``(n_boot, n)``.
     """
     n = _int(n, "n", 1)
-    block = _int(block, "block", 1)
+    block = _block(block, n, "n")
     n_boot = _int(n_boot, "n_boot", 1)
-    if block > n:
-        raise ValueError(f"block ({block}) is longer than the series ({n} observations)")
+    seed = _seed(seed)
     k = -(-n // block)
     rng = np.random.default_rng(seed)
     starts = rng.integers(0, n - block + 1, size=(n_boot, k))
@@ -123,7 +123,8 @@ def block_bootstrap(x, statistic="mean", block: int = 252, n_boot: int = 1000,
     ----------
     x : pandas.Series or array_like
         The observations in time order (e.g. daily VRP in vol points, monthly returns);
-        no NaN or inf.
+        no NaN, inf or booleans. A Series with a DatetimeIndex must have sorted, unique,
+        naive dates; a Series with another index is taken in the order given.
     statistic : {"mean", "hit_rate", "sharpe"} or callable
         A name from :data:`STATISTICS`, or a function mapping a 2-D array of resamples
         (one resample a row) to one value per row.
@@ -143,6 +144,7 @@ def block_bootstrap(x, statistic="mean", block: int = 252, n_boot: int = 1000,
     """
     a = _values(x)
     f = _statistic(statistic)
+    _block(block, a.size)
     idx = block_indices(a.size, block, n_boot, seed)
     out = np.asarray(f(a[idx]), dtype=float)
     if out.shape != (idx.shape[0],):
@@ -172,10 +174,7 @@ def block_bootstrap_ci(x, statistic="mean", level: float = 0.95, block: int = 25
     (float, float)
         The ``(1 - level) / 2`` and ``(1 + level) / 2`` quantiles of the bootstrap draws.
     """
-    try:
-        level = float(level)
-    except (TypeError, ValueError):
-        raise ValueError(f"level must be a number in (0, 1), got {level!r}") from None
+    level = _checks.finite(level, "level")
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1), got {level!r}")
     draws = block_bootstrap(x, statistic, block=block, n_boot=n_boot, seed=seed)
@@ -195,9 +194,7 @@ def block_mean_variance(x, block: int) -> float:
     simulated standard error is tested against.
     """
     a = _values(x)
-    block = _int(block, "block", 1)
-    if block > a.size:
-        raise ValueError(f"block ({block}) is longer than the series ({a.size} observations)")
+    block = _block(block, a.size)
     if a.size % block:
         raise ValueError(f"block ({block}) must divide the length of x ({a.size}) for the closed form")
     c = np.concatenate([[0.0], np.cumsum(a)])

@@ -10,3 +10,7 @@ CALLS = {
                                         "seed": 0}),
     "block_mean_variance": ((MONTHLY,), {"block": 12}),
 }
+
+_ORDER = "a Series without dates is taken in the order given (documented: x is 'in time order')"
+VALID = {(name, "x"): {"non-date index": _ORDER}
+         for name in ("block_bootstrap", "block_bootstrap_se", "block_bootstrap_ci", "block_mean_variance")}
