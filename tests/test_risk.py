@@ -252,7 +252,7 @@ def test_mean_and_hit_rate_se_against_iid_closed_forms():
 
 def test_performance_table_columns_and_values():
     x = np.random.default_rng(6).normal(0.01, 0.04, 120)
-    out = risk.performance_table({"a": x, "b": pd.Series(-x)})
+    out = risk.performance_table({"a": x, "b": _series(-x)})
     assert list(out.columns) == list(risk.PERFORMANCE_COLUMNS)
     assert list(out.index) == ["a", "b"]
     assert out.loc["a", "Sharpe ratio (annualized)"] == pytest.approx(risk.sharpe(x))
@@ -260,7 +260,7 @@ def test_performance_table_columns_and_values():
     assert out.loc["a", "SE of mean"] == pytest.approx(risk.mean_se(x))
     assert out.loc["b", "Hit rate"] == pytest.approx(risk.hit_rate(-x))
     assert out.loc["a", "Periods"] == 120
-    same = risk.performance_table(pd.DataFrame({"a": x}))
+    same = risk.performance_table(pd.DataFrame({"a": _series(x)}))
     assert same.loc["a", "SE of Sharpe"] == out.loc["a", "SE of Sharpe"]
 
 
@@ -387,6 +387,60 @@ def test_rule_deflated_sharpe_inputs():
         risk.deflated_sharpe(1.0, [0.1, 0.5], 120, True, 3.0)
     with pytest.raises(ValueError, match="sharpe_var"):
         risk.expected_max_sharpe(10, -1.0)
+
+
+
+def test_rule_series_index_tz_aware():
+    s = _series(R)
+    s.index = s.index.tz_localize("UTC")
+    with pytest.raises(ValueError, match=r"returns: tz-aware index"):
+        risk.sharpe(s, 12)
+
+
+def test_rule_series_index_not_dates():
+    with pytest.raises(TypeError, match=r"returns: the index must be a DatetimeIndex"):
+        risk.hit_rate(pd.Series(R))
+
+
+def test_rule_series_index_duplicated():
+    s = _series(R)
+    s.index = s.index[[0, 0, 1, 2, 3, 4, 5]]
+    with pytest.raises(ValueError, match=r"returns: duplicate date"):
+        risk.mean_se(s, 12, block=2, n_boot=20)
+
+
+def test_rule_series_index_unsorted():
+    s = _series(R).iloc[::-1]
+    with pytest.raises(ValueError, match=r"returns: dates are not sorted"):
+        risk.max_drawdown(s)
+
+
+def test_rule_series_index_checked_in_summary_and_table():
+    s = _series(R)
+    s.index = s.index.tz_localize("UTC")
+    with pytest.raises(ValueError, match=r"returns: tz-aware"):
+        risk.summary(s)
+    with pytest.raises(ValueError, match=r"returns_by_name\['a'\]: tz-aware"):
+        risk.performance_table({"a": s}, block=2, n_boot=20)
+    # an array carries no dates and stays accepted
+    assert risk.hit_rate(R) == pytest.approx(4 / 7)
+
+
+@pytest.mark.parametrize("arg, bad, exc", [
+    ("block", np.nan, TypeError), ("block", True, TypeError), ("block", None, ValueError),
+    ("block", "12", TypeError), ("n_boot", np.inf, TypeError), ("n_boot", 1, ValueError),
+    ("seed", -1, ValueError), ("seed", 0.5, TypeError),
+])
+def test_rule_bootstrap_settings_checked_for_opdyke(arg, bad, exc):
+    with pytest.raises(exc, match=rf"\b{arg}\b"):
+        risk.sharpe_se(R, 12, method="opdyke", **{arg: bad})
+
+
+def test_rule_sharpe_method_named():
+    with pytest.raises(ValueError, match=r"sharpe_method must be one of"):
+        risk.performance_table({"a": R}, block=2, n_boot=20, sharpe_method="lo")
+    with pytest.raises(TypeError, match=r"sharpe_method"):
+        risk.performance_table({"a": R}, block=2, n_boot=20, sharpe_method=None)
 
 
 def test_all_is_complete():

@@ -5,7 +5,9 @@ Conventions
 * Input is a sequence of **periodic returns** (decimals, 0.01 is 1 %) or periodic P&L in
   currency: every measure here is defined for either, and the unit of the output is the
   unit of the input (ratios such as Sharpe, skew and hit rate are unit-free).
-* A pandas Series or a 1-D array is one track record. A 2-D array is many track records,
+* A pandas Series or a 1-D array is one track record. A Series must have a sorted,
+  unique, timezone-naive DatetimeIndex (its dates are the periods); an array has no dates
+  and is taken in the order given. A 2-D array is many track records,
   one per **row**, with time along the **last axis** (``paths x time``); every measure is
   then computed per row and returned as an array, so a whole Monte Carlo sample of the
   model world is measured in one call.
@@ -57,6 +59,10 @@ def _returns(returns, name: str = "returns", min_obs: int = 2) -> np.ndarray:
             f"{name}: pass a Series or an array (paths x time); for a DataFrame of several "
             "strategies use risk.summary"
         )
+    if isinstance(returns, pd.Series):
+        # A Series is a dated record: its index must be a sorted, unique, naive
+        # DatetimeIndex (an array carries no dates and is taken as it is).
+        _checks.series(returns, name)
     raw = np.asarray(returns.to_numpy() if isinstance(returns, pd.Series) else returns)
     if raw.dtype == bool:
         raise TypeError(f"{name}: booleans are not returns (pass numbers)")
@@ -451,7 +457,9 @@ def sharpe_se(returns, periods_per_year: float = 12, method: str = "opdyke", blo
         exactly. ``"bootstrap"``: the moving-block bootstrap
         (:func:`vrp_lib.bootstrap.block_bootstrap_se` with ``block``, ``n_boot``, ``seed``).
     block, n_boot, seed : int
-        Bootstrap block length (periods), number of resamples and seed.
+        Bootstrap block length (periods), number of resamples and seed; used by
+        ``"bootstrap"`` only, but validated whatever the method (integers, ``block >= 1``,
+        ``n_boot >= 2``, ``seed >= 0``).
     lags : int
         Newey-West lags for ``"opdyke"`` (0: no autocorrelation correction).
 
@@ -471,6 +479,12 @@ def sharpe_se(returns, periods_per_year: float = 12, method: str = "opdyke", blo
     a = _record(returns, min_obs=4)
     p = _ppy(periods_per_year)
     q = _int_arg(lags, "lags", 0)
+    # The bootstrap settings are checked whatever the method: a bad value is a mistake
+    # even where it is not used (the record's length is checked against the block only
+    # by the bootstrap).
+    _int_arg(block, "block", 1)
+    _int_arg(n_boot, "n_boot", 2)
+    _int_arg(seed, "seed", 0)
     if method == "bootstrap":
         from . import bootstrap
 
@@ -566,6 +580,7 @@ def performance_table(returns_by_name, periods_per_year: float = 12, block: int 
     if not items:
         raise ValueError("returns_by_name: empty, no track record to measure")
     p = _ppy(periods_per_year)
+    _checks.choice(sharpe_method, "sharpe_method", ("bootstrap", "opdyke"))
     rows = {}
     for name, r in items:
         a = _record(r, name=f"returns_by_name[{name!r}]")
