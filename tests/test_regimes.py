@@ -38,7 +38,8 @@ def test_origin_frame_matches_short_variance_swap():
 
 
 def test_terciles_against_qcut():
-    x = pd.Series(np.random.default_rng(1).normal(size=300))
+    x = pd.Series(np.random.default_rng(1).normal(size=300),
+                  index=pd.bdate_range("2020-01-01", periods=300))
     t = regimes.terciles(x)
     ref = pd.qcut(x, 3, labels=["low", "middle", "high"])
     assert (t.astype(str) == ref.astype(str)).all()
@@ -195,8 +196,8 @@ def test_rule_nan_and_inf():
     with pytest.raises(ValueError, match="NaN or inf"):
         regimes.negative_spells(pd.Series([1.0, np.nan, 1, 1, 1], index=idx))
     with pytest.raises(ValueError, match="NaN or inf"):
-        regimes.terciles(pd.Series([1.0, np.inf, 2.0, 3.0]))
-    with pytest.raises(ValueError, match="NaN or inf"):
+        regimes.terciles(pd.Series([1.0, np.inf, 2.0, 3.0], index=idx[:4]))
+    with pytest.raises(ValueError, match="implied: contains NaN"):
         regimes.swap_values([20.0, np.nan, 20.0], [0.0, 1e-4, 1e-4], 1)
 
 
@@ -215,7 +216,7 @@ def test_rule_too_short():
     with pytest.raises(ValueError, match="no complete"):
         regimes.exit_age(np.ones(10, dtype=bool), 21)
     with pytest.raises(ValueError, match="terciles"):
-        regimes.terciles(pd.Series([1.0, 2.0]))
+        regimes.terciles(pd.Series([1.0, 2.0], index=pd.bdate_range("2020-01-01", periods=2)))
 
 
 def test_rule_mismatched_shapes_and_index():

@@ -38,6 +38,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import _checks as ck
 from . import models, premium, realized, risk
 from . import strategies as st
 from .risk import _int_arg as _int
@@ -78,23 +79,36 @@ def _nonneg(x, name: str) -> float:
 
 
 def _frame(frame, need=("implied", "realized")) -> pd.DataFrame:
-    if frame is None:
-        raise ValueError("frame: got None; pass the output of regimes.origin_frame")
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"frame: expected a DataFrame, got {type(frame).__name__}")
-    missing = [c for c in need if c not in frame.columns]
-    if missing:
-        raise ValueError(f"frame: missing column(s) {missing}; use regimes.origin_frame")
-    if len(frame) == 0:
-        raise ValueError("frame: empty")
-    if not isinstance(frame.index, pd.DatetimeIndex):
-        raise ValueError("frame: the index must be a DatetimeIndex of origin dates")
-    if frame.index.has_duplicates or not frame.index.is_monotonic_increasing:
-        raise ValueError("frame: origin dates must be sorted and unique")
-    bad = ~np.isfinite(frame[list(need)].to_numpy(dtype=float))
+    """Check an :func:`origin_frame` table: the columns ``need``, sorted unique naive dates,
+    numbers, and no NaN or inf in any column but ``trailing`` (NaN there is documented)."""
+    ck.frame(frame, "frame", columns=need)
+    checked = [c for c in frame.columns if c != "trailing"]
+    bad = ~np.isfinite(ck.frame(frame[checked], "frame").to_numpy())
     if bad.any():
         raise ValueError(f"frame: NaN or inf on {frame.index[bad.any(axis=1)][0].date()}")
     return frame
+
+
+def _labels(labels, f: pd.DataFrame) -> pd.Series:
+    """Regime labels on the origin dates of ``f``: a Series, same index, no missing label."""
+    if labels is None:
+        raise ValueError("labels: got None; pass a Series of regime labels")
+    if not isinstance(labels, pd.Series):
+        raise TypeError(f"labels: expected a Series, got {type(labels).__name__}")
+    if not labels.index.equals(f.index):
+        raise ValueError("labels: the index must equal frame's origin dates")
+    if labels.isna().any():
+        raise ValueError("labels: contains a missing label")
+    return labels
+
+
+def _int_list(x, name: str, low: int) -> list[int]:
+    """A non-empty list or tuple of integers of at least ``low``."""
+    if x is None or isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
+        raise ck.ArgumentTypeError(f"{name}: expected a list of integers, got {ck._what(x)}")
+    if not len(x):
+        raise ValueError(f"{name}: is empty; give at least one value")
+    return [_int(v, name, low) for v in x]
 
 
 # ------------------------------------------------------------------------ origin frame
@@ -128,6 +142,9 @@ def origin_frame(implied_vol, prices, window: int = 21, trailing_window: int = 2
     """
     g = _nonneg(give_up, "give_up")
     tw = _int(trailing_window, "trailing_window", 2)
+    w = _int(window, "window", 1)
+    ck.long_enough(len(ck.series(implied_vol, "implied_vol")), w + 1, "implied_vol", what="quotes",
+                   window_value=w, detail="one forward window")
     a = premium.aligned(implied_vol, prices, window=window)
     trailing = realized.trailing_realized_vol(prices, tw).reindex(a.index)
     k = a["implied"] - g
@@ -150,17 +167,15 @@ def terciles(x, labels=("low", "middle", "high")) -> pd.Series:
     pandas.Series
         Categorical labels, index of ``x``.
     """
-    if x is None:
-        raise ValueError("x: got None; pass a Series")
-    if not isinstance(x, pd.Series):
-        raise TypeError(f"x: expected a pandas Series, got {type(x).__name__}")
-    v = x.to_numpy(dtype=float)
+    v = ck.series(x, "x").to_numpy()
     if len(v) < 3:
         raise ValueError(f"x: need at least 3 values for terciles, got {len(v)}")
     if not np.isfinite(v).all():
         raise ValueError("x: contains NaN or inf")
-    if len(labels) != 3:
-        raise ValueError(f"labels: need 3 labels, got {len(labels)}")
+    if not isinstance(labels, (list, tuple)):
+        raise ck.ArgumentTypeError(f"labels: expected a list or tuple of 3 names, got {ck._what(labels)}")
+    if len(labels) != 3 or len(set(labels)) != 3:
+        raise ValueError(f"labels: need 3 distinct labels, got {list(labels)}")
     q = np.quantile(v, [1 / 3, 2 / 3])
     codes = np.searchsorted(q, v, side="right")
     return pd.Series(pd.Categorical.from_codes(codes, list(labels)), index=x.index, name="tercile")
@@ -221,22 +236,18 @@ def regime_table(frame, labels, values=None, block: int = 252, n_boot: int = 100
         and SE, hit rate (fraction of origin days with P&L > 0) and SE.
     """
     f = _frame(frame, ("vrp", "pnl"))
-    if labels is None:
-        raise ValueError("labels: got None; pass a Series of regime labels")
-    if not isinstance(labels, pd.Series):
-        raise TypeError(f"labels: expected a Series, got {type(labels).__name__}")
-    if not labels.index.equals(f.index):
-        raise ValueError("labels: the index must equal frame's origin dates")
-    if labels.isna().any():
-        raise ValueError("labels: contains a missing label")
+    labels = _labels(labels, f)
     b = _int(block, "block", 1)
     nb = _int(n_boot, "n_boot", 2)
     sd = _int(seed, "seed", 0)
     cats = (list(labels.cat.categories) if isinstance(labels.dtype, pd.CategoricalDtype)
             else sorted(labels.unique()))
-    value = None if values is None else np.asarray(values, dtype=float)
-    if value is not None and value.shape != (len(f),):
-        raise ValueError(f"values: expected {len(f)} values, got shape {value.shape}")
+    value = None
+    if values is not None:
+        vs = ck.series(values, "values")
+        if not vs.index.equals(f.index):
+            raise ValueError("values: the index must equal frame's origin dates")
+        value = ck.array(vs, "values")
     x = {"vrp": f["vrp"].to_numpy(), "pnl": f["pnl"].to_numpy(),
          "hit": (f["pnl"].to_numpy() > 0).astype(float)}
     rows = {}
@@ -281,8 +292,11 @@ def regime_difference(frame, labels, first, second, column: str = "hit", block: 
     f = _frame(frame, ("vrp", "pnl"))
     if column not in ("vrp", "pnl", "hit"):
         raise ValueError(f"column must be 'vrp', 'pnl' or 'hit', got {column!r}")
-    if not isinstance(labels, pd.Series) or not labels.index.equals(f.index):
-        raise ValueError("labels: expected a Series on frame's origin dates")
+    labels = _labels(labels, f)
+    regimes = set(labels.cat.categories) if isinstance(labels.dtype, pd.CategoricalDtype) else set(labels)
+    for name, c in (("first", first), ("second", second)):
+        if c is None or isinstance(c, (float, bool, np.bool_)) or c not in regimes:
+            raise ValueError(f"{name}: {c!r} is not a regime of labels ({sorted(map(str, regimes))})")
     x = (f["pnl"].to_numpy() > 0).astype(float) if column == "hit" else f[column].to_numpy()
     b, nb, sd = _int(block, "block", 1), _int(n_boot, "n_boot", 2), _int(seed, "seed", 0)
     out, draws = [], []
@@ -330,6 +344,12 @@ def styled(df, formats, uuid: str, hide_index: bool = False, na_rep: str = "-",
         raise TypeError(f"df: expected a DataFrame, got {type(df).__name__}")
     if not isinstance(uuid, str) or not uuid:
         raise ValueError("uuid: pass a non-empty string")
+    if not (isinstance(formats, (str, dict)) or callable(formats)):
+        raise ck.ArgumentTypeError(f"formats: expected a format string or a dict of them, got {ck._what(formats)}")
+    hide_index = ck.boolean(hide_index, "hide_index")
+    ck.text(na_rep, "na_rep", allow_empty=True)
+    if caption is not None:
+        ck.text(caption, "caption", allow_empty=True)
     if isinstance(formats, str):
         formats = {c: formats for c in df.columns if pd.api.types.is_numeric_dtype(df[c])}
     sty = df.style.set_uuid(uuid).format(formats, na_rep=na_rep)
@@ -359,10 +379,7 @@ def negative_spells(vrp_series, min_length: int = 1) -> pd.DataFrame:
         premium, vol points) and ``average`` (mean premium over the spell, vol points),
         sorted by length (longest first, then by start date).
     """
-    if vrp_series is None:
-        raise ValueError("vrp_series: got None; pass a Series of daily premia")
-    if not isinstance(vrp_series, pd.Series):
-        raise TypeError(f"vrp_series: expected a Series, got {type(vrp_series).__name__}")
+    vrp_series = ck.series(vrp_series, "vrp_series")
     if not np.isfinite(vrp_series.to_numpy(dtype=float)).all():
         raise ValueError("vrp_series: contains NaN or inf")
     ml = _int(min_length, "min_length", 1)
@@ -416,7 +433,9 @@ def crisis_table(frame, crises=None, window: int = 21, after: int = 63) -> pd.Da
         s = pd.Timestamp(d)
         p = int(f.index.searchsorted(s))
         if p - w + 1 < 0 or p + 2 * a >= len(f):
-            raise ValueError(f"crises: {name} ({s.date()}) lies too close to the sample's edge")
+            raise ValueError(f"crises: {name} ({s.date()}) lies too close to the edge of frame "
+                             f"({f.index[0].date()} to {f.index[-1].date()}; needs {w} origin dates "
+                             f"up to the shock and {2 * a} after it)")
         on = f.iloc[p - w + 1:p + 1]
         nxt = f.iloc[p + 1:p + 1 + a]
         later = f.iloc[p + 1 + a:p + 1 + 2 * a]
@@ -463,8 +482,9 @@ def swap_values(implied, sq_returns, window: int = 21, give_up: float = 0.0,
         that close (remaining variance paid at ``implied + give_up``). Column ``window`` is
         the settlement, equal in both.
     """
-    iv = np.asarray(implied, dtype=float)
-    r2 = np.asarray(sq_returns, dtype=float)
+    iv = ck.array(implied, "implied", ndim=1)
+    ck.vol_points(iv, "implied")
+    r2 = ck.array(sq_returns, "sq_returns", ndim=1, allow_nan=True)
     if iv.ndim != 1 or r2.shape != iv.shape:
         raise ValueError(f"implied {iv.shape} and sq_returns {r2.shape}: need equal 1-D shapes")
     if not (np.isfinite(iv).all() and np.isfinite(r2[1:]).all()):
@@ -508,7 +528,7 @@ def calendar_pnl(settlement, window: int = 21, taken=None) -> np.ndarray:
         ``(window, m)``: row ``k`` holds the rolls opened on days ``k, k + window, ...``,
         cut to the ``m = len // window`` rolls every calendar has.
     """
-    x = np.asarray(settlement, dtype=float)
+    x = ck.array(settlement, "settlement", ndim=1)
     w = _int(window, "window", 1)
     if x.ndim != 1 or not np.isfinite(x).all():
         raise ValueError("settlement: expected a 1-D array with no NaN or inf")
@@ -568,8 +588,8 @@ def ladder_pnl(hold, close, taken, age) -> np.ndarray:
         vega notional), the sum over open tranches of their daily change in value. The
         total equals ``sum(close[i, age[i]] for taken i) / window``.
     """
-    h = np.asarray(hold, dtype=float)
-    c = np.asarray(close, dtype=float)
+    h = ck.array(hold, "hold", ndim=2)
+    c = ck.array(close, "close", ndim=2)
     if h.ndim != 2 or c.shape != h.shape:
         raise ValueError("hold and close: expected two arrays of equal shape (n, window + 1)")
     n, w1 = h.shape
@@ -595,11 +615,12 @@ def ladder_pnl(hold, close, taken, age) -> np.ndarray:
 
 def monthly_sum(daily, dates) -> pd.Series:
     """Sum a daily P&L array into calendar months (month-end index)."""
-    d = np.asarray(daily, dtype=float)
-    idx = pd.DatetimeIndex(dates)
-    if d.shape != (len(idx),):
-        raise ValueError(f"daily ({d.shape}) and dates ({len(idx)}) differ in length")
-    return pd.Series(d, index=idx).resample("ME").sum()
+    d = ck.array(daily, "daily", ndim=1)
+    if not isinstance(dates, pd.DatetimeIndex):
+        raise ck.ArgumentTypeError(f"dates: expected a DatetimeIndex, got {ck._what(dates)}")
+    if d.shape != (len(dates),):
+        raise ValueError(f"daily ({d.shape}) and dates ({len(dates)}) differ in length")
+    return ck.series(pd.Series(d, index=dates), "dates").resample("ME").sum()
 
 
 # -------------------------------------------------------------------------- filter grid
@@ -617,14 +638,24 @@ def filter_flags(implied_vol, prices, trailing_windows=(5, 10, 21), days=(1, 3, 
         ``{(trailing window, days, re-entry spread): numpy.ndarray of bool}`` on the
         dates of ``implied_vol``.
     """
-    if implied_vol is None or prices is None:
-        raise ValueError("implied_vol and prices: pass Series, got None")
+    implied_vol = ck.vols(implied_vol, "implied_vol")
+    ck.vol_points(implied_vol, "implied_vol")
+    prices = ck.prices(prices, "prices")
+    ck.overlap(implied_vol, prices, "implied_vol", "prices")
+    tws = _int_list(trailing_windows, "trailing_windows", 2)
+    ck.long_enough(len(implied_vol), max(tws) + 1, "implied_vol", what="quotes",
+                   window_value=max(tws), window_name="trailing window")
+    _int_list(days, "days", 1)
+    if reentry_spreads is None or isinstance(reentry_spreads, (str, bytes)) or not hasattr(reentry_spreads, "__len__"):
+        raise ck.ArgumentTypeError(f"reentry_spreads: expected a list of numbers, got {ck._what(reentry_spreads)}")
+    if not len(reentry_spreads):
+        raise ValueError("reentry_spreads: is empty; give at least one value")
+    for sp in reentry_spreads:
+        ck.finite(sp, "reentry_spreads")
     iv = implied_vol.to_numpy(dtype=float)
     tv = np.vstack([
-        realized.trailing_realized_vol(prices, _int(tw, "trailing_windows", 2))
-        .reindex(implied_vol.index).to_numpy() for tw in trailing_windows])
-    if not len(trailing_windows) or not len(days) or not len(reentry_spreads):
-        raise ValueError("the parameter grid is empty")
+        realized.trailing_realized_vol(prices, tw)
+        .reindex(implied_vol.index).to_numpy() for tw in tws])
     out = {}
     for d in days:
         for sp in reentry_spreads:
@@ -688,11 +719,19 @@ def judge_filters(frame_days, flags, window: int = 21, give_up: float = 0.0,
         beats always-in after selecting it among the trials), and the deflated Sharpe ratio
         of the best ladder Sharpe ratio (truly above zero).
     """
+    if not isinstance(frame_days, pd.DataFrame):
+        ck.frame(frame_days, "frame_days")  # raises: not a DataFrame
+    missing = [c for c in ("implied", "sq_return", "origin") if c not in frame_days.columns]
+    if missing:
+        raise ValueError(f"frame_days: missing column(s) {missing}")
     f = frame_days
-    for c in ("implied", "sq_return", "origin"):
-        if c not in f.columns:
-            raise ValueError(f"frame_days: missing column {c!r}")
+    ck.frame(f[["implied", "sq_return"]], "frame_days")
+    ck.array(f["implied"], "frame_days['implied']", positive=True)
+    ck.array(f["sq_return"].iloc[1:], "frame_days['sq_return']", nonneg=True)
+    ck.mask(f["origin"], "frame_days['origin']")
     w = _int(window, "window", 2)
+    ck.long_enough(len(f), 3 * w, "frame_days", what="days", window_value=w,
+                   detail="two monthly rolls on every calendar")
     hold, close = swap_values(f["implied"].to_numpy(), f["sq_return"].to_numpy(), w, give_up)
     n = hold.shape[0]
     origin = f["origin"].to_numpy(dtype=bool)[:n]
@@ -804,11 +843,13 @@ def tenor_table(paths, physical, risk_neutral, tenors=(21, 42, 63, 126, 252), gi
         Sharpe ratio, gross and net, each with its standard error across paths, and the
         spread of one record's Sharpe ratio (standard deviation across paths).
     """
+    from .simulation import ModelPaths
+    if not isinstance(paths, ModelPaths):
+        raise ck.ArgumentTypeError(f"paths: expected simulated ModelPaths, got {ck._what(paths)}")
     p, q = models.check_pair(physical, risk_neutral)
     g = _nonneg(give_up, "give_up")
     dpy = _nonneg(days_per_year, "days_per_year")
-    if not len(tenors):
-        raise ValueError("tenors: give at least one tenor")
+    _int_list(tenors, "tenors", 1)
     rows = {}
     n_paths = paths.variance.shape[1]
     for days in tenors:
