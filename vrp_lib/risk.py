@@ -372,7 +372,8 @@ def summary(returns, periods_per_year: float = 12, level: float = 0.05,
     Parameters
     ----------
     returns : pandas.Series or pandas.DataFrame
-        Periodic returns; a DataFrame holds one strategy per column (with no NaN).
+        Periodic returns; a DataFrame holds one strategy per column (with no NaN). The
+        index must be a sorted, unique, timezone-naive DatetimeIndex.
 
     Returns
     -------
@@ -554,7 +555,8 @@ def performance_table(returns_by_name, periods_per_year: float = 12, block: int 
     Parameters
     ----------
     returns_by_name : dict of {str: Series or array} or pandas.DataFrame
-        One track record per entry (or per column), periodic returns, no NaN.
+        One track record per entry (or per column), periodic returns, no NaN; a Series
+        (or a DataFrame) must have a sorted, unique, timezone-naive DatetimeIndex.
     periods_per_year, block, n_boot, seed
         Annualization and bootstrap settings (block 12 for monthly returns).
     sharpe_method : {"bootstrap", "opdyke"}
