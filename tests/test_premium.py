@@ -450,3 +450,23 @@ def test_series_functions_validated():
         premium.distribution(iv.iloc[:2])
     with pytest.raises(ValueError, match="vrp_series: the index must be a DatetimeIndex"):
         premium.distribution(pd.Series([1.0, 2.0, 3.0]))
+
+
+def test_number_as_labels_named():
+    iv, p = _iv_p()
+    with pytest.raises(TypeError, match=r"labels: expected a sequence of strings, got 1\.5"):
+        premium.summary_table(iv, p, windows=(5,), labels=1.5)
+    with pytest.raises(TypeError, match=r"labels: expected a sequence of strings, got 1\.5"):
+        premium.summary_with_se(iv, p, windows=(5,), labels=1.5, block=5)
+
+
+def test_short_implied_vol_named():
+    iv, p = _iv_p()
+    short = iv.iloc[:2]
+    with pytest.raises(ValueError, match=r"block \(5\) is longer than the 2 dates.*implied_vol"):
+        premium.summary_with_se(short, p, windows=(5,), block=5)
+    with pytest.raises(ValueError, match=r"sample too short.*implied_vol"):
+        premium.conventions(short, p, windows=(5,))
+    with pytest.raises(ValueError, match=r"fewer than two origin dates.*implied_vol"):
+        premium.subperiods(short, p, {"late": (str(p.index[1].date()), str(p.index[-1].date()))},
+                           window=5)

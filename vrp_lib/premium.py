@@ -168,6 +168,8 @@ def _labels(labels, windows: list[int]) -> list[str]:
         return [f"{w}-day" for w in windows]
     if isinstance(labels, (str, bytes)):
         raise ValueError(f"labels: expected a sequence of strings, got the string {labels!r}")
+    if np.ndim(labels) != 1:
+        raise _checks.ArgumentTypeError(f"labels: expected a sequence of strings, got {labels!r}")
     labels = list(labels)
     if len(labels) != len(windows):
         raise ValueError(f"labels: {len(labels)} labels for {len(windows)} windows")
@@ -424,7 +426,9 @@ def summary_with_se(implied_vol, prices, windows=(21, 42, 63), labels=None,
     for w in ws:
         df = aligned(implied_vol, p, window=w, annualization=annualization)
         if blk > len(df):
-            raise ValueError(f"block ({blk}) is longer than the {len(df)} dates of the {w}-day sample")
+            raise ValueError(f"block ({blk}) is longer than the {len(df)} dates of the {w}-day sample "
+                             "(the origin dates shared by implied_vol and prices): implied_vol "
+                             "too short or a shorter block")
         spread = (df["implied"] - df["realized"]).to_numpy()
         starts, lengths = _block_starts(len(df), blk, nb, sd)
         row = {}
@@ -481,7 +485,9 @@ def conventions(implied_vol, prices, windows=(21, 22), annualization: float = TR
             for sampling, x, blk in (("overlapping", s, 252),
                                      ("non-overlapping", monthly_samples(s, w), 12)):
                 if blk > len(x):
-                    raise ValueError(f"sample too short for the {w}-day {sampling} bootstrap")
+                    raise ValueError(f"sample too short for the {w}-day {sampling} bootstrap: "
+                                     f"{len(x)} observations for blocks of {blk} (implied_vol "
+                                     "and prices share too few origin dates)")
                 rows.append({
                     "Window (trading days)": w,
                     "Realized vol": "demeaned" if dm else "raw",
@@ -560,7 +566,8 @@ def subperiods(implied_vol, prices, periods, window: int = 21,
             raise ValueError(f"periods[{label!r}]: end {span[1]!r} is before start {span[0]!r}")
         sub = df.loc[span[0]:span[1]]  # partial dates ("2008") cover the whole period
         if len(sub) < 2:
-            raise ValueError(f"periods[{label!r}]: fewer than two origin dates in {span!r}")
+            raise ValueError(f"periods[{label!r}]: fewer than two origin dates in {span!r} "
+                             "(dates shared by implied_vol and prices)")
         lr = logr.loc[sub.index]
         if lr.isna().any():
             raise ValueError(f"periods[{label!r}]: realized volatility is 0 on some date")
