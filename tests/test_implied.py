@@ -452,7 +452,7 @@ def test_interpolate_variance_validates(kw, exc, match):
 
 
 def test_cboe_vix_validates_rates(near, nxt):
-    with pytest.raises(ValueError, match="r: contains NaN"):
+    with pytest.raises(ValueError, match="r_near: contains NaN"):
         implied.cboe_vix(near, nxt, t_near=T1, t_next=T2, r_near=np.nan, r_next=R2)
     with pytest.raises(ValueError, match="later than t_near"):
         implied.cboe_vix(near, nxt, t_near=T2, t_next=T1, r_near=R1, r_next=R2)
@@ -528,3 +528,43 @@ def test_implied_vol_deep_out_of_the_money_tiny_prices_are_inverted():
     price = implied.bs_price(100, k, 1 / 365, 0.0, 0.2)
     assert 0 < price < 1e-15
     assert implied.implied_vol(price, 100, k, 1 / 365, 0.0) == pytest.approx(0.2, rel=1e-8)
+
+
+def test_cboe_vix_names_the_argument(near, nxt):
+    kw = dict(t_near=T1, t_next=T2, r_near=R1, r_next=R2)
+    with pytest.raises(ValueError, match=r"^near: expected a DataFrame"):
+        implied.cboe_vix(None, nxt, **kw)
+    with pytest.raises(ValueError, match=r"^next: expected a DataFrame"):
+        implied.cboe_vix(near, "abc", **kw)
+    with pytest.raises(ValueError, match=r"^t_near must be positive"):
+        implied.cboe_vix(near, nxt, **{**kw, "t_near": -T1})
+    with pytest.raises(ValueError, match=r"^t_next: contains an infinite value"):
+        implied.cboe_vix(near, nxt, **{**kw, "t_next": np.inf})
+    with pytest.raises(ValueError, match=r"^r_next: contains NaN"):
+        implied.cboe_vix(near, nxt, **{**kw, "r_next": np.nan})
+
+
+def test_bs_chain_names_vols():
+    k = np.array([80.0, 100.0, 125.0])
+    with pytest.raises(ValueError, match=r"^vols 20 is above 5"):
+        implied.bs_chain(100.0, k, 0.25, 0.02, 20.0)
+    with pytest.raises(ValueError, match=r"^vols: contains NaN"):
+        implied.bs_chain(100.0, k, 0.25, 0.02, np.array([0.2, np.nan, 0.2]))
+
+
+def test_cboe_term_record_checks_its_fields(near):
+    term = implied.cboe_term(near, t=T1, r=R1)
+    fields = {f: getattr(term, f) for f in term.__dataclass_fields__}
+    assert implied.CboeTerm(**fields).variance == term.variance  # a valid record builds
+    for name, bad, exc, match in [
+        ("t", 0.0, ValueError, r"^t must be positive"),
+        ("r", np.nan, ValueError, r"^r must be finite"),
+        ("forward", np.inf, ValueError, r"^forward must be positive"),
+        ("k0", -1.0, ValueError, r"^k0 must be positive"),
+        ("strip", None, TypeError, r"^strip must be a pandas DataFrame"),
+        ("strip_term", np.nan, ValueError, r"^strip_term must be finite"),
+        ("forward_term", -1e-6, ValueError, r"\bforward_term\b"),
+        ("variance", True, TypeError, r"\bvariance\b"),
+    ]:
+        with pytest.raises(exc, match=match):
+            implied.CboeTerm(**{**fields, name: bad})

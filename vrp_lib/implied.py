@@ -359,36 +359,36 @@ def implied_vol(price, spot, strike, t, r, q=0.0, kind="call", lo=1e-6, hi=MAX_D
 
 # --------------------------------------------------------------------------- Cboe VIX method
 
-def _chain_array(chain):
+def _chain_array(chain, name="chain"):
     """Validated chain as five float arrays (strike, call bid/ask, put bid/ask)."""
     if not isinstance(chain, pd.DataFrame):
-        raise ValueError(f"chain: expected a DataFrame, got {type(chain).__name__}")
+        raise ValueError(f"{name}: expected a DataFrame, got {type(chain).__name__}")
     missing = [c for c in CHAIN_COLUMNS if c not in chain.columns]
     if missing:
-        raise ValueError(f"chain: missing column(s) {missing}; need {list(CHAIN_COLUMNS)}")
+        raise ValueError(f"{name}: missing column(s) {missing}; need {list(CHAIN_COLUMNS)}")
     cols = []
     for c in CHAIN_COLUMNS:
         col = chain[c]
         if isinstance(col, pd.DataFrame):
-            raise ValueError(f"chain: duplicate column {c!r}")
+            raise ValueError(f"{name}: duplicate column {c!r}")
         if col.dtype == bool:
-            raise TypeError(f"chain: column {c!r} holds booleans; quotes must be numbers")
+            raise TypeError(f"{name}: column {c!r} holds booleans; quotes must be numbers")
         try:
             cols.append(col.to_numpy(dtype=float))
         except (TypeError, ValueError):
-            raise ValueError(f"chain: column {c!r} must be numeric") from None
+            raise ValueError(f"{name}: column {c!r} must be numeric") from None
     a = np.column_stack(cols)
     if len(a) < 3:
-        raise ValueError("chain: need at least three strikes")
+        raise ValueError(f"{name}: need at least three strikes")
     nan = np.isnan(a)
     if nan.any():
-        raise ValueError(f"chain: NaN in column {CHAIN_COLUMNS[int(np.flatnonzero(nan.any(0))[0])]!r}")
+        raise ValueError(f"{name}: NaN in column {CHAIN_COLUMNS[int(np.flatnonzero(nan.any(0))[0])]!r}")
     inf = np.isinf(a)
     if inf.any():
-        raise ValueError(f"chain: infinite value in column {CHAIN_COLUMNS[int(np.flatnonzero(inf.any(0))[0])]!r}")
+        raise ValueError(f"{name}: infinite value in column {CHAIN_COLUMNS[int(np.flatnonzero(inf.any(0))[0])]!r}")
     neg = a < 0
     if neg.any():
-        raise ValueError(f"chain: negative value in column {CHAIN_COLUMNS[int(np.flatnonzero(neg.any(0))[0])]!r}")
+        raise ValueError(f"{name}: negative value in column {CHAIN_COLUMNS[int(np.flatnonzero(neg.any(0))[0])]!r}")
     k = a[:, 0]
     if (k <= 0).any():
         raise ValueError("strikes: must be positive numbers")
@@ -396,7 +396,7 @@ def _chain_array(chain):
     for side, (b, ask) in (("call", (1, 2)), ("put", (3, 4))):
         lowask = a[:, ask] < a[:, b]
         if lowask.any():
-            raise ValueError(f"chain: {side} ask below bid at strike {k[lowask][0]:g}")
+            raise ValueError(f"{name}: {side} ask below bid at strike {k[lowask][0]:g}")
     return a
 
 
@@ -412,8 +412,8 @@ def check_chain(chain) -> pd.DataFrame:
     return pd.DataFrame(_chain_array(chain), columns=list(CHAIN_COLUMNS))
 
 
-def _tr(t, r):
-    return _checks.positive(_scalar(t, "t"), "t"), _scalar(r, "r")
+def _tr(t, r, t_name="t", r_name="r"):
+    return _checks.positive(_scalar(t, t_name), t_name), _scalar(r, r_name)
 
 
 def _forward(a, tt, rr):
@@ -526,6 +526,18 @@ class CboeTerm:
     forward_term: float
     variance: float
 
+    def __post_init__(self):
+        # a frozen record: check each field, do not convert it
+        _checks.positive(self.t, "t")
+        _checks.finite(self.r, "r")
+        _checks.positive(self.forward, "forward")
+        _checks.positive(self.k0, "k0")
+        if not isinstance(self.strip, pd.DataFrame):
+            raise TypeError(f"strip must be a pandas DataFrame, got {type(self.strip).__name__}")
+        _checks.finite(self.strip_term, "strip_term")
+        _checks.nonnegative(self.forward_term, "forward_term")
+        _checks.finite(self.variance, "variance")
+
 
 def cboe_term(chain, *, t, r) -> CboeTerm:
     """Run the Cboe method on one expiry and keep every intermediate number."""
@@ -598,8 +610,11 @@ def cboe_vix(near, next, *, t_near, t_next, r_near, r_next, days=30):  # noqa: A
     ``VIX = 100 * sqrt(interpolated 30-day variance)``; see :func:`cboe_variance` and
     :func:`interpolate_variance`. Times in years, rates continuously compounded decimals.
     """
-    v1 = cboe_variance(near, t=t_near, r=r_near)
-    v2 = cboe_variance(next, t=t_next, r=r_next)
+    a1, a2 = _chain_array(near, "near"), _chain_array(next, "next")
+    t1, r1 = _tr(t_near, r_near, "t_near", "r_near")
+    t2, r2 = _tr(t_next, r_next, "t_next", "r_next")
+    v1 = _variance(a1, t1, r1)
+    v2 = _variance(a2, t2, r2)
     v = interpolate_variance(v1, t_near, v2, t_next, days=days)
     if v < 0:
         raise ValueError(f"interpolated variance is negative ({v:g}): check the chains")
@@ -663,6 +678,7 @@ def bs_chain(spot, strikes, t, r, vols, q=0.0, half_spread=0.0):
     h = _scalar(half_spread, "half_spread")
     if h < 0:
         raise ValueError(f"half_spread must be non-negative, got {half_spread!r}")
+    _sigma(vols, "vols")  # name the argument (bs_price would call it sigma)
     c = np.broadcast_to(bs_price(spot, k, t, r, vols, q, "call"), k.shape)
     p = np.broadcast_to(bs_price(spot, k, t, r, vols, q, "put"), k.shape)
     return pd.DataFrame(
