@@ -477,7 +477,7 @@ def test_filter_grid_matches_single_runs():
     rng = np.random.default_rng(2)
     prices = pd.Series(100 * np.exp(np.cumsum(rng.normal(0, 0.012, 300))), index=idx)
     iv = pd.Series(15 + 5 * np.sin(np.arange(300) / 20), index=idx)
-    roll_dates = idx[30::21][:10]
+    roll_dates = idx[30::21][:12]
     pnl = pd.Series(rng.normal(1, 3, len(roll_dates)), index=roll_dates)
     grid, flags = st.filter_grid(pnl, iv, prices, trailing_windows=(5, 10), days=(1, 3),
                                  reentry_spreads=(0.0,), gross=pnl + 1)
@@ -522,3 +522,80 @@ def test_model_tenor_table_against_closed_form_and_direct_rolls():
         st.model_tenor_table(None, P, Q)
     with pytest.raises(ValueError, match="days_per_year"):
         st.model_tenor_table(sim, P, Q, days_per_year="252")
+
+
+def test_costs_reject_booleans():
+    for name in ("bid_ask", "slippage", "fee", "financing", "hedge_cost"):
+        with pytest.raises(TypeError, match=rf"Costs\.{name} .*got the boolean True"):
+            st.Costs(**{name: True})
+
+
+def test_rolls_reject_nan_implied_vol():
+    p = _prices(120)
+    iv = pd.Series(15.0, index=p.index)
+    iv.iloc[30] = np.nan
+    with pytest.raises(ValueError, match="implied_vol: NaN on"):
+        st.rolls(iv, p, window=21)
+
+
+def test_risk_free_rate_dates_checked():
+    rates = pd.Series(5.0, index=pd.bdate_range("2020-01-01", periods=40))
+    d = rates.index[5:10]
+    with pytest.raises(ValueError, match="dates: duplicate date"):
+        st.risk_free_rate(d.append(d[-1:]), rates)
+    with pytest.raises(ValueError, match="dates: dates are not sorted"):
+        st.risk_free_rate(d[::-1], rates)
+    with pytest.raises(ValueError, match="dates: time-zone aware"):
+        st.risk_free_rate(d.tz_localize("UTC"), rates)
+    for bad in (None, "abc"):
+        with pytest.raises(ValueError, match="dates: expected a sequence of dates"):
+            st.risk_free_rate(bad, rates)
+
+
+def test_index_returns_roll_table_checked():
+    p = _prices(120)
+    table = st.rolls(pd.Series(15.0, index=p.index), p, window=21)
+    bad = table.copy()
+    bad.iloc[0, bad.columns.get_loc("spot")] = np.nan
+    with pytest.raises(ValueError, match="roll_table: contains NaN"):
+        st.index_returns(bad)
+    bad["spot"] = np.inf
+    with pytest.raises(ValueError, match="roll_table: contains an infinite value"):
+        st.index_returns(bad)
+    with pytest.raises(ValueError, match="roll_table: contains NaN"):
+        st.index_returns(table.assign(implied=np.nan))
+    with pytest.raises(ValueError, match=r"roll_table\['spot'\]: contains a non-positive value"):
+        st.index_returns(table.assign(spot=-1.0))
+    with pytest.raises(ValueError, match="roll_table: dates are not sorted"):
+        st.index_returns(table.iloc[::-1])
+    with pytest.raises(ValueError, match="roll_table: duplicate date"):
+        st.index_returns(pd.concat([table, table.iloc[-1:]]))
+    with pytest.raises(ValueError, match="roll_table: the index must be a DatetimeIndex"):
+        st.index_returns(table.reset_index(drop=True))
+    with pytest.raises(ValueError, match="roll_table: tz-aware index"):
+        st.index_returns(table.tz_localize("UTC"))
+    with pytest.raises(ValueError, match="roll_table: the series is empty"):
+        st.index_returns(table.iloc[:0])
+
+
+def test_strike_vols_rates_checked():
+    iv = np.array([15.0, 20.0])
+    for name in ("r", "q"):
+        with pytest.raises(ValueError, match=rf"^{name}: contains NaN"):
+            st.strike_vols(iv, 0.9, 21 / 252, **{name: np.nan})
+        with pytest.raises(ValueError, match=rf"^{name}: contains an infinite value"):
+            st.strike_vols(iv, 0.9, 21 / 252, **{name: np.inf})
+        for bad in (True, None):
+            with pytest.raises(ValueError, match=rf"^{name} must be a number or one number per roll"):
+                st.strike_vols(iv, 0.9, 21 / 252, **{name: bad})
+        with pytest.raises(TypeError, match=rf"^{name}: expected numbers"):
+            st.strike_vols(iv, 0.9, 21 / 252, **{name: "0.0"})
+
+
+def test_filter_grid_needs_a_year_of_rolls():
+    idx = pd.bdate_range("2015-01-01", periods=300)
+    prices = pd.Series(100 * np.exp(np.linspace(0, 0.1, 300)), index=idx)
+    iv = pd.Series(15.0, index=idx)
+    pnl = pd.Series(1.0, index=idx[30::21][:11])
+    with pytest.raises(ValueError, match="pnl: need at least 12 values, got 11"):
+        st.filter_grid(pnl, iv, prices)

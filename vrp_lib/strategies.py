@@ -86,6 +86,10 @@ class Costs:
     def __post_init__(self):
         for name in ("bid_ask", "slippage", "fee", "financing", "hedge_cost"):
             v = getattr(self, name)
+            if isinstance(v, (bool, np.bool_)):
+                raise _checks.ArgumentTypeError(
+                    f"Costs.{name} must be a non-negative finite number, got the boolean {v!r} "
+                    "(booleans are not numbers)")
             if not isinstance(v, (int, float, np.integer, np.floating)) or not np.isfinite(v) or v < 0:
                 raise ValueError(f"Costs.{name} must be a non-negative finite number, got {v!r}")
 
@@ -116,7 +120,8 @@ def rolls(implied_vol, prices, window: int = 21, offset: int = 0,
     Parameters
     ----------
     implied_vol : pandas.Series
-        Implied volatility in vol points (e.g. the VIX), DatetimeIndex.
+        Implied volatility in vol points (e.g. the VIX), DatetimeIndex, no NaN (drop
+        missing days first: a date absent from the index has no roll).
     prices : pandas.Series
         Daily prices of the underlying.
     window : int
@@ -134,7 +139,7 @@ def rolls(implied_vol, prices, window: int = 21, offset: int = 0,
     """
     w = _checks.window(window)
     off = _checks.integer(offset, "offset", minimum=0)
-    iv = _checks.vols(implied_vol, "implied_vol")
+    iv = _checks.vols(implied_vol, "implied_vol", allow_nan=False)
     _checks.vol_points(iv.to_numpy(), "implied_vol")
     p = _checks.prices(prices)
     _checks.overlap(iv, p, "implied_vol", "prices")
@@ -229,7 +234,7 @@ def risk_free_rate(dates, rates=None) -> pd.Series:
     Parameters
     ----------
     dates : DatetimeIndex or sequence of dates
-        E.g. the roll dates (``rolls(...).index``).
+        E.g. the roll dates (``rolls(...).index``): sorted, unique, time-zone naive.
     rates : pandas.Series, optional
         Yields in percent, DatetimeIndex (default: the embedded 3-month yield).
     """
@@ -242,9 +247,7 @@ def risk_free_rate(dates, rates=None) -> pd.Series:
         raise ValueError("rates: no value")
     if (y.abs() > 30).any():
         raise ValueError("rates: a yield above 30: pass percent (5.2 for 5.2 %), not basis points")
-    idx = pd.DatetimeIndex(dates)
-    if len(idx) == 0:
-        raise ValueError("dates: empty")
+    idx = _dates(dates, "dates")
     if idx.min() < y.index[0]:
         raise ValueError(f"dates: {idx.min().date()} precedes the first rate ({y.index[0].date()})")
     pos = y.index.searchsorted(idx, side="right") - 1
@@ -263,10 +266,15 @@ def index_returns(roll_table, q: float = DIVIDEND_YIELD, window: int = 21,
     Parameters
     ----------
     roll_table : pandas.DataFrame
-        The output of :func:`rolls` (columns ``spot`` and ``spot_end``).
+        The output of :func:`rolls` (columns ``spot`` and ``spot_end``, prices: positive;
+        every column finite, as :func:`rolls` returns it), indexed by roll date (sorted, unique, naive). One row per roll: any
+        number of rolls, even one, gives one return per row.
     """
     if not isinstance(roll_table, pd.DataFrame) or not {"spot", "spot_end"} <= set(roll_table):
         raise ValueError("roll_table: expected the DataFrame of strategies.rolls (spot, spot_end)")
+    _checks.array(_checks.frame(roll_table, "roll_table"), "roll_table")  # no NaN, no inf
+    for col in ("spot", "spot_end"):
+        _checks.array(roll_table[col], f"roll_table[{col!r}]", positive=True)
     qq = _checks.finite(q, "q")
     t = _checks.window(window) / _checks.positive(days_per_year, "days_per_year")
     price = roll_table["spot_end"] / roll_table["spot"] - 1.0
@@ -419,9 +427,11 @@ def strike_vols(implied_vol, moneyness, t, *, smile="whitepaper", r=0.0, q=DIVID
     iv = _vol_array(implied_vol, "implied_vol")
     moneyness = _checks.array(moneyness, "moneyness", positive=True)
     t = _checks.positive(t, "t")
+    r = _per_roll(r, np.shape(r), "r")
+    q = _per_roll(q, np.shape(q), "q")
     if shp.is_flat:
         return iv.copy()
-    km = np.asarray(moneyness, dtype=float) * np.exp(-(np.asarray(r) - np.asarray(q)) * t)
+    km = np.asarray(moneyness, dtype=float) * np.exp(-(r - q) * t)
     return np.asarray(smile_mod.smile_vol(iv, km, shp, t), dtype=float)
 
 
@@ -776,7 +786,9 @@ def filter_grid(pnl, implied_vol, prices, *, trailing_windows=(5, 10, 21), days=
     Parameters
     ----------
     pnl : pandas.Series
-        P&L per roll, indexed by roll date (e.g. net of costs).
+        P&L per roll, indexed by roll date (e.g. net of costs); at least one year of
+        rolls (``periods_per_year`` of them, 12 monthly rolls): an annualized Sharpe ratio
+        from fewer rolls is an extrapolation.
     implied_vol : pandas.Series
         Daily implied volatility, vol points.
     prices : pandas.Series
@@ -784,6 +796,8 @@ def filter_grid(pnl, implied_vol, prices, *, trailing_windows=(5, 10, 21), days=
     gross : pandas.Series, optional
         A second P&L series (e.g. gross of costs) whose filtered Sharpe ratio is reported
         as ``Sharpe gross``.
+    periods_per_year : float
+        Rolls per year (12 for monthly rolls), to annualize the Sharpe ratios.
 
     Returns
     -------
@@ -796,7 +810,8 @@ def filter_grid(pnl, implied_vol, prices, *, trailing_windows=(5, 10, 21), days=
     if not isinstance(pnl, pd.Series):
         raise ValueError("pnl: expected a Series of P&L per roll, indexed by roll date")
     pnl = _checks.series(pnl, "pnl")
-    _checks.array(pnl.to_numpy(), "pnl", min_size=2)
+    ppy = _checks.positive(periods_per_year, "periods_per_year")
+    _checks.array(pnl.to_numpy(), "pnl", min_size=max(2, int(np.ceil(ppy))))
     iv = _checks.vols(implied_vol, "implied_vol", allow_nan=False)
     _checks.vol_points(iv.to_numpy(), "implied_vol")
     p = _checks.prices(prices)

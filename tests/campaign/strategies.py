@@ -70,4 +70,6 @@ VALID = {
     ("regime_filter", "trailing_vol"): {"NaN": "documented: the first days of a trailing window"},
     # the embedded 3-month yield has missing days, carried forward as documented
     ("risk_free_rate", "rates"): {"NaN": "documented: missing yields are carried forward"},
+    # documented: one return per roll, any number of rolls (the window is the length of each roll)
+    ("index_returns", "roll_table"): {"too short": "documented: two rolls give two returns"},
 }
