@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vrp_lib import bootstrap, realized, regimes, risk, swaps
+from vrp_lib import bootstrap, models, realized, regimes, risk, swaps
 from vrp_lib import strategies as st
 
 
@@ -314,3 +314,166 @@ def test_tenor_table_exact_columns_and_simulated_sharpe_by_hand():
     assert cost.loc[21] == pytest.approx(cost.loc[63], rel=0.1)
     with pytest.raises(ValueError, match="tenors"):
         regimes.tenor_table(paths, P, Q, tenors=())
+
+
+# ------------------------------------------------------------- bad-input rules (campaign)
+
+def _dated(values):
+    return pd.Series(values, index=pd.bdate_range("2020-01-01", periods=len(values)), dtype=float)
+
+
+def test_rule_origin_frame_implied_vol_too_short():
+    vix, spx = _market(200)
+    with pytest.raises(ValueError, match=r"implied_vol: window of 21 needs at least 22 quotes, got 2"):
+        regimes.origin_frame(vix.iloc[:2], spx, 21)
+
+
+def test_rule_terciles_index_and_labels():
+    x = _dated(np.arange(10.0))
+    with pytest.raises(TypeError, match="x: the index must be a DatetimeIndex"):
+        regimes.terciles(x.reset_index(drop=True))
+    with pytest.raises(ValueError, match="x: tz-aware index"):
+        regimes.terciles(x.tz_localize("UTC"))
+    with pytest.raises(TypeError, match="x: booleans are not numbers"):
+        regimes.terciles(x > 3)
+    with pytest.raises(TypeError, match="labels: expected a list or tuple"):
+        regimes.terciles(x, labels="abc")
+    with pytest.raises(ValueError, match="labels: need 3 distinct labels"):
+        regimes.terciles(x, labels=("a", "a", "b"))
+
+
+def test_rule_regime_table_values_and_frame():
+    vix, spx = _market(300)
+    fr = regimes.origin_frame(vix, spx, 21)
+    lab = regimes.terciles(fr["implied"])
+    shifted = fr["implied"].copy()
+    shifted.index = shifted.index + pd.Timedelta(days=1000)
+    with pytest.raises(ValueError, match="values: the index must equal frame's origin dates"):
+        regimes.regime_table(fr, lab, shifted, block=21, n_boot=20)
+    with pytest.raises(ValueError, match="values: contains NaN"):
+        regimes.regime_table(fr, lab, fr["implied"].where(fr.index != fr.index[5]), block=21, n_boot=20)
+    with pytest.raises(TypeError, match="values: booleans are not numbers"):
+        regimes.regime_table(fr, lab, fr["implied"] > 20, block=21, n_boot=20)
+    bad = fr.copy()
+    bad.iloc[3, bad.columns.get_loc("implied")] = np.nan
+    with pytest.raises(ValueError, match="frame: NaN or inf on"):
+        regimes.regime_difference(bad, lab, "high", "low", block=21, n_boot=20)
+    with pytest.raises(ValueError, match="frame: tz-aware index"):
+        regimes.crisis_table(fr.tz_localize("UTC"), {"x": fr.index[100]}, 21, 21)
+    with pytest.raises(ValueError, match="edge of frame"):
+        regimes.crisis_table(fr.iloc[:50], {"x": fr.index[40]}, 21, 21)
+
+
+def test_rule_regime_difference_labels_and_regimes():
+    vix, spx = _market(300)
+    fr = regimes.origin_frame(vix, spx, 21)
+    lab = regimes.terciles(fr["implied"])
+    missing = lab.astype(object)
+    missing.iloc[4] = None
+    with pytest.raises(ValueError, match="labels: contains a missing label"):
+        regimes.regime_difference(fr, missing, "high", "low", block=21, n_boot=20)
+    with pytest.raises(ValueError, match="first: 'top' is not a regime of labels"):
+        regimes.regime_difference(fr, lab, "top", "low", block=21, n_boot=20)
+    with pytest.raises(ValueError, match="second: None is not a regime of labels"):
+        regimes.regime_difference(fr, lab, "high", None, block=21, n_boot=20)
+
+
+def test_rule_negative_spells_dated_numbers():
+    v = _dated([1.0, -1.0, -2.0, 1.0])
+    with pytest.raises(ValueError, match="vrp_series: duplicate date"):
+        regimes.negative_spells(pd.concat([v.iloc[:2], v.iloc[1:]]))
+    with pytest.raises(TypeError, match="vrp_series: booleans are not numbers"):
+        regimes.negative_spells(v > 0)
+
+
+def test_rule_styled_switches_and_text():
+    df = pd.DataFrame({"Mean (vol points)": [1.5, -2.25]}, index=["a", "b"])
+    with pytest.raises(TypeError, match="formats: expected a format string"):
+        regimes.styled(df, None, "t")
+    with pytest.raises(TypeError, match="hide_index must be True or False"):
+        regimes.styled(df, "{:.2f}", "t", hide_index="False")
+    with pytest.raises(TypeError, match="na_rep must be a string"):
+        regimes.styled(df, "{:.2f}", "t", na_rep=None)
+
+
+def test_rule_swap_arrays_numbers_and_units():
+    with pytest.raises(ValueError, match="implied: median .* looks like a price level"):
+        regimes.swap_values(np.full(30, 2000.0), np.full(30, 1e-4), 21)
+    with pytest.raises(ValueError, match="implied: every value is below 1.5"):
+        regimes.swap_values(np.full(30, 0.2), np.full(30, 1e-4), 21)
+    with pytest.raises(ValueError, match="sq_returns: contains NaN"):
+        regimes.swap_values(np.full(30, 20.0), np.r_[np.nan, np.full(29, 1e-4)], 21)
+    with pytest.raises(TypeError, match="sq_returns: booleans are not numbers"):
+        regimes.swap_values(np.full(30, 20.0), np.ones(30, dtype=bool), 21)
+    with pytest.raises(TypeError, match="settlement: booleans are not numbers"):
+        regimes.calendar_pnl(np.ones(50, dtype=bool), 21)
+    hold, close = regimes.swap_values(np.full(30, 20.0), np.full(30, 1e-4), 5)
+    taken, age = np.ones(len(hold), dtype=bool), np.full(len(hold), 5)
+    for name, bad in (("hold", np.nan), ("close", np.inf)):
+        h, c = hold.copy(), close.copy()
+        (h if name == "hold" else c)[2, 3] = bad
+        with pytest.raises(ValueError, match=f"{name}: contains"):
+            regimes.ladder_pnl(h, c, taken, age)
+    with pytest.raises(TypeError, match="hold: booleans are not numbers"):
+        regimes.ladder_pnl(hold > 0, close, taken, age)
+
+
+def test_rule_monthly_sum_daily_and_dates():
+    dates = pd.bdate_range("2020-01-01", periods=40)
+    with pytest.raises(ValueError, match="daily: contains NaN"):
+        regimes.monthly_sum(np.r_[np.nan, np.zeros(39)], dates)
+    with pytest.raises(TypeError, match="dates: expected a DatetimeIndex"):
+        regimes.monthly_sum(np.zeros(40), None)
+    with pytest.raises(ValueError, match="dates: tz-aware index"):
+        regimes.monthly_sum(np.zeros(40), dates.tz_localize("UTC"))
+    with pytest.raises(ValueError, match="dates: dates are not sorted"):
+        regimes.monthly_sum(np.zeros(40), dates[::-1])
+
+
+def test_rule_filter_flags_series_units_and_grid():
+    vix, spx = _market(200)
+    with pytest.raises(ValueError, match="implied_vol: every value is below 1.5"):
+        regimes.filter_flags(vix / 100, spx, (5,), (1,), (0.0,))
+    shifted = vix.copy()
+    shifted.index = shifted.index + pd.Timedelta(days=2000)
+    with pytest.raises(ValueError, match="have no date in common"):
+        regimes.filter_flags(shifted, spx, (5,), (1,), (0.0,))
+    with pytest.raises(ValueError, match="implied_vol: trailing window of 10 needs at least 11 quotes"):
+        regimes.filter_flags(vix.iloc[:5], spx, (5, 10), (1,), (0.0,))
+    with pytest.raises(ValueError, match="trailing_windows: is empty"):
+        regimes.filter_flags(vix, spx, (), (1,), (0.0,))
+    with pytest.raises(TypeError, match="days: expected a list of integers"):
+        regimes.filter_flags(vix, spx, (5,), None, (0.0,))
+    with pytest.raises(ValueError, match="reentry_spreads must be finite"):
+        regimes.filter_flags(vix, spx, (5,), (1,), (np.nan,))
+
+
+def test_rule_judge_filters_frame_days():
+    vix, spx = _market(200)
+    ret = np.log(spx).diff()
+    days = pd.DataFrame({"implied": vix, "sq_return": (ret**2).fillna(0.0), "origin": True},
+                        index=vix.index)
+    flags = regimes.filter_flags(vix, spx, (5,), (1,), (0.0,))
+    with pytest.raises(TypeError, match="frame_days: got None; pass a pandas DataFrame"):
+        regimes.judge_filters(None, flags)
+    with pytest.raises(ValueError, match="frame_days: tz-aware index"):
+        regimes.judge_filters(days.tz_localize("UTC"), flags)
+    with pytest.raises(ValueError, match="frame_days: dates are not sorted"):
+        regimes.judge_filters(days.iloc[::-1], flags)
+    nan = days.copy()
+    nan.iloc[7, 0] = np.nan
+    with pytest.raises(ValueError, match=r"frame_days\['implied'\]: contains NaN"):
+        regimes.judge_filters(nan, flags)
+    with pytest.raises(ValueError, match="frame_days: window of 21 needs at least 63 days"):
+        regimes.judge_filters(days.iloc[:40], flags)
+
+
+def test_rule_tenor_table_paths_and_tenors():
+    p = models.BatesParams(kappa=2.0, theta=0.03, xi=0.4, rho=-0.7, lam=0.5, mu_j=-0.03, sigma_j=0.06)
+    sim = models.simulate(p, p, 60, 2, seed=1, v0=0.03)
+    with pytest.raises(TypeError, match="paths: expected simulated ModelPaths"):
+        regimes.tenor_table("abc", p, p, tenors=(21,))
+    with pytest.raises(TypeError, match="tenors must be an integer"):
+        regimes.tenor_table(sim, p, p, tenors=(np.nan,))
+    with pytest.raises(TypeError, match="tenors: expected a list of integers"):
+        regimes.tenor_table(sim, p, p, tenors=None)

@@ -162,6 +162,14 @@ def terciles(x, labels=("low", "middle", "high")) -> pd.Series:
     """Tercile of each value over the whole sample (a descriptive split: it uses the full
     sample's quantiles, which no one knew in real time).
 
+    Parameters
+    ----------
+    x : pandas.Series
+        Numbers (no booleans, NaN or inf) on a sorted, unique, timezone-naive DatetimeIndex,
+        at least 3 of them.
+    labels : list or tuple of 3 distinct names
+        The names of the low, middle and high terciles.
+
     Returns
     -------
     pandas.Series
@@ -345,7 +353,8 @@ def styled(df, formats, uuid: str, hide_index: bool = False, na_rep: str = "-",
     if not isinstance(uuid, str) or not uuid:
         raise ValueError("uuid: pass a non-empty string")
     if not (isinstance(formats, (str, dict)) or callable(formats)):
-        raise ck.ArgumentTypeError(f"formats: expected a format string or a dict of them, got {ck._what(formats)}")
+        raise ck.ArgumentTypeError(
+            f"formats: expected a format string or a dict of them, got {ck._what(formats)}")
     hide_index = ck.boolean(hide_index, "hide_index")
     ck.text(na_rep, "na_rep", allow_empty=True)
     if caption is not None:
@@ -472,7 +481,7 @@ def swap_values(implied, sq_returns, window: int = 21, give_up: float = 0.0,
         Daily implied vol in vol points, one per trading day (no NaN).
     sq_returns : array_like
         Squared daily log returns, ``sq_returns[j]`` the return from day ``j-1`` to ``j``
-        (``sq_returns[0]`` is ignored).
+        (``sq_returns[0]`` is ignored but must be a number, e.g. 0: no NaN or inf).
 
     Returns
     -------
@@ -484,7 +493,7 @@ def swap_values(implied, sq_returns, window: int = 21, give_up: float = 0.0,
     """
     iv = ck.array(implied, "implied", ndim=1)
     ck.vol_points(iv, "implied")
-    r2 = ck.array(sq_returns, "sq_returns", ndim=1, allow_nan=True)
+    r2 = ck.array(sq_returns, "sq_returns", ndim=1)
     if iv.ndim != 1 or r2.shape != iv.shape:
         raise ValueError(f"implied {iv.shape} and sq_returns {r2.shape}: need equal 1-D shapes")
     if not (np.isfinite(iv).all() and np.isfinite(r2[1:]).all()):
@@ -614,7 +623,20 @@ def ladder_pnl(hold, close, taken, age) -> np.ndarray:
 
 
 def monthly_sum(daily, dates) -> pd.Series:
-    """Sum a daily P&L array into calendar months (month-end index)."""
+    """Sum a daily P&L array into calendar months (month-end index).
+
+    Parameters
+    ----------
+    daily : array_like
+        1-D daily P&L (vol points), finite numbers, one per date.
+    dates : pandas.DatetimeIndex
+        The trading day of each value: sorted, unique, timezone-naive.
+
+    Returns
+    -------
+    pandas.Series
+        The sum over each calendar month (vol points), indexed by month-end.
+    """
     d = ck.array(daily, "daily", ndim=1)
     if not isinstance(dates, pd.DatetimeIndex):
         raise ck.ArgumentTypeError(f"dates: expected a DatetimeIndex, got {ck._what(dates)}")
@@ -632,6 +654,19 @@ def filter_flags(implied_vol, prices, trailing_windows=(5, 10, 21), days=(1, 3, 
     Runs :func:`vrp_lib.strategies.regime_filter` once per ``(days, re-entry spread)``
     on all trailing windows at once (one row each).
 
+    Parameters
+    ----------
+    implied_vol : pandas.Series
+        Implied volatility in vol points (NaN for a day without a quote), on sorted,
+        unique, naive dates; at least one more quote than the longest trailing window.
+    prices : pandas.Series
+        Daily closes of the underlying (finite, positive), sharing dates with ``implied_vol``.
+    trailing_windows, days : sequence of int
+        Non-empty grids: trailing windows (trading days, at least 2) and consecutive
+        breach days (at least 1).
+    reentry_spreads : sequence of float
+        Non-empty grid of finite re-entry spreads (vol points).
+
     Returns
     -------
     dict
@@ -646,8 +681,9 @@ def filter_flags(implied_vol, prices, trailing_windows=(5, 10, 21), days=(1, 3, 
     ck.long_enough(len(implied_vol), max(tws) + 1, "implied_vol", what="quotes",
                    window_value=max(tws), window_name="trailing window")
     _int_list(days, "days", 1)
-    if reentry_spreads is None or isinstance(reentry_spreads, (str, bytes)) or not hasattr(reentry_spreads, "__len__"):
-        raise ck.ArgumentTypeError(f"reentry_spreads: expected a list of numbers, got {ck._what(reentry_spreads)}")
+    sp_grid = reentry_spreads
+    if sp_grid is None or isinstance(sp_grid, (str, bytes)) or not hasattr(sp_grid, "__len__"):
+        raise ck.ArgumentTypeError(f"reentry_spreads: expected a list of numbers, got {ck._what(sp_grid)}")
     if not len(reentry_spreads):
         raise ValueError("reentry_spreads: is empty; give at least one value")
     for sp in reentry_spreads:
@@ -695,8 +731,10 @@ def judge_filters(frame_days, flags, window: int = 21, give_up: float = 0.0,
     ----------
     frame_days : pandas.DataFrame
         One row per trading day (the grid of prices): ``implied`` (vol points, filled on
-        the few days without a quote), ``sq_return`` (squared daily log return) and
-        ``origin`` (bool: a swap may be opened that day).
+        the few days without a quote), ``sq_return`` (squared daily log return; the first
+        row is ignored, pass 0) and ``origin`` (bool: a swap may be opened that day), on sorted,
+        unique, naive dates; no NaN or inf; at least ``3 * window`` days (two monthly
+        rolls on every calendar).
     flags : dict
         Daily filter flags per grid cell (:func:`filter_flags`), on ``frame_days``' dates.
     window, give_up
@@ -727,7 +765,7 @@ def judge_filters(frame_days, flags, window: int = 21, give_up: float = 0.0,
     f = frame_days
     ck.frame(f[["implied", "sq_return"]], "frame_days")
     ck.array(f["implied"], "frame_days['implied']", positive=True)
-    ck.array(f["sq_return"].iloc[1:], "frame_days['sq_return']", nonneg=True)
+    ck.array(f["sq_return"], "frame_days['sq_return']", nonneg=True)
     ck.mask(f["origin"], "frame_days['origin']")
     w = _int(window, "window", 2)
     ck.long_enough(len(f), 3 * w, "frame_days", what="days", window_value=w,
