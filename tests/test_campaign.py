@@ -23,8 +23,7 @@ How it works
   contains the argument's name as a word (``t`` inside ``at`` or ``t_near`` does not count). It fails when it returns (a silent number, NaN or inf),
   raises another exception, or raises without naming the argument.
 
-``pytest tests/test_campaign.py -k <module>`` runs one module (``VRP_CAMPAIGN_ALL=1`` runs a
-module still listed in ``PENDING_MODULES``). ``python tests/test_campaign.py [module ...]``
+``pytest tests/test_campaign.py -k <module>`` runs one module. ``python tests/test_campaign.py [module ...]``
 prints, per module, the number of corrupted calls and every one that failed (function,
 argument, corruption, what happened), without stopping at the first.
 """
@@ -36,7 +35,6 @@ import importlib
 import importlib.util
 import inspect
 import math
-import os
 import pathlib
 import re
 import sys
@@ -55,13 +53,6 @@ REGISTRY_DIR = HERE / "campaign"
 LIB_DIR = pathlib.Path(vrp_lib.__file__).resolve().parent
 sys.path.insert(0, str(REGISTRY_DIR))
 
-#: Temporary scaffolding while the modules' owners harden them: these modules are listed
-#: and reported but their campaign is not run yet. The list is emptied once every module
-#: raises a clear error on every corrupted call. Set VRP_CAMPAIGN_ALL=1 to run them anyway.
-PENDING_MODULES = (
-    "bootstrap", "implied", "premium", "regimes", "risk", "strategies", "swaps",
-)
-
 #: Parameter names that make "too short for the window" a meaningful corruption.
 WINDOW_PARAMS = {"window", "windows", "block", "horizon", "lags", "max_lag", "jump_window", "days",
                  "trailing_windows", "tenors"}
@@ -73,10 +64,6 @@ def _modules() -> list[str]:
 
 
 MODULES = _modules()
-
-
-def _run_pending() -> bool:
-    return os.environ.get("VRP_CAMPAIGN_ALL", "") == "1"
 
 
 def _registry(module: str):
@@ -395,19 +382,9 @@ def format_failures(module: str, report: dict) -> str:
 # tests
 
 
-def test_pending_modules_are_reported():
-    """The scaffolding is visible in every run (``-s`` shows it; ``-rA`` lists the test)."""
-    unknown = sorted(set(PENDING_MODULES) - set(MODULES))
-    assert not unknown, f"PENDING_MODULES lists modules that do not exist: {unknown}"
-    print(f"campaign PENDING_MODULES (not run yet): {', '.join(PENDING_MODULES) or 'none'}")
-
-
 @pytest.mark.parametrize("module", MODULES)
 def test_registry_covers_all(module):
     """Every public name has a valid call in the registry, and the registry names no ghost."""
-    if module in PENDING_MODULES and not _run_pending():
-        print(f"vrp_lib.{module}: PENDING (see PENDING_MODULES)")
-        return
     public = _public(module)
     calls = _registry(module).CALLS
     missing = sorted(set(public) - set(calls))
@@ -419,9 +396,6 @@ def test_registry_covers_all(module):
 @pytest.mark.parametrize("module", MODULES)
 def test_campaign(module):
     """Zero silent results: every corrupted call raises a clear error naming its argument."""
-    if module in PENDING_MODULES and not _run_pending():
-        print(f"vrp_lib.{module}: PENDING (see PENDING_MODULES)")
-        return
 
     reports = []
 
