@@ -55,8 +55,6 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy.interpolate import CubicSpline
-from scipy.optimize import least_squares
 from scipy.special import log_ndtr, ndtr
 
 from . import _checks
@@ -315,6 +313,8 @@ def _max_atm(shape: SmileShape, t: float) -> float:
 @lru_cache(maxsize=64)
 def _ratio_table(shape: SmileShape, t: float):
     """``log(model-free vol / ATM vol)`` as a smooth function of ``log ATM vol``, and its range."""
+    from scipy.interpolate import CubicSpline  # imported here: scipy.interpolate is slow to load
+
     grid = np.geomspace(0.5, _max_atm(shape, t), _N_TABLE)
     mf = 100.0 * np.sqrt(_strip_variance(grid / 100.0, shape, t))
     return CubicSpline(np.log(grid), np.log(mf / grid)), float(mf[0]), float(mf[-1])
@@ -470,6 +470,8 @@ def fit_shape(log_moneyness, t, vols, group=None, name: str = "fitted", shift: b
 
     lo = np.r_[np.full(ng, 1.0), 0.0, -0.999, 0.05, [-5.0] * shift]
     hi = np.r_[np.full(ng, 400.0), 20.0, 0.999, 50.0, [5.0] * shift]
+    from scipy.optimize import least_squares  # imported here: scipy.optimize is slow to load
+
     p = least_squares(resid, np.r_[a0, 1.0, -0.5, 2.0, [0.0] * shift], bounds=(lo, hi),
                       x_scale="jac").x
     b, rho, l, m = unpack(p)
