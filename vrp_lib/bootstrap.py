@@ -106,13 +106,25 @@ def block_indices(n: int, block: int, n_boot: int, seed: int = 0) -> np.ndarray:
     """
     n = _int(n, "n", 1)
     block = _block(block, n, "n")
+    starts = _block_starts(n, block, n_boot, seed)
+    n_boot, k = starts.shape
+    idx = (starts[:, :, None] + np.arange(block)).reshape(n_boot, k * block)
+    return idx[:, :n]
+
+
+def _block_starts(n: int, block: int, n_boot: int, seed: int = 0) -> np.ndarray:
+    """Block start positions of :func:`block_indices`, shape ``(n_boot, ceil(n / block))``.
+
+    ``block_indices(n, block, n_boot, seed)[:, ::block]`` without building the full
+    ``n_boot x n`` index array (same generator, same draws).
+    """
+    n = _int(n, "n", 1)
+    block = _block(block, n, "n")
     n_boot = _int(n_boot, "n_boot", 1)
     seed = _seed(seed)
     k = -(-n // block)
     rng = np.random.default_rng(seed)
-    starts = rng.integers(0, n - block + 1, size=(n_boot, k))
-    idx = (starts[:, :, None] + np.arange(block)).reshape(n_boot, k * block)
-    return idx[:, :n]
+    return rng.integers(0, n - block + 1, size=(n_boot, k))
 
 
 def block_bootstrap(x, statistic="mean", block: int = 252, n_boot: int = 1000,

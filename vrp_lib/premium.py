@@ -191,12 +191,13 @@ def _block_starts(n: int, block: int, n_boot: int, seed: int):
 
     The resamples are those of :func:`vrp_lib.bootstrap.block_bootstrap_se` with the same
     ``block``, ``n_boot`` and ``seed``: the starts are read from
-    :func:`vrp_lib.bootstrap.block_indices`; the last block is cut so a resample has ``n``
+    ``vrp_lib.bootstrap._block_starts`` (the block starts of
+    :func:`vrp_lib.bootstrap.block_indices`); the last block is cut so a resample has ``n``
     observations.
     """
     if block > n:
         raise ValueError(f"block ({block}) is longer than the series ({n} observations)")
-    starts = bootstrap.block_indices(n, block, n_boot, seed)[:, ::block]
+    starts = bootstrap._block_starts(n, block, n_boot, seed)
     lengths = np.full(starts.shape[1], block)
     lengths[-1] = n - block * (starts.shape[1] - 1)
     return starts, lengths
