@@ -211,12 +211,17 @@ def simulate(physical, risk_neutral, n_days, n_paths, seed, v0=None, s0=100.0,
             v_exp = np.where(uu <= pp, 0.0, np.log((1.0 - pp) / np.maximum(1.0 - uu, 1e-300)) / beta)
             vn = np.where(psi <= 1.5, v_quad, v_exp)
         var[i + 1] = vn
-        vbar = 0.5 * (vi + vn)
-        if xi == 0:
-            diff = np.sqrt(vbar * dt) * z_s[i]
-        else:
-            diff = rho / xi * (vn - vi - k * th * dt + k * vbar * dt) + sq * np.sqrt(vbar * dt) * z_s[i]
-        logs[i + 1] = logs[i] + (mu - jump_drift - 0.5 * vbar) * dt + diff + jumps[i]
+    # the log-index steps depend on the variance path only: their parts for all days at
+    # once, then the day-by-day sum in the same order of additions as before
+    vi, vn = var[:-1], var[1:]
+    vbar = 0.5 * (vi + vn)
+    if xi == 0:
+        diff = np.sqrt(vbar * dt) * z_s
+    else:
+        diff = rho / xi * (vn - vi - k * th * dt + k * vbar * dt) + sq * np.sqrt(vbar * dt) * z_s
+    drift_part = (mu - jump_drift - 0.5 * vbar) * dt
+    for i in range(nd):
+        logs[i + 1] = logs[i] + drift_part[i] + diff[i] + jumps[i]
 
     vix = 100.0 * np.sqrt(_parts(q, VIX_DAYS / CALENDAR_DAYS, var)["total"])
     index = np.exp(logs)
