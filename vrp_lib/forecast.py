@@ -80,16 +80,7 @@ def _lags(lags) -> tuple[int, ...]:
 
 
 def _split_date(prices: pd.Series, train_end, name="train_end") -> pd.Timestamp:
-    if isinstance(train_end, (bool, np.bool_, int, float, np.integer, np.floating)):
-        raise ValueError(f"{name}: not a date: {train_end!r}")
-    try:
-        d = pd.Timestamp(train_end)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}: not a date: {train_end!r}") from None
-    if d is pd.NaT or pd.isna(d):
-        raise ValueError(f"{name}: not a date: {train_end!r}")
-    if d.tz is not None:
-        raise ValueError(f"{name}: tz-aware date {train_end!r}; pass a date without a time zone")
+    d = _checks.date(train_end, name)
     if d < prices.index[0] or d >= prices.index[-1]:
         raise ValueError(
             f"{name} {d.date()} must lie inside the price history of prices "

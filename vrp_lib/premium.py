@@ -65,9 +65,9 @@ __all__ = [
 ]
 
 #: Implied values all below this many vol points look like decimals (0.197, not 19.7).
-DECIMAL_LIMIT = 1.5
+DECIMAL_LIMIT = _checks.DECIMAL_LOOKING_MAX  # 1.5, shared by every module
 #: An implied value above this many vol points looks like a price (arguments swapped?).
-PRICE_LIMIT = 200.0
+PRICE_LIMIT = _checks.PRICE_LEVEL_MIN  # 200, shared by every module
 
 SUMMARY_FIELDS = ("avg_implied", "avg_realized", "avg_vrp", "hit_rate", "n")
 #: The three forms of the premium accepted by :func:`vrp`.

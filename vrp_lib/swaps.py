@@ -34,7 +34,7 @@ __all__ = [
     "strike_spacing", "replication_weights", "fair_variance", "piecewise_fair_variance",
 ]
 
-DECIMAL_LOOKING = 1.5
+DECIMAL_LOOKING = _checks.DECIMAL_LOOKING_MAX  # 1.5, the threshold shared by every module
 PRICE_LOOKING = 500.0
 CAP_MULTIPLE = 2.5
 
@@ -464,16 +464,7 @@ def mark_to_market_path(prices, implied_vol, start, window=21, vega_notional=100
     n = _scalar(_notional(vega_notional), "vega_notional")
     ann = _scalar(_positive(annualization, "annualization"), "annualization")
     r = log_returns(prices)
-    if start is None or isinstance(start, (bool, np.bool_)):
-        raise ValueError(f"start must be a date, got {start!r}")
-    try:
-        t0 = pd.Timestamp(start)
-    except (TypeError, ValueError):
-        raise ValueError(f"start must be a date, got {start!r}") from None
-    if t0 is pd.NaT or pd.isna(t0):
-        raise ValueError(f"start must be a date, got {start!r}")
-    if t0.tzinfo is not None:
-        raise ValueError(f"start {start!r} is tz-aware; the series are indexed by naive dates")
+    t0 = _checks.date(start, "start")
     if t0 not in r.index.union(prices.index) or t0 not in iv.index:
         raise ValueError(f"start {t0.date()} is not a date of both prices and implied_vol")
     life = r.loc[r.index > t0].iloc[:w]
