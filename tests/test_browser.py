@@ -871,8 +871,7 @@ def test_slide_decks_work_offline(browser, tmp_path, capsys):
                 continue
             source = nbformat.read(nb, as_version=4)
             tagged = make_slides.is_tagged(source)
-            notes_cells = sum(1 for c in source.cells if make_slides._slide_type(c) == "notes"
-                              and "remove-cell" not in make_slides._tags(c))
+            notes_cells = sum(1 for c in source.cells if make_slides._slide_type(c) == "notes")
             blocked_before = len(browser.blocked)
             page, errors, bad_status = _open(context, url + deck)
             n_slides = page.evaluate("window.Reveal ? Reveal.getTotalSlides() : 0")

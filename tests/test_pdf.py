@@ -179,3 +179,14 @@ def test_maths_typeset():
     text = _pdf_text()
     raw = re.findall(r"\\\(|\\\)|\\\[|\\\]", text)
     assert not raw, f"raw TeX delimiters in the PDF: {raw[:5]}"
+
+
+def test_speaker_notes_left_out():
+    """Speaker notes (`notes` cells, tagged `remove-cell` too) are for the slides only."""
+    text = _pdf_text()
+    assert "Speaker notes" not in text, "a speaker-notes box is printed in the book"
+    for chapter in CHAPTERS:
+        nb = nbformat.read(chapter, as_version=4)
+        loose = [i for i, c in enumerate(nb.cells) if "notes" in c.metadata.get("tags", [])
+                 and "remove-cell" not in c.metadata.get("tags", [])]
+        assert not loose, f"{chapter.name}: `notes` cells {loose} are not tagged remove-cell"

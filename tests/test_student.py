@@ -112,6 +112,8 @@ def test_student_notebook_content(student_dir, chapter):
     assert "{glue" not in text, "a glue role is left"
     assert "{solution" not in text, "a solution is left"
     assert not [c for c in student.cells if "remove-cell" in c.metadata.get("tags", [])]
+    assert not [c for c in student.cells if "notes" in c.metadata.get("tags", [])]
+    assert "Speaker notes" not in text, "speaker notes are for the trainer's slides"
     setup = [c.source for c in student.cells if c.source.startswith("# Set-up (hidden")]
     assert not [s for s in setup if re.search(r"^assert |^glue\(", s, re.M)], (
         "a check or glue call is left in a set-up cell")

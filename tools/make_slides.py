@@ -17,7 +17,9 @@ Tags"; or in the notebook JSON ``"metadata": {"tags": ["slide"]}``):
 ``subslide``     the cell starts a new vertical slide below the current one
 ``fragment``     the cell appears on the current slide at the next click
 ``slide-cont``   the cell continues the current slide
-``notes``        the cell becomes speaker notes of the current slide (press ``s``)
+``notes``        the cell becomes speaker notes of the current slide (press ``s``); tag it
+                 ``remove-cell`` as well, so that the book and the PDF leave it out (the
+                 deck keeps it, the student notebooks drop it)
 ``slide-code``   on a code cell (with one of the above): show its code, not only its output
 
 Jupyter's own ``metadata.slideshow.slide_type`` works too. When a notebook has at least one
@@ -243,9 +245,12 @@ def select_tagged(nb, plain: Plainer) -> list:
     cells = []
     for cell in nb.cells:
         kind = _slide_type(cell)
-        if kind in (None, "skip") or "remove-cell" in _tags(cell):
+        # speaker notes are tagged `remove-cell` too, so that the book does not show them
+        if kind in (None, "skip") or ("remove-cell" in _tags(cell) and kind != "notes"):
             continue
         new = copy.deepcopy(cell)
+        if kind == "notes":
+            new.metadata["tags"] = [t for t in _tags(new) if t != "remove-cell"]
         if new.cell_type == "markdown":
             new.source = plain.markdown(new.source)
         else:  # glue records are data for the book, not something to show

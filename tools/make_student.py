@@ -11,6 +11,7 @@ are checked by nbval), writes ``<out>/<chapter>.ipynb`` in which:
   answers (``assert``) or record numbers for the text (``glue``) are removed; a hidden cell
   that defines something later cells use (imports, a helper, a table) stays, marked
   "Set-up (hidden in the book)", without its asserts and glue calls (:func:`prune_hidden`);
+- speaker notes (cells tagged ``notes``, for the trainer's slides) are removed;
 - every solution is removed: the text and code cells between ``{solution-start}`` and
   ``{solution-end}``, and any ``{solution}`` block; the exercises stay;
 - glued values are written into the prose as plain text, taken from the stored glue outputs:
@@ -260,6 +261,8 @@ def student_notebook(path: Path, cites=None, titles=None):
                     if titles is None else titles)
     cells = []
     for cell in prune_hidden(strip_solutions(nb, path.name)):
+        if "notes" in cell.metadata.get("tags", []):
+            continue  # speaker notes are for the trainer's slides
         if cell.cell_type == "markdown":
             source, attachments = render_glue(cell.source, glue, path.name)
             cell.source = plain.markdown(source)
