@@ -209,9 +209,10 @@ def capped_variance_swap_pnl(realized_vol, strike_vol, vega_notional, cap_multip
     """Settlement of a capped variance swap for the long side.
 
     ``N_var * (min(RV, c K)^2 - K^2)`` with ``N_var = N_vega / (2 K)``: realized
-    volatility counts up to ``c`` times the strike. Index variance swaps have traded with a
-    cap at 2.5 times the strike (the default) since 2008. The seller's loss is at most
-    ``N_var (c^2 - 1) K^2``; uncapped it grows without bound.
+    volatility counts up to ``c`` times the strike. Single-stock variance swaps were sold with
+    a cap at 2.5 times the strike (the default; Allen, Einchcomb and Granger, 2006); index
+    variance swaps trade usually without a cap, sometimes with one (Bennett, 2014). The
+    seller's loss is at most ``N_var (c^2 - 1) K^2``; uncapped it grows without bound.
 
     Parameters
     ----------
