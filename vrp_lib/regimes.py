@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from . import _checks as ck
-from . import models, premium, realized, risk
+from . import models, premium, realized, risk, tables
 from . import strategies as st
 from .risk import _int_arg as _int
 
@@ -328,45 +328,9 @@ ORIGIN_LABELS = {
 }
 
 
-def styled(df, formats, uuid: str, hide_index: bool = False, na_rep: str = "-",
-           caption: str | None = None):
-    """A table for the page: formatted numbers, right-aligned, with a fixed HTML id.
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-        Columns with human names and units.
-    formats : dict or str
-        Format per column (``"{:,.2f}"``: thousands separators, two decimals). A single
-        string applies to the numeric columns only; other columns are shown as they are.
-    uuid : str
-        Fixed id of the HTML table, so the stored output is identical on every run.
-    caption : str, optional
-        A caption shown above the table (what it shows, the sample, the units).
-
-    Returns
-    -------
-    pandas.io.formats.style.Styler
-    """
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"df: expected a DataFrame, got {type(df).__name__}")
-    if not isinstance(uuid, str) or not uuid:
-        raise ValueError("uuid: pass a non-empty string")
-    if not (isinstance(formats, (str, dict)) or callable(formats)):
-        raise ck.ArgumentTypeError(
-            f"formats: expected a format string or a dict of them, got {ck._what(formats)}")
-    hide_index = ck.boolean(hide_index, "hide_index")
-    ck.text(na_rep, "na_rep", allow_empty=True)
-    if caption is not None:
-        ck.text(caption, "caption", allow_empty=True)
-    if isinstance(formats, str):
-        formats = {c: formats for c in df.columns if pd.api.types.is_numeric_dtype(df[c])}
-    sty = df.style.set_uuid(uuid).format(formats, na_rep=na_rep)
-    if caption is not None:
-        sty = sty.set_caption(caption)
-    sty = sty.set_properties(**{"text-align": "right"}).set_table_styles(
-        [{"selector": "th", "props": [("text-align", "right")]}])
-    return sty.hide(axis="index") if hide_index else sty
+#: The book's table formatter, now in :mod:`vrp_lib.tables` (kept here as an alias for the
+#: chapters that call ``regimes.styled``): see :func:`vrp_lib.tables.styled`.
+styled = tables.styled
 
 
 # --------------------------------------------------------------------- negative spells

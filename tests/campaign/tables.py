@@ -1,0 +1,28 @@
+"""Valid calls of vrp_lib.tables for the bad-input campaign (tests/test_campaign.py)."""
+
+import pandas as pd
+
+_TABLE = pd.DataFrame({"Mean (vol points)": [1.5, -2.25], "Label": ["x", "y"]}, index=["a", "b"])
+_SUMMARY = pd.DataFrame({"Avg VRP": [2.94, 3.1], "SE avg VRP": [0.24, 0.25], "n": [8287, 8266]},
+                        index=["21 days", "42 days"])
+
+CALLS = {
+    "styled": ((_TABLE, "{:,.2f}", "test-table"), {"hide_index": False, "na_rep": "-", "caption": "A caption",
+                                                  "nowrap_index": False}),
+    "value_se": ((2.94, 0.24), {"digits": 2, "scale": 1.0}),
+    "se_table": ((_SUMMARY, {"Avg VRP (SE)": ("Avg VRP", "SE avg VRP", 2, 1.0)}), {"counts": {"Days": "n"}}),
+    "number_text": ((12345.678,), {"digits": 1}),
+    "percent_text": ((0.853,), {"digits": 1}),
+    "date_text": ((pd.Timestamp("2018-02-05"),), {}),
+    "rounded": ((0.853,), {"digits": 1, "scale": 100.0}),
+    "significant": ((2 / 3,), {"digits": 8}),
+}
+
+VALID = {
+    # free text: any label or caption of a table is valid
+    ("styled", "na_rep"): {"unknown option": "free text"},
+    ("styled", "caption"): {"unknown option": "free text"},
+    ("styled", "uuid"): {"unknown option": "free text: 'no-such-option' is a valid HTML id"},
+    # any date can be written out, not only a date of some data
+    ("date_text", "date"): {"date outside the data": "no data: any date is a valid date"},
+}
