@@ -9,6 +9,8 @@ One module per idea:
 * :mod:`vrp_lib.swaps` - variance-swap notionals, settlement, mark-to-market, replication.
 * :mod:`vrp_lib.data` - loaders for the real market data embedded in ``data/``.
 * :mod:`vrp_lib.plotting` - the book's figure style.
+* :mod:`vrp_lib.tables` - numbers and tables for the page: formatted text, rounded glue
+  values, "value (SE)" strings and styled tables with fixed HTML ids.
 * :mod:`vrp_lib.bates` - the model world: the Bates model (stochastic volatility with jumps)
   under P and Q: expected variance, the variance premium, option prices.
 * :mod:`vrp_lib.simulation` - simulated model-world paths under P, priced under Q.
@@ -30,11 +32,11 @@ says otherwise (the option-pricing functions in :mod:`vrp_lib.implied` use decim
 
 from . import (
     bates, bootstrap, calibration, correlation, data, forecast, implied, models, plotting, premium, realized,
-    regimes, risk, simulation, smile, strategies, swaps,
+    regimes, risk, simulation, smile, strategies, swaps, tables,
 )
 
 __all__ = [
     "bates", "bootstrap", "calibration", "correlation", "data", "forecast", "implied", "models", "plotting",
-    "premium", "realized", "regimes", "risk", "simulation", "smile", "strategies", "swaps",
+    "premium", "realized", "regimes", "risk", "simulation", "smile", "strategies", "swaps", "tables",
 ]
 __version__ = "0.1.0"
