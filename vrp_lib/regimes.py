@@ -376,7 +376,9 @@ def crisis_table(frame, crises=None, window: int = 21, after: int = 63) -> pd.Da
     """The premium around each crisis: at the onset and in the months after.
 
     For a shock on date ``s`` the **onset window** is the ``window`` origin dates up to and
-    including ``s`` (each one's forward window holds the shock); **after** is the next
+    including ``s``: the forward windows of the first ``window - 1`` of them hold the shock's
+    return, and ``s`` itself, the day the VIX jumps, is included as the first date whose
+    premium starts from the shocked level; **after** is the next
     ``after`` origin dates (``s+1 .. s+after``), and **months 4-6** the ``after`` dates
     following those.
 

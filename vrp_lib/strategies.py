@@ -367,8 +367,9 @@ def short_variance_swap(strike_vol, realized_vol, vega_notional=1.0, *, costs=No
         Currency per vol point; broadcast against the strikes (a sizing rule's output).
     costs : Costs, optional
     cap_multiple : float, optional
-        Cap on realized volatility as a multiple of the strike (2.5 is the market's usual
-        cap on index variance swaps); None for no cap.
+        Cap on realized volatility as a multiple of the strike (2.5 is the conventional
+        level when a cap is agreed; index variance swaps usually trade without one); None
+        for no cap.
     capital : float, optional
         If given, the result is a return on this capital, net of ``costs.financing`` for
         ``window / days_per_year`` years.

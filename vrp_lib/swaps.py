@@ -286,7 +286,7 @@ def capped_variance_strike(realized_vol, cap_multiple=CAP_MULTIPLE) -> float:
     realized_vol : array
         Realized volatility outcomes, annualized vol points, at least two.
     cap_multiple : float
-        Cap as a multiple of the strike (2.5 for index variance swaps); ``inf`` is not
+        Cap as a multiple of the strike (2.5 is the conventional level when a cap is agreed); ``inf`` is not
         accepted: use ``sqrt(mean(RV^2))`` for the uncapped strike.
 
     Returns
