@@ -5,6 +5,8 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 from arch import arch_model
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vrp_lib import data, forecast as fc
 from vrp_lib.realized import forward_realized_vol
@@ -202,3 +204,78 @@ def test_losses_reject_inf_on_any_date():
         fc.mse(rv, FC.iloc[1:])
     with pytest.raises(ValueError, match=r"forecasts\['a'\]: infinite value"):
         fc.evaluate(RV, {"a": FC.where(FC.index != FC.index[0], np.inf)})
+
+
+# --- per-day losses and the Diebold-Mariano comparison ------------------------------------
+
+def test_losses_per_day_by_hand_and_their_means_are_the_scores():
+    q = fc.losses(RV, FC)
+    x = RV / FC
+    np.testing.assert_allclose(q.to_numpy(), (x - np.log(x) - 1.0).to_numpy(), rtol=1e-15)
+    assert q.mean() == pytest.approx(fc.qlike(RV, FC), rel=1e-14)
+    sq = fc.losses(RV, FC, loss="squared")
+    np.testing.assert_allclose(sq.to_numpy(), [400.0, 400.0, 2500.0, 2500.0, 400.0])
+    assert sq.mean() == pytest.approx(fc.mse(RV, FC), rel=1e-14)
+    assert (q >= 0).all() and q.name == "loss"
+
+
+def _oos():
+    oos = slice("2014-01-01", None)
+    model = fc.har_fit(SPX, horizon=21, train_end="2013-12-31")
+    har = fc.har_forecast(model, SPX).loc[oos]
+    naive = (fc.realized_variance_target(SPX, 21).shift(21)).loc[oos]  # the last 21 days
+    return fc.realized_variance_target(SPX, 21).loc[oos], har, naive
+
+
+def test_loss_difference_is_the_difference_of_scores_with_the_bootstrap_se():
+    from vrp_lib import bootstrap
+    target, har, naive = _oos()
+    out = fc.loss_difference(target, har, naive)
+    common = target.dropna().index.intersection(har.dropna().index).intersection(
+        naive.dropna().index)
+    t, a, b = target.loc[common], har.loc[common], naive.loc[common]
+    assert out["mean"] == pytest.approx(fc.qlike(t, a) - fc.qlike(t, b), rel=1e-12)
+    d = (fc.losses(t, a) - fc.losses(t, b)).to_numpy()
+    assert out["se"] == bootstrap.block_bootstrap_se(d, "mean", block=252, n_boot=1000, seed=0)
+    assert out["t"] == out["mean"] / out["se"] and out["n"] == len(common)
+    assert out["mean"] < 0  # HAR beats the trailing variance out of sample
+
+
+def test_loss_difference_iid_limit():
+    # block = 1: the bootstrap SE of a mean tends to std / sqrt(n)
+    rng = np.random.default_rng(3)
+    rv = _series(400.0 * np.exp(rng.normal(0, 0.5, 4000)))
+    a, b = _series(np.full(4000, 420.0)), _series(400.0 * np.exp(rng.normal(0, 0.3, 4000)))
+    out = fc.loss_difference(rv, a, b, block=1, n_boot=4000)
+    d = (fc.losses(rv, a) - fc.losses(rv, b)).to_numpy()
+    assert out["se"] == pytest.approx(d.std() / np.sqrt(d.size), rel=0.05)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000))
+def test_loss_difference_is_antisymmetric(seed):
+    rng = np.random.default_rng(seed)
+    rv = _series(400.0 * np.exp(rng.normal(0, 0.4, 300)))
+    a = _series(400.0 * np.exp(rng.normal(0, 0.2, 300)))
+    b = _series(400.0 * np.exp(rng.normal(0, 0.2, 300)))
+    ab = fc.loss_difference(rv, a, b, block=21, n_boot=200, seed=seed)
+    ba = fc.loss_difference(rv, b, a, block=21, n_boot=200, seed=seed)
+    assert ab["mean"] == -ba["mean"] and ab["se"] == ba["se"] and ab["se"] > 0
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: fc.losses(RV, FC, loss="abs"), "loss"),
+    (lambda: fc.losses(RV, FC, loss=None), "loss"),
+    (lambda: fc.losses(RV.where(RV.index != RV.index[0], 0.0), FC), "QLIKE needs RV > 0"),
+    (lambda: fc.loss_difference(RV, FC, FC.copy(), block=2), "same loss on every date"),
+    (lambda: fc.loss_difference(RV, FC, FC * 1.1, block=6), "block: 6 days is longer"),
+    (lambda: fc.loss_difference(RV, FC, FC * 1.1, block=2, n_boot=0), "n_boot"),
+    (lambda: fc.loss_difference(RV, FC, FC * 1.1, block=0), "block"),
+    (lambda: fc.loss_difference(_series([100.0] * 30), _series([90.0] * 30),
+                                _series([80.0] * 30), loss="squared", block=5),
+     "standard error of the difference is zero"),
+    (lambda: fc.loss_difference(RV, FC, FC / 1e4, block=2), "different units"),
+])
+def test_loss_difference_rejects_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()

@@ -8,6 +8,11 @@ The physical leg of the variance form of the premium is a forecast. Two standard
   rises) fitted by maximum likelihood with the ``arch`` package, its ``h``-day variance
   forecast averaged over the horizon.
 
+Scores (:func:`qlike`, :func:`mse`, :func:`evaluate`) are averages over a finite sample of
+overlapping targets; :func:`loss_difference` gives the difference of two forecasts' average
+losses with a moving-block bootstrap standard error (a Diebold-Mariano comparison that
+respects the overlap of the ``h``-day targets).
+
 Units
 -----
 Variances are annualized **vol points squared** (the VIX squared is on this scale: a VIX
@@ -24,12 +29,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import _checks
+from . import _checks, bootstrap
 from .realized import TRADING_DAYS, forward_realized_vol, log_returns, trailing_realized_vol
 
 __all__ = [
     "HAR_LAGS", "HARModel", "evaluate", "garch_forecast", "har_features", "har_fit",
-    "har_forecast", "mse", "qlike", "realized_variance_target",
+    "har_forecast", "loss_difference", "losses", "mse", "qlike", "realized_variance_target",
 ]
 
 HAR_LAGS = (1, 5, 22)
@@ -383,3 +388,95 @@ def evaluate(realized, forecasts: dict) -> pd.DataFrame:
     out["n"] = out["n"].astype(int)
     out.index.name = "forecast"
     return out
+
+
+LOSSES = ("qlike", "squared")
+
+
+def losses(realized, forecast, loss: str = "qlike") -> pd.Series:
+    """The loss of a forecast on each date where it and the realized variance both exist.
+
+    Parameters
+    ----------
+    realized, forecast : pandas.Series
+        Realized variance that followed each date and its forecast dated t, in the same
+        unit (annualized vol points squared in this book).
+    loss : {"qlike", "squared"}
+        ``"qlike"``: ``RV/F - ln(RV/F) - 1`` (unitless; needs RV > 0); ``"squared"``:
+        ``(RV - F)^2`` (variance units squared).
+
+    Returns
+    -------
+    pandas.Series
+        One loss per common date, named ``loss``; its mean is :func:`qlike` or :func:`mse`.
+    """
+    return _losses(realized, forecast, loss, "forecast")
+
+
+def _losses(realized, forecast, loss: str, name_f: str) -> pd.Series:
+    loss = _checks.choice(loss, "loss", LOSSES)
+    df = _aligned(realized, forecast, "realized", name_f)
+    if loss == "qlike":
+        if (df["rv"] <= 0).any():
+            d = df.index[(df["rv"] <= 0).to_numpy()][0]
+            raise ValueError(f"realized: zero realized variance on {d.date()}; QLIKE needs RV > 0")
+        x = df["rv"] / df["fc"]
+        out = x - np.log(x) - 1.0
+    else:
+        out = (df["rv"] - df["fc"]) ** 2
+    out.name = "loss"
+    out.index.name = "date"
+    return out
+
+
+def loss_difference(realized, forecast, benchmark, loss: str = "qlike", block: int = 252,
+                    n_boot: int = 1000, seed: int = 0) -> dict:
+    """Average loss of ``forecast`` minus that of ``benchmark``, with a block-bootstrap SE.
+
+    A Diebold-Mariano comparison: ``d_t = L(RV_t, F_t) - L(RV_t, B_t)`` on the dates where
+    the realized variance and both forecasts exist; its mean is negative when ``forecast``
+    is the better one. The ``h``-day targets of neighbouring dates overlap, so the losses
+    are serially dependent: the standard error is the moving-block bootstrap one
+    (:func:`vrp_lib.bootstrap.block_bootstrap_se` of ``d_t``, blocks of ``block`` days).
+
+    Parameters
+    ----------
+    realized, forecast, benchmark : pandas.Series
+        Realized variance and two forecasts of it, dated t, in the same unit.
+    loss : {"qlike", "squared"}
+        See :func:`losses`.
+    block, n_boot, seed : int
+        Block length (trading days), number of resamples and seed of the bootstrap.
+
+    Returns
+    -------
+    dict
+        ``mean`` (average loss difference, in the loss's unit), ``se`` (its standard
+        error), ``t`` (``mean / se``) and ``n`` (dates compared).
+
+    Raises
+    ------
+    ValueError
+        As :func:`losses`; also when the two forecasts lose the same on every date (there
+        is nothing to compare) or the common sample is shorter than ``block``.
+    """
+    block = _checks.integer(block, "block", minimum=1)
+    a = _losses(realized, forecast, loss, "forecast")
+    b = _losses(realized, benchmark, loss, "benchmark")
+    common = a.index.intersection(b.index)
+    if len(common) == 0:
+        raise ValueError("forecast and benchmark have no date in common with realized")
+    d = (a.reindex(common) - b.reindex(common)).to_numpy()
+    if block > d.size:
+        raise ValueError(f"block: {block} days is longer than the {d.size} dates where realized, "
+                         "forecast and benchmark all exist (too short for the block)")
+    if not np.any(d != 0.0):
+        raise ValueError("forecast and benchmark have the same loss on every date; "
+                         "nothing to compare")
+    se = bootstrap.block_bootstrap_se(d, "mean", block=block, n_boot=n_boot, seed=seed)
+    if not se > 0:
+        raise ValueError("forecast and benchmark differ by the same loss on every date; the "
+                         "standard error of the difference is zero")
+    mean = float(d.mean())
+    return {"mean": mean, "se": float(se), "t": mean / float(se), "n": int(d.size)}
+

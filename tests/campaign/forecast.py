@@ -18,6 +18,9 @@ CALLS = {
     "qlike": ((_TARGET, _HAR), {}),
     "mse": ((_TARGET, _HAR), {}),
     "evaluate": ((_TARGET, {"har": _HAR}), {}),
+    "losses": ((_TARGET, _HAR), {"loss": "qlike"}),
+    "loss_difference": ((_TARGET, _HAR, _HAR * 1.2), {"loss": "qlike", "block": 21, "n_boot": 200,
+                                                      "seed": 0}),
 }
 
 VALID = {
@@ -28,6 +31,11 @@ VALID = {
     ("mse", "realized"): {"NaN": "NaN marks a missing date, documented and dropped"},
     ("mse", "forecast"): {"NaN": "NaN marks a missing date, documented and dropped"},
     ("evaluate", "realized"): {"NaN": "NaN marks a missing date, documented and dropped"},
+    ("losses", "realized"): {"NaN": "NaN marks a missing date, documented and dropped"},
+    ("losses", "forecast"): {"NaN": "NaN marks a missing date, documented and dropped"},
+    ("loss_difference", "realized"): {"NaN": "NaN marks a missing date, documented and dropped"},
+    ("loss_difference", "forecast"): {"NaN": "NaN marks a missing date, documented and dropped"},
+    ("loss_difference", "benchmark"): {"NaN": "NaN marks a missing date, documented and dropped"},
     # a fitted model's record holds no data: any valid date after train_start is a valid label
     ("HARModel", "train_end"): {"date outside the data": "the record holds no data to be outside of"},
 }
