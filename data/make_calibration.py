@@ -13,8 +13,9 @@ It runs, on the embedded S&P 500 and VIX files only:
 3. ``models.long_sample_table`` of ``models.simulate(PHYSICAL, RISK_NEUTRAL, 33 * 252 days,
    100 paths, seed 7)``: the model world's version of the practical-premium table;
 4. the out-of-sample scores of the variance forecasts of chapter 2 (HAR-RV, GJR-GARCH, trailing
-   21-day), fitted on 1990-2013 and scored on 2014-2022, and the means and medians of the VIX
-   squared minus each forecast over 2014-2022.
+   21-day), fitted on 1990-2013 and scored on 2014-2022, the means and medians of the VIX
+   squared minus each forecast over 2014-2022, and the GJR-GARCH forecast of each
+   out-of-sample day (``garch_oos``, so that chapter 2 can compare losses day by day).
 
 and writes every number (floats in full precision) with the inputs' sha256 and the package
 versions. Chapter 2 reads the file through ``models.load_calibration()`` and re-checks the
@@ -55,6 +56,10 @@ def _params(p) -> dict:
 def _frame(df: pd.DataFrame) -> dict:
     return {"index": [str(i) for i in df.index], "columns": [str(c) for c in df.columns],
             "data": [[float(x) for x in row] for row in df.to_numpy(dtype=float)]}
+
+
+def _series(s: pd.Series) -> dict:
+    return {"dates": [str(d.date()) for d in s.index], "values": [float(x) for x in s.to_numpy()]}
 
 
 def build() -> dict:
@@ -101,6 +106,7 @@ def build() -> dict:
         "long_sample": {**LONG_SAMPLE, "table": _frame(table)},
         "forecasts": {**FORECAST, "har_coef": {k: float(v) for k, v in har.coef.items()},
                       "scores": _frame(scores), "premia": premia,
+                      "garch_oos": _series(garch_fc.loc[oos].dropna()),
                       "sample": [str(sample.index[0].date()), str(sample.index[-1].date())]},
     }
 

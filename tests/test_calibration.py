@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import integrate
 
-from vrp_lib import bates, calibration, data, premium, simulation
+from vrp_lib import bates, calibration, data, forecast, premium, simulation
 
 P, Q = bates.PHYSICAL, bates.RISK_NEUTRAL
 
@@ -169,6 +169,17 @@ def test_cached_calibration_matches_the_published_constants_and_a_fresh_solve(tm
     assert list(tab.index) == ["21-day", "42-day", "63-day"] and tab.index.name == "Window"
     assert (tab["Hit rate (VRP > 0)"].between(0, 1)).all()
     assert cal["forecasts"]["scores"]["n"].dtype.kind == "i"
+    # the cached GJR-GARCH forecasts are the library's, day by day, and give the cached score
+    fcs = cal["forecasts"]
+    spx = data.load_spx()["close"]
+    live = forecast.garch_forecast(spx, horizon=fcs["horizon"], train_end=fcs["train_end"])
+    cached = fcs["garch_oos"]
+    assert isinstance(cached.index, pd.DatetimeIndex) and cached.index[0] == pd.Timestamp("2014-01-02")
+    np.testing.assert_allclose(cached.to_numpy(), live.loc[cached.index].to_numpy(), rtol=1e-9)
+    target = forecast.realized_variance_target(spx, fcs["horizon"])
+    oos = target.loc[fcs["oos_start"]:].dropna()
+    assert forecast.qlike(oos, cached) == pytest.approx(fcs["scores"].loc["GJR-GARCH", "QLIKE"],
+                                                        rel=1e-12)
     # the file's inputs are the embedded data files
     for name, digest in cal["provenance"]["inputs_sha256"].items():
         import hashlib
