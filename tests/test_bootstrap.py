@@ -142,3 +142,65 @@ def test_bad_parameters():
         bootstrap.block_bootstrap_ci(x, level="0.95", block=2)
     with pytest.raises(ValueError, match="must divide"):
         bootstrap.block_mean_variance(x, 3)
+
+
+# --- paired differences -------------------------------------------------------------------
+
+def _pair(n=1200, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=n)
+    return x, 0.8 * x + 0.2 * rng.normal(size=n)
+
+
+def test_paired_difference_matches_the_one_sample_bootstrap():
+    x, y = _pair()
+    out = bootstrap.paired_difference(x, y, block=40, n_boot=500, seed=3)
+    # same seed, same blocks: each margin is block_bootstrap_se of that series ...
+    assert out["se_x"] == bootstrap.block_bootstrap_se(x, block=40, n_boot=500, seed=3)
+    assert out["se_y"] == bootstrap.block_bootstrap_se(y, block=40, n_boot=500, seed=3)
+    # ... and for a mean (linear) the difference is the bootstrap of x - y
+    assert out["se_difference"] == pytest.approx(
+        bootstrap.block_bootstrap_se(x - y, block=40, n_boot=500, seed=3), rel=1e-10)
+    assert out["difference"] == pytest.approx(x.mean() - y.mean(), rel=1e-12)
+    # pairing keeps the correlation: far below the independent-samples formula
+    assert out["se_difference"] < 0.5 * np.hypot(out["se_x"], out["se_y"])
+
+
+def test_paired_difference_of_hit_rates_against_a_constant_sample():
+    # y always negative: its hit rate is 0 on every resample, so the difference's SE is x's
+    x, _ = _pair()
+    y = -np.ones_like(x)
+    out = bootstrap.paired_difference(x, y, "hit_rate", block=40, n_boot=400, seed=1)
+    assert out["y"] == 0.0 and out["se_y"] == 0.0
+    assert out["difference"] == pytest.approx((x > 0).mean())
+    assert out["se_difference"] == pytest.approx(out["se_x"], rel=1e-12)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000))
+def test_paired_difference_is_antisymmetric(seed):
+    x, y = _pair(300, seed)
+    ab = bootstrap.paired_difference(x, y, block=20, n_boot=200, seed=seed)
+    ba = bootstrap.paired_difference(y, x, block=20, n_boot=200, seed=seed)
+    assert ab["difference"] == -ba["difference"]
+    assert ab["se_difference"] == pytest.approx(ba["se_difference"], rel=1e-12)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda x, y: bootstrap.paired_difference(x, y[:-1], block=10), "lengths differ"),
+    (lambda x, y: bootstrap.paired_difference(x, x, block=10), "nothing to compare"),
+    # a Sharpe ratio ignores scale: x and 2x differ by nothing it measures
+    (lambda x, y: bootstrap.paired_difference(x, 2.0 * x, "sharpe", block=10, n_boot=50),
+     "nothing to compare"),
+    (lambda x, y: bootstrap.paired_difference(x, np.where(y > 0, np.nan, y), block=10), "y"),
+    (lambda x, y: bootstrap.paired_difference(x, y, block=5000), "fewer than one block"),
+    (lambda x, y: bootstrap.paired_difference(x, y, "median", block=10), "statistic"),
+    (lambda x, y: bootstrap.paired_difference(
+        pd.Series(x, index=pd.bdate_range("2000-01-03", periods=x.size)),
+        pd.Series(y, index=pd.bdate_range("2001-01-01", periods=y.size)), block=10),
+     "dates differ"),
+])
+def test_paired_difference_rejects_bad_input(call, match):
+    x, y = _pair()
+    with pytest.raises(ValueError, match=match):
+        call(x, y)

@@ -9,8 +9,12 @@ CALLS = {
     "block_bootstrap_ci": ((MONTHLY,), {"statistic": "mean", "level": 0.9, "block": 12, "n_boot": 50,
                                         "seed": 0}),
     "block_mean_variance": ((MONTHLY,), {"block": 12}),
+    "paired_difference": ((MONTHLY, 0.5 * MONTHLY.shift(1).fillna(0.0)),
+                          {"statistic": "mean", "block": 12, "n_boot": 50, "seed": 0}),
 }
 
 _ORDER = "a Series without dates is taken in the order given (documented: x is 'in time order')"
-VALID = {(name, "x"): {"non-date index": _ORDER}
-         for name in ("block_bootstrap", "block_bootstrap_se", "block_bootstrap_ci", "block_mean_variance")}
+VALID = {(name, arg): {"non-date index": _ORDER}
+         for name, arg in (("block_bootstrap", "x"), ("block_bootstrap_se", "x"),
+                           ("block_bootstrap_ci", "x"), ("block_mean_variance", "x"),
+                           ("paired_difference", "x"), ("paired_difference", "y"))}
