@@ -115,7 +115,9 @@ def rolls(implied_vol, prices, window: int = 21, offset: int = 0,
 
     Roll dates are every ``window``-th trading day of ``prices``, starting ``offset`` days
     after the first date that has an implied value; each roll lasts exactly ``window``
-    trading days, so consecutive rolls share no return.
+    trading days, so consecutive rolls share no return. The calendar is fixed: a roll date
+    without an implied value is skipped, not moved (unlike
+    :func:`vrp_lib.swaps.monthly_settlements`, which strikes on the next date that has one).
 
     Parameters
     ----------

@@ -502,7 +502,10 @@ def monthly_settlements(prices, implied_vol, window=21, vega_notional=100_000.0,
     A swap is struck at ``implied_vol`` (vol points) on the first date with a complete
     forward window, settled on the realized volatility of the next ``window`` returns, and
     the next one is struck on the settlement date: non-overlapping periods, one outcome
-    each. The short side's P&L is the negative.
+    each. The short side's P&L is the negative. When the implied value is missing on a
+    settlement date, the next swap is struck on the next date that has one and the calendar
+    moves with it (:func:`vrp_lib.strategies.rolls` keeps a fixed calendar and skips that
+    roll instead, so on the 1990-2022 VIX it has one roll fewer: 394 against 395).
 
     Returns
     -------
