@@ -327,22 +327,22 @@ GOOD_PRICE = dict(params=Q, spot=100.0, strike=[90.0, 100.0], t=0.1, v0=0.04, r=
 
 
 @pytest.mark.parametrize("kw,match", [
-    (dict(spot=None), "spot is None"),
+    (dict(spot=None), "spot must be a number, got None"),
     (dict(spot=True), "spot must be a number, got the boolean"),
-    (dict(spot=np.inf), "spot is infinite"),
+    (dict(spot=np.inf), "spot must be finite, got an infinite value"),
     (dict(spot=0.0), "spot must be positive"),
-    (dict(strike=[90.0, np.nan]), "strike contains NaN"),
-    (dict(strike=[90.0, np.inf]), "strike contains an infinite value"),
-    (dict(strike=[]), "strike is empty"),
-    (dict(strike=None), "strike is None"),
-    (dict(strike=[True, False]), "strike must be numeric"),
+    (dict(strike=[90.0, np.nan]), "strike: contains NaN"),
+    (dict(strike=[90.0, np.inf]), "strike: contains an infinite value"),
+    (dict(strike=[]), "strike: is empty"),
+    (dict(strike=None), "strike: got None"),
+    (dict(strike=[True, False]), "strike: booleans are not numbers"),
     (dict(t=30.0), "t=30.0 is above 10 years: it looks like days; pass years"),
-    (dict(t=np.nan), "t is NaN"),
-    (dict(t=[0.1, 0.2]), "t must be a scalar"),
+    (dict(t=np.nan), "t must be finite, got NaN"),
+    (dict(t=[0.1, 0.2]), "t must be a number, got"),
     (dict(v0=[0.04, 0.05]), "v0 must be a scalar spot variance"),
     (dict(v0=400.0), "looks like vol points or vol points squared; pass a decimal variance"),
     (dict(v0=20.0), "looks like vol points or vol points squared; pass a decimal variance"),
-    (dict(v0=None), "v0 is None"),
+    (dict(v0=None), "v0 must be a number, got None"),
     (dict(r=2.0), "r=2.0 is above 1 in absolute value: it looks like percent; pass a decimal"),
     (dict(q=-5.0), "q=-5.0 is above 1 in absolute value"),
     (dict(r=False), "r must be a number, got the boolean"),
@@ -358,14 +358,14 @@ def test_pricing_validation(kw, match):
 
 
 @pytest.mark.parametrize("field,value,match", [
-    ("kappa", None, "BatesParams.kappa is None"),
+    ("kappa", None, "BatesParams.kappa must be a number, got None"),
     ("theta", True, "BatesParams.theta must be a number, got the boolean"),
-    ("xi", np.inf, "BatesParams.xi is infinite"),
+    ("xi", np.inf, "BatesParams.xi must be finite, got an infinite value"),
     ("theta", 4.0e2, "BatesParams.theta=400.0 is above 4.*pass a decimal variance"),
     ("theta", 19.5, "pass a decimal variance"),
     ("mu_j", -5.0, "BatesParams.mu_j=-5.0.*looks like percent"),
     ("sigma_j", 5.0, "BatesParams.sigma_j=5.0.*looks like percent"),
-    ("rho", np.array([0.1, 0.2]), "BatesParams.rho must be a scalar"),
+    ("rho", np.array([0.1, 0.2]), "BatesParams.rho must be a number, got"),
 ])
 def test_params_validation_messages(field, value, match):
     kw = dict(kappa=2.0, theta=0.04, xi=0.5, rho=-0.5, lam=1.0, mu_j=-0.05, sigma_j=0.05)
@@ -376,26 +376,26 @@ def test_params_validation_messages(field, value, match):
 
 @pytest.mark.parametrize("call,match", [
     (lambda: bates.expected_variance(P, 30, 0.04), "horizon=30.0 is above 10 years: it looks like days"),
-    (lambda: bates.expected_variance(P, [0.1, np.inf], 0.04), "horizon contains an infinite value"),
-    (lambda: bates.expected_variance(P, 0.1, None), "v0 is None"),
+    (lambda: bates.expected_variance(P, [0.1, np.inf], 0.04), "horizon: contains an infinite value"),
+    (lambda: bates.expected_variance(P, 0.1, None), "v0: got None"),
     (lambda: bates.expected_variance(P, 0.1, 400.0), "pass a decimal variance"),
-    (lambda: bates.expected_variance(P, 0.1, [0.01, True]), "v0 must be numeric"),
+    (lambda: bates.expected_variance(P, 0.1, [0.01, True]), "v0: contains None, a boolean or a string"),
     (lambda: bates.expected_variance(P, [0.1, 0.2, 0.3], [0.01, 0.02]), "cannot be broadcast"),
-    (lambda: bates.expected_variance_parts(P, None, 0.04), "horizon is None"),
-    (lambda: bates.variance_premium(P, Q, 0.1, np.nan), "v0 contains NaN"),
+    (lambda: bates.expected_variance_parts(P, None, 0.04), "horizon: got None"),
+    (lambda: bates.variance_premium(P, Q, 0.1, np.nan), "v0: contains NaN"),
     (lambda: bates.log_contract_variance(Q, 0.1, -0.01), "v0: negative spot variance"),
-    (lambda: bates.diffusive_loading(np.nan, 0.1), "kappa is NaN"),
+    (lambda: bates.diffusive_loading(np.nan, 0.1), "kappa must be finite, got NaN"),
     (lambda: bates.diffusive_loading(0.0, 0.1), "kappa must be positive"),
     (lambda: bates.characteristic_function(Q, np.nan, 0.1, 0.04), "u contains NaN"),
     (lambda: bates.characteristic_function(Q, None, 0.1, 0.04), "u must be a number"),
     (lambda: bates.characteristic_function(Q, np.array([True, False]), 0.1, 0.04), "u must be a number"),
     (lambda: bates.characteristic_function(Q, 1.0, 0.1, [0.04]), "v0 must be a scalar"),
-    (lambda: bates.stationary_mean_vix(P, Q, days=np.inf), "days is infinite"),
+    (lambda: bates.stationary_mean_vix(P, Q, days=np.inf), "days must be finite, got an infinite value"),
     (lambda: bates.stationary_mean_vix(P, Q, n_nodes=True), "n_nodes must be an integer"),
     (lambda: bates.risk_neutral_from_premia(P, eta0=True), "eta0 must be a number, got the boolean"),
-    (lambda: bates.risk_neutral_from_premia(P, eta1=None), "eta1 is None"),
-    (lambda: bates.model_chain(Q, 100, 0.1, 0.04, [90.0, 100.0], half_spread=None), "half_spread is None"),
-    (lambda: bates.model_chain(Q, 100, 0.1, 0.04, [90.0, np.nan]), "strikes contains NaN"),
+    (lambda: bates.risk_neutral_from_premia(P, eta1=None), "eta1 must be a number, got None"),
+    (lambda: bates.model_chain(Q, 100, 0.1, 0.04, [90.0, 100.0], half_spread=None), "half_spread must be a number, got None"),
+    (lambda: bates.model_chain(Q, 100, 0.1, 0.04, [90.0, np.nan]), "strikes: contains NaN"),
 ])
 def test_validation_messages(call, match):
     with pytest.raises(ValueError, match=match):
@@ -435,8 +435,8 @@ def test_stationary_mean_vix_log_contract_against_direct_integration():
     (lambda: bates.BatesParams(kappa="2.0", theta=0.04, xi=0.5, rho=-0.5, lam=1.0, mu_j=-0.05, sigma_j=0.05),
      "BatesParams.kappa must be a number, got the string"),
     (lambda: bates.call_price(Q, "100", 100.0, 0.1, 0.04), "spot must be a number, got the string"),
-    (lambda: bates.expected_variance(Q, "0.1", 0.04), "horizon must be numeric"),
-    (lambda: bates.expected_variance(Q, 0.1, ["0.04"]), "v0 must be numeric"),
+    (lambda: bates.expected_variance(Q, "0.1", 0.04), "horizon: expected numbers, got the string"),
+    (lambda: bates.expected_variance(Q, 0.1, ["0.04"]), "v0: contains None, a boolean or a string"),
 ])
 def test_strings_and_model_paths_validation(call, match):
     with pytest.raises(ValueError, match=match):

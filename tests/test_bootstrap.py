@@ -90,7 +90,7 @@ def test_indices_stay_in_range(n, block):
     (None, "x: got None"), ([], "x: is empty"), ([1.0, np.nan], "x: contains NaN"),
     ([1.0, np.inf], "x: contains an infinite value"), (np.ones((2, 2)), "x: expected 1-D"),
     (pd.DataFrame({"a": [1.0]}), "x: expected a Series"), ([True, False], "x: booleans"),
-    (["a", "b"], "x: values must be numbers"),
+    (["a", "b"], "x: contains None, a boolean or a string"),
 ])
 def test_bad_x(bad, match):
     with pytest.raises(ValueError, match=match):

@@ -104,12 +104,12 @@ def test_model_long_sample_lands_near_source_table():
 @pytest.mark.parametrize("call,match", [
     (lambda: calibration.calibrate_risk_neutral(P, target_vix=0.195), "looks like a decimal; pass vol points"),
     (lambda: calibration.calibrate_risk_neutral(P, target_vix=1950.0), "above 200 vol points"),
-    (lambda: calibration.calibrate_risk_neutral(P, lam=np.nan), "lam is NaN"),
+    (lambda: calibration.calibrate_risk_neutral(P, lam=np.nan), "lam must be finite, got NaN"),
     (lambda: calibration.heston_block_autocovariance(2.0, 1.0, 1 / 12, [0, 1]), "lags must be integers"),
-    (lambda: calibration.heston_block_autocovariance(np.nan, 1.0, 1 / 12, [1]), "kappa is NaN"),
+    (lambda: calibration.heston_block_autocovariance(np.nan, 1.0, 1 / 12, [1]), "kappa must be finite, got NaN"),
     (lambda: calibration.heston_block_autocovariance(2.0, -1.0, 1 / 12, [1]), "var_v must be non-negative"),
-    (lambda: calibration.autocovariance([1.0, np.inf, 2.0, 3.0], 1), "x contains an infinite value"),
-    (lambda: calibration.autocovariance(None, 1), "x is None"),
+    (lambda: calibration.autocovariance([1.0, np.inf, 2.0, 3.0], 1), "x: contains an infinite value"),
+    (lambda: calibration.autocovariance(None, 1), "x: got None"),
     (lambda: calibration.autocovariance(np.ones((4, 2)), 1), "one-dimensional"),
     (lambda: calibration.autocovariance([1.0, 2.0, 3.0, 4.0], True), "max_lag must be an integer"),
 ])
@@ -137,7 +137,7 @@ def test_detect_jumps_validation(mutate, kw, match):
 
 
 @pytest.mark.parametrize("kw,match", [(dict(block=True), "block must be an integer"),
-                                      (dict(annualization=np.nan), "annualization is NaN")])
+                                      (dict(annualization=np.nan), "annualization must be finite, got NaN")])
 def test_block_variance_validation(kw, match):
     with pytest.raises(ValueError, match=match):
         calibration.block_variance(_returns_series(), **kw)
@@ -145,7 +145,7 @@ def test_block_variance_validation(kw, match):
 
 @pytest.mark.parametrize("kw,match", [(dict(n_paths=0), "n_paths must be at least 1"),
                                       (dict(seed=-1), "seed must be at least 0"),
-                                      (dict(n_years=np.inf), "n_years is infinite"),
+                                      (dict(n_years=np.inf), "n_years must be finite, got an infinite value"),
                                       (dict(xi_method="both"), "xi_method")])
 def test_calibrate_physical_validation(kw, match):
     prices = np.exp(_returns_series(600).cumsum())
@@ -203,7 +203,7 @@ def test_strings_and_model_paths_validation(call, match):
         call()
 
 
-@pytest.mark.parametrize("kw,match", [(dict(jump_threshold=np.nan), "jump_threshold is NaN"),
+@pytest.mark.parametrize("kw,match", [(dict(jump_threshold=np.nan), "jump_threshold must be finite, got NaN"),
                                       (dict(jump_window=True), "jump_window must be an integer"),
                                       (dict(jump_window=700), "prices: need more than jump_window")])
 def test_calibrate_physical_names_its_jump_arguments(kw, match):

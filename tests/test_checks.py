@@ -105,6 +105,9 @@ def test_choice_and_text():
     ("abc", TypeError, "x: expected numbers, got the string 'abc'"),
     ([True, False], TypeError, "x: booleans are not numbers"),
     ([1.0, None], TypeError, "x: contains None, a boolean or a string"),
+    ([0.01, True], TypeError, "x: contains None, a boolean or a string"),   # not [0.01, 1.0]
+    (["0.04"], TypeError, "x: contains None, a boolean or a string"),       # text, not 0.04
+    (np.array(["0.04"]), TypeError, r"x: contains strings \(e.g. '0.04'\)"),
     ([], ValueError, "x: is empty"),
     ([1.0, np.nan], ValueError, r"x: contains NaN \(at position 1\)"),
     ([np.inf, 1.0], ValueError, r"x: contains an infinite value \(at position 0\)"),

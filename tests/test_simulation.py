@@ -98,9 +98,9 @@ def test_simulate_rejects_inconsistent_measures_and_bad_path():
 @pytest.mark.parametrize("call,match", [
     (lambda: simulation.simulate(P, Q, 10, 2, seed=True), "seed must be an integer"),
     (lambda: simulation.simulate(P, Q, 10, 2, seed=1, drift=5.0), "drift=5.0.*looks like percent"),
-    (lambda: simulation.simulate(P, Q, 10, 2, seed=1, v0=np.inf), "v0 is infinite"),
+    (lambda: simulation.simulate(P, Q, 10, 2, seed=1, v0=np.inf), "v0 must be finite, got an infinite value"),
     (lambda: simulation.simulate(P, Q, 10, 2, seed=1, v0=0.2 ** 2 * 1e4), "pass a decimal variance"),
-    (lambda: simulation.simulate(P, Q, 10, 2, seed=1, s0=None), "s0 is None"),
+    (lambda: simulation.simulate(P, Q, 10, 2, seed=1, s0=None), "s0 must be a number, got None"),
 ])
 def test_validation_messages(call, match):
     with pytest.raises(ValueError, match=match):
@@ -109,7 +109,7 @@ def test_validation_messages(call, match):
 
 @pytest.mark.parametrize("call,match", [
     (lambda: simulation.ModelPaths(index=np.full((3, 2), np.nan), variance=np.ones((3, 2)), vix=np.ones((3, 2)),
-                                   physical=P, risk_neutral=Q, days_per_year=252, seed=1), "ModelPaths.index contains NaN"),
+                                   physical=P, risk_neutral=Q, days_per_year=252, seed=1), "ModelPaths.index: contains NaN"),
     (lambda: simulation.ModelPaths(index=np.ones((3, 2)), variance=np.ones((2, 2)), vix=np.ones((3, 2)),
                                    physical=P, risk_neutral=Q, days_per_year=252, seed=1), "must have one shape"),
     (lambda: simulation.ModelPaths(index=np.ones((3, 2)), variance=np.ones((3, 2)), vix=np.ones((3, 2)),

@@ -159,7 +159,7 @@ CASES = [(f, arg) for f, kw in CALLS.items() for arg in kw]
 @pytest.mark.parametrize("func, arg", CASES, ids=[f"{f.__name__}-{a}" for f, a in CASES])
 @pytest.mark.parametrize(
     "bad, exc, match",
-    [(np.nan, ValueError, "contains NaN"), (np.inf, ValueError, "infinite"), (None, ValueError, "is None"),
+    [(np.nan, ValueError, "contains NaN"), (np.inf, ValueError, "infinite"), (None, ValueError, "got None"),
      (True, TypeError, "boolean"), ([], ValueError, "empty")],
 )
 def test_every_argument_validated(func, arg, bad, exc, match):

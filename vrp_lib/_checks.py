@@ -241,10 +241,20 @@ def array(x, name: str, *, ndim: int | tuple | None = None, min_size: int = 1, a
         raise ArgumentTypeError(f"{name}: expected numbers, got {_what(x)}")
     if isinstance(x, (pd.Series, pd.DataFrame, pd.Index)):
         x = x.to_numpy()
+    if isinstance(x, (list, tuple)):
+        flat = np.ravel(np.asarray(x, dtype=object))
+        if flat.size and all(isinstance(v, (bool, np.bool_)) for v in flat):
+            raise ArgumentTypeError(f"{name}: booleans are not numbers")
+        if any(v is None or isinstance(v, (bool, np.bool_, str, bytes)) for v in flat):
+            # numpy would turn [0.01, True] into [0.01, 1.0] and ["0.04"] into text
+            raise ArgumentTypeError(f"{name}: contains None, a boolean or a string; pass numbers")
     raw = np.asarray(x)
     if raw.dtype == bool:
         raise ArgumentTypeError(f"{name}: booleans are not numbers")
-    if raw.dtype.kind in "OUSV":
+    if raw.dtype.kind in "USV":
+        first = f" (e.g. {str(raw.ravel()[0])!r})" if raw.size else ""
+        raise ArgumentTypeError(f"{name}: contains strings{first}; pass numbers, not text")
+    if raw.dtype.kind == "O":
         if raw.dtype == object and any(v is None or isinstance(v, (bool, np.bool_, str, bytes)) for v in raw.ravel()):
             raise ArgumentTypeError(f"{name}: contains None, a boolean or a string; pass numbers")
         try:

@@ -38,6 +38,8 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
+from . import _checks
+
 __all__ = [
     "BatesParams", "CALENDAR_DAYS", "DAYS_PER_YEAR", "MAX_DECIMAL_VARIANCE", "MAX_HORIZON_YEARS",
     "MAX_RATE", "PHYSICAL", "PRICING_METHODS", "RISK_NEUTRAL", "VIX_DAYS",
@@ -64,49 +66,14 @@ MAX_RATE = 1.0
 # --------------------------------------------------------------------------- input checks
 
 def _scalar(x, name: str) -> float:
-    """A finite real scalar: not None, not a boolean, not an array, not NaN or inf."""
-    if x is None:
-        raise ValueError(f"{name} is None; pass a number")
-    if isinstance(x, (bool, np.bool_)):
-        raise ValueError(f"{name} must be a number, got the boolean {x!r}")
-    if isinstance(x, (str, bytes)):
-        raise ValueError(f"{name} must be a number, got the string {x!r}")
-    if np.ndim(x) != 0:
-        raise ValueError(f"{name} must be a scalar, got an array of shape {np.shape(x)}")
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {x!r}") from None
-    if np.isnan(v):
-        raise ValueError(f"{name} is NaN; pass a finite number")
-    if np.isinf(v):
-        raise ValueError(f"{name} is infinite; pass a finite number")
-    return v
+    """A finite real scalar: the shared rule of :func:`vrp_lib._checks.finite`."""
+    return _checks.finite(x, name)
 
 
 def _array(x, name: str) -> np.ndarray:
-    """A non-empty float array of finite numbers (no None, booleans, NaN or inf)."""
-    if x is None:
-        raise ValueError(f"{name} is None; pass a number or an array of numbers")
-    if isinstance(x, (bool, np.bool_)) or (isinstance(x, np.ndarray) and x.dtype == bool):
-        raise ValueError(f"{name} must be numeric, got booleans")
-    if isinstance(x, (list, tuple)) and any(isinstance(e, (bool, np.bool_)) for e in x):
-        raise ValueError(f"{name} must be numeric, got booleans")
-    if isinstance(x, (str, bytes)) or (isinstance(x, np.ndarray) and x.dtype.kind in "OUS"):
-        raise ValueError(f"{name} must be numeric, got {type(x).__name__} {x!r:.40}")
-    if isinstance(x, (list, tuple)) and any(isinstance(e, (str, bytes)) or e is None for e in x):
-        raise ValueError(f"{name} must be numeric, got a string or None in {x!r:.60}")
-    try:
-        a = np.asarray(x, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be numeric, got {x!r}") from None
-    if a.size == 0:
-        raise ValueError(f"{name} is empty")
-    if np.isnan(a).any():
-        raise ValueError(f"{name} contains NaN")
-    if np.isinf(a).any():
-        raise ValueError(f"{name} contains an infinite value")
-    return a
+    """A non-empty float array of finite numbers: the shared rule of
+    :func:`vrp_lib._checks.array`."""
+    return _checks.array(x, name)
 
 
 def _variance_units(a: np.ndarray, name: str) -> None:

@@ -42,37 +42,9 @@ CAP_MULTIPLE = 2.5
 # --------------------------------------------------------------------------- input checks
 
 def _numeric(x, name: str) -> np.ndarray:
-    """A non-empty float array with no NaN, no inf, no booleans, no None."""
-    if x is None:
-        raise ValueError(f"{name} is None: pass a number or an array of numbers")
-    if isinstance(x, (bool, np.bool_)):
-        raise TypeError(f"{name} is a boolean ({x!r}): pass a number")
-    if isinstance(x, (str, bytes)):
-        raise TypeError(f"{name} must be a number or an array of numbers, got the string {x!r}")
-    a = np.asarray(x)
-    if a.dtype == bool:
-        raise TypeError(f"{name} holds booleans: pass numbers")
-    if a.dtype.kind not in "iuf":
-        if a.dtype.kind == "O" and any(isinstance(v, (bool, np.bool_)) for v in a.flat):
-            raise TypeError(f"{name} holds booleans: pass numbers")
-        if a.dtype.kind == "O" and any(v is None for v in a.flat):
-            raise ValueError(f"{name} contains None: pass numbers")
-        try:
-            a = a.astype(float)
-        except (TypeError, ValueError):
-            raise TypeError(f"{name} must be numeric, got values of type {a.dtype}") from None
-    a = a.astype(float, copy=False)
-    if a.size == 0:
-        raise ValueError(f"{name} is empty")
-    bad = np.isnan(a)
-    if bad.any():
-        where = "" if a.ndim == 0 else f" at index {int(np.flatnonzero(bad)[0])}"
-        raise ValueError(f"{name}: contains NaN{where}")
-    bad = np.isinf(a)
-    if bad.any():
-        where = "" if a.ndim == 0 else f" at index {int(np.flatnonzero(bad)[0])}"
-        raise ValueError(f"{name}: contains an infinite value{where}")
-    return a
+    """A non-empty float array with no NaN, no inf, no booleans, no None: the shared rule
+    of :func:`vrp_lib._checks.array`."""
+    return _checks.array(x, name)
 
 
 def _positive(x, name: str, what: str = "positive") -> np.ndarray:
