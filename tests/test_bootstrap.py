@@ -204,3 +204,50 @@ def test_paired_difference_rejects_bad_input(call, match):
     x, y = _pair()
     with pytest.raises(ValueError, match=match):
         call(x, y)
+
+
+# --- several series resampled together -----------------------------------------------------
+
+def test_joint_bootstrap_of_one_column_is_the_one_series_bootstrap():
+    x, _ = _pair()
+    joint = bootstrap.joint_block_bootstrap(x[:, None], lambda r: r[..., 0].mean(axis=-1),
+                                            block=40, n_boot=300, seed=5)
+    np.testing.assert_array_equal(joint, bootstrap.block_bootstrap(x, "mean", block=40,
+                                                                   n_boot=300, seed=5))
+
+
+def test_joint_bootstrap_keeps_rows_together():
+    # y is an exact linear function of x: every resample keeps the correlation at 1,
+    # and a statistic with two outputs gives two columns
+    x, _ = _pair()
+    both = np.column_stack([x, 3.0 * x - 1.0])
+
+    def corr_and_mean(r):
+        c = [np.corrcoef(s[:, 0], s[:, 1])[0, 1] for s in r]
+        return np.column_stack([c, r[..., 0].mean(axis=-1)])
+
+    draws = bootstrap.joint_block_bootstrap(both, corr_and_mean, block=40, n_boot=100, seed=2)
+    assert draws.shape == (100, 2)
+    np.testing.assert_allclose(draws[:, 0], 1.0, rtol=0, atol=1e-12)
+    frame = pd.DataFrame(both, index=pd.bdate_range("2000-01-03", periods=len(x)))
+    np.testing.assert_array_equal(
+        bootstrap.joint_block_bootstrap(frame, corr_and_mean, block=40, n_boot=100, seed=2), draws)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda b: bootstrap.joint_block_bootstrap(b[:, 0], lambda r: r.mean(axis=(1, 2)), block=5),
+     "x: expected 2-D"),
+    (lambda b: bootstrap.joint_block_bootstrap(b, "mean", block=5), "statistic must be a callable"),
+    (lambda b: bootstrap.joint_block_bootstrap(b, lambda r: r, block=5), "one value"),
+    (lambda b: bootstrap.joint_block_bootstrap(b, lambda r: np.full(r.shape[0], np.nan), block=5),
+     "not finite"),
+    (lambda b: bootstrap.joint_block_bootstrap(b, lambda r: r.mean(axis=(1, 2)), block=10_000),
+     "fewer than one block"),
+    (lambda b: bootstrap.joint_block_bootstrap(np.where(b > 1, np.nan, b),
+                                               lambda r: r.mean(axis=(1, 2)), block=5),
+     "x: contains NaN"),
+])
+def test_joint_bootstrap_rejects_bad_input(call, match):
+    x, y = _pair()
+    with pytest.raises((ValueError, TypeError), match=match):
+        call(np.column_stack([x, y]))

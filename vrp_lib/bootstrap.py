@@ -28,6 +28,7 @@ __all__ = [
     "block_bootstrap_se",
     "block_bootstrap_ci",
     "block_mean_variance",
+    "joint_block_bootstrap",
     "paired_difference",
 ]
 
@@ -217,6 +218,54 @@ def block_mean_variance(x, block: int) -> float:
     return float(means.var() / (a.size // block))
 
 
+def joint_block_bootstrap(x, statistic: Callable[[np.ndarray], np.ndarray], block: int = 252,
+                          n_boot: int = 1000, seed: int = 0) -> np.ndarray:
+    """Bootstrap draws of a statistic of several series observed on the same dates.
+
+    The rows (dates) of ``x`` are resampled in moving blocks, **all columns together**, so
+    that whatever links the series on a date (two forms of the premium, a return and the
+    change of volatility that month, two strategies' returns) is kept in every resample.
+
+    Parameters
+    ----------
+    x : pandas.DataFrame or array_like
+        Shape ``(n, k)``: one row per date in time order, one column per series; no NaN,
+        inf, booleans or text. A DataFrame with a DatetimeIndex must have sorted, unique,
+        naive dates.
+    statistic : callable
+        Maps an array of resamples of shape ``(n_boot, n, k)`` to one value per resample,
+        shape ``(n_boot,)``, or to several, shape ``(n_boot, m)``.
+    block, n_boot, seed : int
+        As in :func:`block_bootstrap`.
+
+    Returns
+    -------
+    numpy.ndarray
+        The statistic on each resample, shape ``(n_boot,)`` or ``(n_boot, m)``.
+
+    Raises
+    ------
+    ValueError
+        ``x`` not two-dimensional, fewer rows than one block, a statistic of the wrong shape
+        or not finite on some resample.
+    """
+    if isinstance(x, pd.DataFrame):
+        if isinstance(x.index, pd.DatetimeIndex):
+            _checks.frame(x, "x")
+        x = x.to_numpy()
+    a = _checks.array(x, "x", ndim=2)
+    if not callable(statistic):
+        raise TypeError(f"statistic must be a callable, got {type(statistic).__name__}")
+    _block(block, a.shape[0], "x")
+    idx = block_indices(a.shape[0], block, n_boot, seed)
+    out = np.asarray(statistic(a[idx]), dtype=float)
+    if out.ndim not in (1, 2) or out.shape[0] != idx.shape[0]:
+        raise ValueError(f"statistic must return one value (or one row) per resample, got shape {out.shape}")
+    if not np.isfinite(out).all():
+        raise ValueError("statistic: not finite on some resamples")
+    return out
+
+
 def paired_difference(x, y, statistic="mean", block: int = 252, n_boot: int = 1000,
                       seed: int = 0) -> dict:
     """A statistic of ``x`` minus the same statistic of ``y``, the two resampled together.
@@ -258,14 +307,10 @@ def paired_difference(x, y, statistic="mean", block: int = 252, n_boot: int = 10
         raise ValueError("x and y: the dates differ; align them first (e.g. with .dropna() "
                          "on a DataFrame of both)")
     f = _statistic(statistic)
-    _block(block, a.size, "x")
-    idx = block_indices(a.size, block, n_boot, seed)
-    dx = np.asarray(f(a[idx]), dtype=float)
-    dy = np.asarray(f(b[idx]), dtype=float)
-    if dx.shape != (idx.shape[0],) or dy.shape != (idx.shape[0],):
-        raise ValueError("statistic must return one value per resample")
-    if not (np.isfinite(dx).all() and np.isfinite(dy).all()):
-        raise ValueError("statistic: not finite on some resamples")
+    both = joint_block_bootstrap(np.column_stack([a, b]),
+                                 lambda r: np.column_stack([f(r[..., 0]), f(r[..., 1])]),
+                                 block=block, n_boot=n_boot, seed=seed)
+    dx, dy = both[:, 0], both[:, 1]
     diff = dx - dy
     se_diff = float(diff.std(ddof=1))
     if not se_diff > 0:
