@@ -7,6 +7,15 @@ PYTHON_CANDIDATES := python3.13 python3.12 python3.11 python3
 ifeq ($(origin PYTHON),undefined)
 PYTHON := $(firstword $(foreach p,$(PYTHON_CANDIDATES),$(shell command -v $(p) >/dev/null 2>&1 \
   && $(p) -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && echo $(p))))
+PYTHON_ERROR := $(if $(PYTHON),,no Python >= 3.11 found (tried $(PYTHON_CANDIDATES)); install one, or \
+  name it: make PYTHON=/path/to/python3)
+else
+# A PYTHON named by the reader is checked too: it must run and be at least 3.11.
+PYTHON_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+PYTHON_ERROR := $(if $(PYTHON_VERSION),$(if $(shell $(PYTHON) -c 'import sys; \
+  sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && echo ok),,PYTHON=$(PYTHON) is Python \
+  $(PYTHON_VERSION); the book needs 3.11 or newer),PYTHON=$(PYTHON) does not run (not found, or not \
+  a Python); name an interpreter that runs: make PYTHON=/path/to/python3)
 endif
 VENV   := .venv
 BIN    := $(abspath $(VENV))/bin
@@ -30,9 +39,11 @@ ASSETS  := $(MATHJAX) $(REVEAL) $(AXE)
 
 # Parts of `make test` that are not in test-lib (they need a build, or the package registry).
 SLOW_TESTS := tests/test_browser.py tests/test_pdf.py tests/test_student.py tests/test_setup.py
+# The other supported Pythons found on this machine run test-lib and test-notebooks too
+# (tools/test_pythons.py; each in its own .venv-3.X).
 
 .PHONY: book test test-lib test-notebooks test-build test-browser test-pdf test-student \
-	test-setup outputs bench data slides assets pdf student lab print-python clean help
+	test-setup test-pythons outputs bench data slides assets pdf student lab print-python clean help
 
 help:
 	@echo "make book   - set up .venv if missing, build the HTML book into _build/html"
@@ -43,17 +54,16 @@ help:
 	@echo "make test-browser - headless Chromium checks every page of _build/html"
 	@echo "make pdf    - the whole book as one PDF: _build/pdf/vrp-book.pdf (needs Chromium)"
 	@echo "make student - student notebooks (no solutions, no hidden cells) into _build/student"
+	@echo "make test-pythons - library tests and nbval under the other Pythons 3.11-3.13 found here"
 	@echo "make lab    - JupyterLab on the student notebooks (PYTHON=$(PYTHON))"
 
 # The interpreter the venv is made from (tests/test_setup.py checks the choice).
 print-python:
-	@test -n "$(PYTHON)" || { echo "no Python >= 3.11 found (tried $(PYTHON_CANDIDATES));" \
-	  "install one, or name it: make PYTHON=/path/to/python3" >&2; exit 1; }
+	@test -z "$(PYTHON_ERROR)" || { echo "$(PYTHON_ERROR)" >&2; exit 1; }
 	@echo "$(PYTHON)"
 
 $(STAMP): requirements.txt pyproject.toml
-	@test -x $(BIN)/python || test -n "$(PYTHON)" || { echo "no Python >= 3.11 found (tried" \
-	  "$(PYTHON_CANDIDATES)); install one, or name it: make PYTHON=/path/to/python3" >&2; exit 1; }
+	@test -x $(BIN)/python || test -z "$(PYTHON_ERROR)" || { echo "$(PYTHON_ERROR)" >&2; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
 	$(BIN)/python -m pip install --disable-pip-version-check -q --no-deps -e .
@@ -73,7 +83,7 @@ book: $(STAMP) $(ASSETS)
 # test checks that link); the PDF test reads it afterwards.
 test: $(STAMP)
 	$(MAKE) --no-print-directory test-lib test-notebooks pdf test-build test-browser test-pdf \
-	  test-student test-setup
+	  test-student test-setup test-pythons
 
 test-lib: $(STAMP)
 	$(BIN)/python -m pytest tests -q $(addprefix --ignore=,$(SLOW_TESTS))
@@ -100,6 +110,10 @@ test-student: $(STAMP)
 # Resolves requirements.txt for Python 3.11, 3.12 and 3.13 (needs the package registry).
 test-setup: $(STAMP)
 	$(BIN)/python -m pytest tests/test_setup.py -q
+
+# Library tests and strict nbval under each other Python 3.11-3.13 installed here (not the venv's).
+test-pythons: $(STAMP)
+	$(BIN)/python tools/test_pythons.py --skip $$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 
 # The whole book as one PDF, printed by headless Chromium from a single-page HTML build of the
 # stored (nbval-checked) outputs: no re-execution.

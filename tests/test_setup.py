@@ -94,6 +94,7 @@ def _fake_python(folder: Path, name: str, version: str) -> None:
     script.write_text(
         "#!/bin/sh\n"
         f"# stand-in for Python {version}\n"
+        f'case "$*" in *print*) echo {version}; exit 0;; esac\n'
         f"exec {sys.executable} -c "
         f"\"import sys; sys.exit(0 if ({major}, {minor}) >= (3, 11) else 1)\"\n")
     script.chmod(0o755)
@@ -120,6 +121,13 @@ def test_makefile_picks_the_first_python_of_at_least_3_11(tmp_path):
     out = subprocess.run([MAKE, "--no-print-directory", "-s", "-C", str(ROOT), "print-python"],
                          env=env, capture_output=True, text=True, timeout=60, check=False)
     assert out.returncode != 0 and "3.11" in out.stderr, out.stdout + out.stderr
-    # An explicit PYTHON wins.
-    assert _make_python("PYTHON=/opt/python3.14/bin/python3", path=path) == (
-        "/opt/python3.14/bin/python3")
+    # An explicit PYTHON wins when it runs and is at least 3.11 ...
+    _fake_python(folder, "python3.14", "3.14")
+    assert _make_python(f"PYTHON={folder / 'python3.14'}", path=path) == str(folder / "python3.14")
+    # ... and is refused, with a message that names it, when it does not run or is too old.
+    for arg, says in ((str(folder / "python3.13"), "does not run"), ("/opt/nowhere/python3", "does not run"),
+                      (str(folder / "python3"), "needs 3.11 or newer")):
+        out = subprocess.run([MAKE, "--no-print-directory", "-s", "-C", str(ROOT), "print-python",
+                              f"PYTHON={arg}"], env=env, capture_output=True, text=True, timeout=60,
+                             check=False)
+        assert out.returncode != 0 and f"PYTHON={arg}" in out.stderr and says in out.stderr, out.stderr
