@@ -10,6 +10,12 @@ the notebook's own folder as the book build does. The wall-clock seconds of ever
 into ``benchmarks/results.md`` with the median, minimum and maximum per chapter and a
 description of the machine. The trainer's guide includes the numbers from that file
 (between the ``<!-- ... -->`` markers), so they are never typed by hand.
+
+The floor: before each chapter run, a fresh kernel runs a one-cell notebook that only
+imports numpy, pandas, scipy and matplotlib's pyplot (what every chapter imports before
+it computes anything). Floor and chapter runs alternate, so both see the same machine
+load; each chapter's ratio, median chapter time over median floor time measured
+alongside it, is the overhead the chapter itself adds (target: at most 2).
 """
 
 from __future__ import annotations
@@ -42,9 +48,14 @@ def chapter_title(path: Path) -> str:
     return ""
 
 
-def time_once(path: Path, timeout: int) -> float:
-    """Seconds to execute the notebook at ``path`` in a fresh kernel."""
-    nb = nbformat.read(path, as_version=4)
+FLOOR_SOURCE = ("%matplotlib inline\nimport numpy as np\nimport pandas as pd\nimport scipy.stats\n"
+                "import scipy.optimize\nimport matplotlib.pyplot as plt")
+TARGET_RATIO = 2.0
+
+
+def time_once(path: Path, timeout: int, nb=None) -> float:
+    """Seconds to execute the notebook at ``path`` (or ``nb`` from that folder) in a fresh kernel."""
+    nb = nb if nb is not None else nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
@@ -99,20 +110,26 @@ def render(rows: list[dict], runs: int, load_before) -> str:
         "",
         "Written by `benchmarks/run.py` (`make bench`); do not edit by hand. Each chapter is",
         f"executed {runs} times top to bottom, each time in a fresh Python kernel (kernel",
-        "start-up included), with nbclient; times are wall-clock seconds.",
+        "start-up included), with nbclient; times are wall-clock seconds. Before each chapter",
+        "run, a fresh kernel runs the floor: one cell importing numpy, pandas, scipy and pyplot",
+        "(the least any chapter does). Floor and chapter runs alternate, so both see the same",
+        "load; the ratio is the chapter's median over the floor's median beside it (target: at",
+        f"most {TARGET_RATIO:g}).",
         "",
         "<!-- table-start -->",
-        "| Chapter | Title | Median (s) | Min (s) | Max (s) | Runs |",
-        "| --- | --- | ---: | ---: | ---: | ---: |",
+        "| Chapter | Title | Median (s) | Min (s) | Max (s) | Runs | Floor (s) | Chapter / floor |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in rows:
         if r["error"]:
-            out.append(f"| `{r['name']}` | {r['title']} | failed | | | {len(r['times'])} |")
+            out.append(f"| `{r['name']}` | {r['title']} | failed | | | {len(r['times'])} | | |")
         else:
             out.append(f"| `{r['name']}` | {r['title']} | {r['median']:.1f} | {r['min']:.1f} | "
-                       f"{r['max']:.1f} | {len(r['times'])} |")
+                       f"{r['max']:.1f} | {len(r['times'])} | {r['floor']:.1f} | {r['ratio']:.2f} |")
     total = sum(r["median"] for r in rows if not r["error"])
-    out += [f"| **All chapters** | | **{total:.1f}** | | | |", "<!-- table-end -->", ""]
+    worst = max((r["ratio"] for r in rows if not r["error"]), default=float("nan"))
+    out += [f"| **All chapters** | | **{total:.1f}** | | | | | **{worst:.2f}** (largest) |",
+            "<!-- table-end -->", ""]
     out += ["## Machine", "", *machine_lines(load_before), ""]
     out += ["## Per chapter", "",
             "One line per chapter, included by the trainer's guide.", ""]
@@ -122,9 +139,9 @@ def render(rows: list[dict], runs: int, load_before) -> str:
                 f"(median of {len(r['times'])} runs, each in a fresh kernel; min "
                 f"{r['min']:.1f} s, max {r['max']:.1f} s).")
         out += [f"<!-- {r['name']} -->", text, f"<!-- /{r['name']} -->", ""]
-    out += ["## Every run", "", "| Chapter | Seconds per run |", "| --- | --- |"]
-    out += [f"| `{r['name']}` | {', '.join(f'{t:.2f}' for t in r['times']) or '-'} |"
-            for r in rows]
+    out += ["## Every run", "", "| Chapter | Seconds per run | Floor, seconds per run |", "| --- | --- | --- |"]
+    out += [f"| `{r['name']}` | {', '.join(f'{t:.2f}' for t in r['times']) or '-'} | "
+            f"{', '.join(f'{t:.2f}' for t in r['floors']) or '-'} |" for r in rows]
     return "\n".join(out) + "\n"
 
 
@@ -142,19 +159,22 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
     rows = []
     for path in notebooks:
-        row = {"name": path.stem, "title": chapter_title(path), "times": [], "error": ""}
+        row = {"name": path.stem, "title": chapter_title(path), "times": [], "floors": [], "error": ""}
+        floor_nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_SOURCE)])
         for i in range(args.runs):
             try:
+                row["floors"].append(time_once(path.resolve(), args.timeout, nb=floor_nb))
                 row["times"].append(time_once(path.resolve(), args.timeout))
             except Exception as exc:  # report it in the table, fail the run at the end
                 row["error"] = f"{type(exc).__name__} in run {i + 1}"
                 break
         if row["times"] and not row["error"]:
             row.update(median=statistics.median(row["times"]), min=min(row["times"]),
-                       max=max(row["times"]))
+                       max=max(row["times"]), floor=statistics.median(row["floors"]))
+            row["ratio"] = row["median"] / row["floor"]
         rows.append(row)
         print(f"{path.stem}: " + (row["error"] or ", ".join(f"{t:.2f}" for t in row["times"]))
-              + " s", flush=True)
+              + " s; floor " + ", ".join(f"{t:.2f}" for t in row["floors"]) + " s", flush=True)
     args.out.write_text(render(rows, args.runs, load_before), encoding="utf-8")
     print(f"wrote {args.out}")
     return 1 if any(r["error"] for r in rows) else 0
