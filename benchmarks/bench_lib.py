@@ -21,7 +21,17 @@ It writes ``benchmarks/results_lib.md``. Every time is the median of several rep
   (git 5eb25af, pandas, loaded from the repository's history);
 * variance replication on Demeterfi et al.'s case against QuantLib's
   ``ReplicatingVarianceSwapEngine`` (QuantLib's test value 0.0418885742);
+* ``cboe_vix`` against a plain numpy version of the same method (``benchmarks/plain_cboe.py``,
+  no input checks);
+* forward realized volatility of 8,000 days against a plain numpy cumulative sum;
+* ``import vrp_lib`` in a fresh interpreter (wall time, median of 5), and whether it imports
+  ``matplotlib.pyplot``;
 * Bates prices: the rows of ``benchmarks/bench_bates.py``'s ``run()`` if that file exists.
+
+The targets of issue 18 are checked at the end ("Targets" table): implied vol at most 1.5x
+lbriv's C loop; ``cboe_vix`` no slower than the plain numpy version; forward realized vol at
+most 2x the numpy cumulative sum; the replication no slower than QuantLib's build-and-price;
+no pyplot on import.
 
 Not part of the test suite: timings depend on the machine.
 """
@@ -39,9 +49,11 @@ import tempfile
 import time
 from pathlib import Path
 
+import importlib.metadata as md
+
 import numpy as np
 
-from vrp_lib import data, implied, swaps
+from vrp_lib import data, implied, realized, swaps
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "results_lib.md"
@@ -64,6 +76,13 @@ def median_time(fn, repeat=REPEAT, number=1):
             fn()
         times.append((time.process_time() - t0) / number)
     return statistics.median(times)
+
+
+def _version(dist):
+    try:
+        return md.version(dist)
+    except md.PackageNotFoundError:
+        return "?"
 
 
 def option_grid(n=100_000, seed=0):
@@ -123,7 +142,7 @@ def bench_implied_vol(rows):
                      max_abs_err=float(np.max(np.abs(ours - vol))),
                      peer_err=float(np.max(np.abs(peer - vol)))))
     rows.append(dict(task=f"implied vol, {n:,} options", ours_s=ours_s,
-                     peer="lbriv 1.0.0, Python loop over lbriv.implied_vol", peer_s=loop_s,
+                     peer=f"lbriv {_version('lbriv')}, Python loop over lbriv.implied_vol", peer_s=loop_s,
                      max_abs_err=float(np.max(np.abs(ours - vol))),
                      peer_err=float(np.max(np.abs(np.asarray(lbr_loop()) / np.sqrt(t) - vol)))))
     rows.append(dict(task=f"one bs_price call on the same {n:,} options (target: implied vol "
@@ -150,6 +169,69 @@ def bench_cboe(rows, old):
                      peer=f"vrp_lib {OLD_COMMIT} (pandas)", peer_s=old_s,
                      max_abs_err=abs(round(ours, 2) - 13.69),
                      peer_err=abs(round(old.cboe_vix(near, nxt, **kw), 2) - 13.69)))
+    path = ROOT / "benchmarks" / "plain_cboe.py"
+    if not path.exists():
+        print("benchmarks/plain_cboe.py is not there: the plain numpy row is skipped")
+        return
+    spec = importlib.util.spec_from_file_location("plain_cboe", path)
+    plain = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plain)
+    plain_s = median_time(lambda: plain.cboe_vix(near, nxt, **kw), number=50)
+    rows.append(dict(task="cboe_vix, white-paper board", ours_s=ours_s,
+                     peer="plain numpy, same method, no input checks (benchmarks/plain_cboe.py)",
+                     peer_s=plain_s, target=1.0, max_abs_err=abs(round(ours, 2) - 13.69),
+                     peer_err=abs(round(plain.cboe_vix(near, nxt, **kw), 2) - 13.69)))
+
+
+def plain_forward_vol(prices, window=21, annualization=252.0):
+    """Forward realized vol with a numpy cumulative sum of squared log returns (no checks).
+
+    Same input and output as ``realized.forward_realized_vol``: a dated Series in, a dated
+    Series out (NaN where fewer than ``window`` returns lie ahead).
+    """
+    import pandas as pd
+
+    close = prices.to_numpy(dtype=float)
+    r2 = np.diff(np.log(close)) ** 2
+    c = np.concatenate(([0.0], np.cumsum(r2)))
+    out = np.full(close.size, np.nan)
+    n = close.size - window
+    out[:n] = 100.0 * np.sqrt(annualization / window * (c[window: window + n] - c[:n]))
+    return pd.Series(out, index=prices.index, name="rv")
+
+
+def bench_forward_vol(rows):
+    spx = data.load_spx()["close"].iloc[-8_000:]
+    close = spx.to_numpy()
+    ours_s = median_time(lambda: realized.forward_realized_vol(spx, 21), number=20)
+    plain_s = median_time(lambda: plain_forward_vol(spx, 21), number=20)
+    ours = realized.forward_realized_vol(spx, 21).to_numpy()
+    plain = plain_forward_vol(spx, 21).to_numpy()
+    both = ~np.isnan(ours) & ~np.isnan(plain)
+    rows.append(dict(task=f"forward 21-day realized vol, {close.size:,} days of S&P 500 closes", ours_s=ours_s,
+                     peer="plain numpy cumulative sum (no checks)", peer_s=plain_s, target=2.0,
+                     max_abs_err=float(np.max(np.abs(ours[both] - plain[both]))), peer_err=None,
+                     note="error column: |vrp_lib - plain numpy| in vol points"))
+
+
+def bench_import(rows):
+    code = "import vrp_lib, sys; print('matplotlib.pyplot' in sys.modules)"
+    walls, pyplot = [], None
+    for _ in range(5):
+        t0 = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        walls.append(time.perf_counter() - t0)
+        pyplot = out.stdout.strip() == "True"
+    base = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import numpy, pandas, scipy.stats"], check=True)
+        base.append(time.perf_counter() - t0)
+    rows.append(dict(task="import vrp_lib in a fresh interpreter (wall time, median of 5)",
+                     ours_s=statistics.median(walls), peer="import numpy, pandas, scipy.stats",
+                     peer_s=statistics.median(base), max_abs_err=None, peer_err=None,
+                     note=f"matplotlib.pyplot imported by import vrp_lib: {'yes' if pyplot else 'no'}"))
+    return pyplot
 
 
 def bench_replication(rows):
@@ -193,7 +275,8 @@ def bench_replication(rows):
     ql_value = quantlib()
     rows.append(dict(task="variance replication, Demeterfi et al. case (QuantLib test value "
                           "0.0418885742)", ours_s=ours_s,
-                     peer="QuantLib 1.44 ReplicatingVarianceSwapEngine", peer_s=peer_s,
+                     peer=f"QuantLib {_version('QuantLib')} ReplicatingVarianceSwapEngine (build and price)",
+                     peer_s=peer_s, target=1.0,
                      max_abs_err=abs(ours() - ql_value), peer_err=abs(ql_value - 0.0418885742),
                      note=f"ours {ours():.10f}, QuantLib {ql_value:.10f}"))
 
@@ -240,7 +323,7 @@ def machine():
             f"Python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}")
 
 
-def write(rows, bates):
+def write(rows, bates, pyplot=None):
     lines = [
         "# Library benchmark: vrp_lib against peers",
         "",
@@ -277,6 +360,16 @@ def write(rows, bates):
     for row in rows:
         if row.get("note"):
             lines.append(f"- {row['task']}: {row['note']}.")
+    targets = [row for row in rows if row.get("target")]
+    if targets or pyplot is not None:
+        lines += ["", "## Targets (issue 18)", "", "| task | peer | vrp_lib / peer | target | met |",
+                  "| :--- | :--- | ---: | ---: | :--- |"]
+        for row in targets:
+            ratio = row["ours_s"] / row["peer_s"]
+            lines.append(f"| {row['task']} | {row['peer']} | {ratio:.2f} | <= {row['target']:g} | "
+                         f"{'yes' if ratio <= row['target'] else 'NO'} |")
+        if pyplot is not None:
+            lines.append(f"| import vrp_lib | | | no pyplot | {'NO' if pyplot else 'yes'} |")
     if bates:
         lines += ["", "Bates rows: as returned by `run()` of `benchmarks/bench_bates.py` (written for "
                   "chapter 2; timed and checked by that script, errors are absolute price errors)."]
@@ -293,8 +386,10 @@ def main():
     old = bench_implied_vol(rows)
     bench_cboe(rows, old)
     bench_replication(rows)
+    bench_forward_vol(rows)
+    pyplot = bench_import(rows)
     bates = bench_bates(rows)
-    write(rows, bates)
+    write(rows, bates, pyplot)
 
 
 if __name__ == "__main__":
