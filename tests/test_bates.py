@@ -461,8 +461,9 @@ def test_cos_prices_are_finite_and_within_no_arbitrage_bounds(kappa, theta, xi, 
 
 
 def test_characteristic_function_small_vol_of_variance_forms_agree():
-    # below models._XI_SMALL the CF uses a cancellation-free form of the same formula:
-    # continuous across the switch, and tending to the xi = 0 (deterministic variance) CF
+    # one cancellation-free form for every xi > 0 (there used to be a switch at
+    # bates._XI_SMALL = 1e-3): continuous there, and tending to the xi = 0 (deterministic
+    # variance) CF
     u = np.array([0.3, 1.0, 4.0, 20.0]) - 0.5j
     base = dict(kappa=2.0, theta=0.04, rho=-0.7, lam=1.0, mu_j=-0.05, sigma_j=0.1)
     lo = bates.characteristic_function(bates.BatesParams(xi=bates._XI_SMALL * (1 - 1e-9), **base), u, 0.5, 0.03)
@@ -478,3 +479,84 @@ def test_module_all_lists_public_names():
               and getattr(getattr(bates, n), "__module__", "") == bates.__name__}
     assert public <= set(bates.__all__)
     assert all(hasattr(bates, n) for n in bates.__all__)
+
+
+# --------------------------------------------------------------------------- continuity as xi -> 0
+
+def _mp_heston_cf(p, u, t, v0, dps=60):
+    """The Heston characteristic function of ``ln(S_T / F)`` in the Albrecher et al. form, in
+    ``dps``-digit arithmetic (mpmath): the cancellations of a tiny ``xi`` cost 2 log10(1/xi)
+    of the 60 digits, which leaves more than 40."""
+    import mpmath as mp
+
+    with mp.workdps(dps):
+        kappa, theta, xi, rho = (mp.mpf(x) for x in (p.kappa, p.theta, p.xi, p.rho))
+        out = []
+        for uu in np.atleast_1d(u):
+            iu = mp.mpc(0, 1) * mp.mpc(uu.real, uu.imag)
+            beta = kappa - rho * xi * iu
+            d = mp.sqrt(beta**2 + xi**2 * (iu - iu**2))
+            g = (beta - d) / (beta + d)
+            e = mp.exp(-d * t)
+            dd = (beta - d) / xi**2 * (1 - e) / (1 - g * e)
+            cc = kappa * theta / xi**2 * ((beta - d) * t - 2 * mp.log((1 - g * e) / (1 - g)))
+            out.append(complex(mp.exp(cc + dd * v0)))
+    return np.array(out)
+
+
+@pytest.mark.parametrize("xi", [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 0.5, 2.0])
+@pytest.mark.parametrize("rho", [0.0, -0.7])
+def test_characteristic_function_small_xi_against_60_digit_reference(xi, rho):
+    # numpy's complex log1p lost the digits of its tiny argument (relative error 1e-4 at
+    # |x| = 1e-12): at xi = 1e-6 the CF was 5e-6 off. Now a few ulps of |phi| <= 1.
+    p = bates.BatesParams(kappa=2.0, theta=0.04, xi=xi, rho=rho, lam=0.0, mu_j=0.0, sigma_j=0.0)
+    u = np.array([0.1, 1.0, 5.0, 20.0, 50.0, 1.0 - 0.5j, 7.0 - 0.5j])
+    for t in (7 / 365, 0.5, 2.0):
+        got = bates.characteristic_function(p, u, t, 0.02)
+        np.testing.assert_allclose(got, _mp_heston_cf(p, u, t, 0.02), rtol=0, atol=1e-14)
+
+
+COS_LIMIT_STRIKES = np.array([70.0, 85.0, 95.0, 100.0, 105.0, 120.0, 150.0])
+
+
+def _bs_deterministic(t, v0, kind, r=0.02, q=0.01):
+    """Black-Scholes at the integrated CIR mean path: the xi -> 0 limit of the Bates price."""
+    det = bates.BatesParams(kappa=2.0, theta=0.04, xi=0.0, rho=0.0, lam=0.0, mu_j=0.0, sigma_j=0.0)
+    sigma = np.sqrt(bates.expected_variance(det, t, v0))
+    return implied.bs_price(100.0, COS_LIMIT_STRIKES, t, r, sigma, q, kind=kind)
+
+
+@pytest.mark.parametrize("t", [7 / 365, 30 / 365, 0.5, 2.0])
+@pytest.mark.parametrize("v0", [0.02, 0.09])
+def test_cos_price_continuous_as_xi_goes_to_zero(t, v0):
+    # rho = 0, no jumps: the price tends to Black-Scholes at the average variance, the gap
+    # of second order in xi (the vol-of-vol convexity; the rho term is zero). At xi = 1e-6
+    # the gap is about 1e-12, below the 1e-10 bound with room for the series' own 1e-12
+    # truncation (_COS_EPS) and rounding.
+    for kind, f in (("call", bates.call_price), ("put", bates.put_price)):
+        bs = _bs_deterministic(t, v0, kind)
+        gaps = {}
+        for xi in (0.0, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2):
+            p = bates.BatesParams(kappa=2.0, theta=0.04, xi=xi, rho=0.0, lam=0.0, mu_j=0.0, sigma_j=0.0)
+            gaps[xi] = np.max(np.abs(f(p, 100.0, COS_LIMIT_STRIKES, t, v0, 0.02, 0.01) - bs))
+        assert gaps[1e-6] < 1e-10 and gaps[0.0] < 1e-10
+        # smooth convergence: every gap below its xi^2 scaling from xi = 1e-2, plus rounding
+        for xi, gap in gaps.items():
+            assert gap <= 2.0 * gaps[1e-2] * (xi / 1e-2) ** 2 + 1e-11, (kind, xi, gap)
+        # and second order where it stands above rounding: a decade of xi is two of the gap
+        assert gaps[1e-3] / gaps[1e-4] == pytest.approx(100.0, rel=0.05)
+
+
+@pytest.mark.parametrize("t", [7 / 365, 0.5, 2.0])
+def test_cos_price_first_order_in_xi_with_correlation(t):
+    # rho = -0.7: the gap to the limit is first order in xi, (C(xi) - C(0)) / xi tends to a
+    # constant (the skew term): between xi = 1e-6 and 1e-5 the slopes agree to O(xi) relative
+    v0 = 0.03
+    base = dict(kappa=2.0, theta=0.04, rho=-0.7, lam=0.0, mu_j=0.0, sigma_j=0.0)
+    c0 = bates.call_price(bates.BatesParams(xi=0.0, **base), 100.0, COS_LIMIT_STRIKES, t, v0, 0.02, 0.01)
+    slopes = [(bates.call_price(bates.BatesParams(xi=xi, **base), 100.0, COS_LIMIT_STRIKES, t, v0, 0.02, 0.01)
+               - c0) / xi for xi in (1e-6, 1e-5, 1e-4)]
+    # rounding of the prices (1e-13) divided by xi = 1e-6 is 1e-7 of slope
+    np.testing.assert_allclose(slopes[0], slopes[1], rtol=0, atol=1e-5 * np.max(np.abs(slopes[1])) + 1e-6)
+    np.testing.assert_allclose(slopes[1], slopes[2], rtol=0, atol=1e-3 * np.max(np.abs(slopes[2])) + 1e-6)
+    assert np.max(np.abs(slopes[1])) > 0.01      # a genuine first-order term, not zero
