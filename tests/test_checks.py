@@ -67,15 +67,43 @@ def test_type_errors_are_also_value_errors():
 
 @pytest.mark.parametrize("bad, exc, match", [
     (True, TypeError, "n must be an integer, got the boolean True"),
-    (2.0, TypeError, "n must be an integer, got 2.0"),
+    (np.bool_(True), TypeError, "n must be an integer, got the boolean True"),
+    (2.5, TypeError, "n must be an integer, got 2.5"),
+    (float("nan"), TypeError, "n must be an integer, got nan"),
+    (float("inf"), TypeError, "n must be an integer, got inf"),
     ("3", TypeError, "n must be an integer, got the string '3'"),
     (None, TypeError, "n must be an integer, got None"),
     (0, ValueError, "n must be at least 1, got 0"),
+    (0.0, ValueError, "n must be at least 1, got 0"),
 ])
 def test_integer(bad, exc, match):
     with pytest.raises(exc, match=match):
         c.integer(bad, "n", minimum=1)
     assert c.integer(np.int32(4), "n", minimum=1) == 4
+
+
+@pytest.mark.parametrize("fn", [c.integer, c.window])
+def test_integral_floats_pass_as_the_integer(fn):
+    # 21.0 is the count 21 (a value read from a CSV or computed as 252 / 12); 2.5 is no count
+    for value in (21.0, np.float64(21.0), np.float32(21.0)):
+        got = fn(value, "window")
+        assert got == 21 and type(got) is int
+    with pytest.raises(TypeError, match="window must be an integer.*got 21.5"):
+        fn(21.5, "window")
+
+
+@pytest.mark.parametrize("bad, exc, match", [
+    (True, TypeError, "window must be an integer number of observations, got the boolean True"),
+    (2.5, TypeError, "window must be an integer number of observations, got 2.5"),
+    (float("nan"), TypeError, "window must be an integer number of observations, got nan"),
+    (float("-inf"), TypeError, "window must be an integer number of observations, got -inf"),
+    ("21", TypeError, "window must be an integer number of observations, got the string '21'"),
+    (None, TypeError, "window must be an integer number of observations, got None"),
+    (0.0, ValueError, "window must be at least 1, got 0"),
+])
+def test_window(bad, exc, match):
+    with pytest.raises(exc, match=match):
+        c.window(bad)
 
 
 @pytest.mark.parametrize("bad", ["False", "True", 0, 1, None, np.nan])
@@ -116,6 +144,36 @@ def test_choice_and_text():
 def test_array_rules(bad, exc, match):
     with pytest.raises(exc, match=match):
         c.array(bad, "x")
+
+
+@pytest.mark.parametrize("bad, match", [
+    (np.array([0.01, True], dtype=object), r"x: object dtype holding a boolean \(True\) at position 1; pass floats"),
+    (np.array([0.01, "0.02"], dtype=object), r"x: object dtype holding a string \('0.02'\) at position 1"),
+    (np.array([None, 0.02], dtype=object), "x: object dtype holding None at position 0"),
+    (np.array([True, False], dtype=object), "x: booleans are not numbers"),
+    (np.array([0.01, 0.02]) > 0.015, "x: booleans are not numbers"),
+    (np.array([b"0.01"]), r"x: contains strings \(e.g. b'0.01'\)"),
+    (pd.Series([0.01, 0.02]).astype("string"), r"x: contains strings \(e.g. '0.01'\) of dtype string"),
+    (pd.Series([True, None], dtype="boolean"), "x: booleans are not numbers"),
+    (pd.Series(["0.5", "1.5"], dtype="category"), r"x: object dtype holding a string \('0.5'\) at position 0"),
+    ([0.01, pd.NA], r"x: contains None, a boolean or a string \(a missing value \(<NA>\) at position 1\)"),
+    ([[0.01, 0.02], [0.03, "x"]], r"x: contains None, a boolean or a string \(a string \('x'\) at position 3\)"),
+    (np.array(["2020-01-01"], dtype="datetime64[D]"), r"x: dates or durations \(datetime64\[D\]\) are not numbers"),
+    (np.array([1 + 2j]), "x: complex values are not accepted"),
+])
+def test_array_refuses_non_numeric_dtypes(bad, match):
+    with pytest.raises(TypeError, match=match):
+        c.array(bad, "x")
+    with pytest.raises(TypeError, match=match.replace("pass floats", "")):
+        c.nonneg_array(bad, "x")
+
+
+def test_object_arrays_of_real_numbers_are_converted():
+    got = c.array(np.array([1, 2.5, np.float32(0.5), np.int64(3)], dtype=object), "x")
+    assert got.dtype == np.float64 and got.tolist() == [1.0, 2.5, 0.5, 3.0]
+    assert c.array(pd.Series([1, 2], dtype="Int64"), "x").tolist() == [1.0, 2.0]
+    assert c.array([[1, 2.0], [3, 4]], "x", ndim=2).shape == (2, 2)
+    assert np.isnan(c.array(pd.Series([1.0, None], dtype="Float64"), "x", allow_nan=True)[1])
 
 
 def test_array_signs_and_dims():
@@ -171,6 +229,75 @@ def test_broadcast_names_the_arguments_instead_of_numpy():
 def test_price_series_rules(make, exc, match):
     with pytest.raises(exc, match=match):
         c.prices(make(), "p")
+
+
+def _obj(values, start="2008-10-14"):
+    return pd.Series(values, index=pd.bdate_range(start, periods=len(values)), dtype=object)
+
+
+@pytest.mark.parametrize("check", [c.series, c.prices, c.vols])
+@pytest.mark.parametrize("make, match", [
+    # one True in a price history turned premium.summary's average from +4.12 to -4.39 (read as 1.0)
+    (lambda: _obj([900.0, True, 910.0]), r"p: object dtype holding a boolean \(True\) on 2008-10-15; pass floats"),
+    (lambda: _obj([900.0, np.bool_(False), 910.0]), r"p: object dtype holding a boolean \(False\) on 2008-10-15"),
+    (lambda: _obj([900.0, "905.5", 910.0]), r"p: object dtype holding a string \('905.5'\) on 2008-10-15"),
+    (lambda: _obj([900.0, "n/a", 910.0]), r"p: object dtype holding a string \('n/a'\) on 2008-10-15"),
+    (lambda: _obj([900.0, 905.0, None]), "p: object dtype holding None on 2008-10-16"),
+    (lambda: _obj([900.0, 905.0, [1.0]]), r"p: object dtype holding a list \('\[1.0\]'\) on 2008-10-16"),
+    (lambda: _obj([900.0, 905.0]).astype(float).astype("string"), r"p: contains strings \(e.g. '900.0'\)"),
+    (lambda: _obj([900.0, 905.0]).astype(float).astype(str), r"p: contains strings \(e.g. '900.0'\)"),
+    (lambda: _obj([True, False]).astype(bool), "p: booleans are not numbers"),
+    (lambda: _obj([True, None]).astype("boolean"), "p: booleans are not numbers"),
+    (lambda: _obj([True, False]), "p: booleans are not numbers"),
+    (lambda: pd.Series(pd.bdate_range("2020-01-01", periods=2), index=pd.bdate_range("2020-01-01", periods=2)),
+     "p: dates or durations"),
+])
+def test_series_refuse_non_numeric_dtypes(check, make, match):
+    with pytest.raises(TypeError, match=match):
+        check(make(), "p")
+
+
+def test_series_of_real_numbers_in_object_dtype_are_converted():
+    got = c.prices(_obj([900, 905.5, np.int64(910)]), "p")
+    assert got.dtype == np.float64 and got.tolist() == [900.0, 905.5, 910.0]
+    assert got.index.equals(pd.bdate_range("2008-10-14", periods=3))
+    assert c.series(_obj([1, 2]).astype("Int64"), "p").dtype == np.float64
+
+
+def test_frame_refuses_a_bad_column():
+    f = pd.DataFrame({"high": [2.0, 3.0], "low": [1.0, True]}, index=pd.bdate_range("2008-10-14", periods=2))
+    assert f["low"].dtype == object
+    with pytest.raises(TypeError, match=r"ohlc\['low'\]: object dtype holding a boolean \(True\) on 2008-10-15"):
+        c.frame(f, "ohlc")
+    with pytest.raises(TypeError, match=r"ohlc\['low'\]: contains strings"):
+        c.frame(f.assign(low=["1.0", "2.0"]), "ohlc")
+    ok = c.frame(f.assign(low=pd.Series([1, 2.0], index=f.index, dtype=object)), "ohlc")
+    assert (ok.dtypes == np.float64).all() and ok["low"].tolist() == [1.0, 2.0]
+
+
+def test_float_checks_do_not_loop_in_python(monkeypatch):
+    # a float64 input never reaches the object-dtype scan (which alone loops over values)
+    def boom(*args, **kwargs):
+        raise AssertionError("infer_dtype called on a float64 input")
+
+    monkeypatch.setattr(pd.api.types, "infer_dtype", boom)
+    s = _s(np.linspace(1.0, 2.0, 1000))
+    c.prices(s, "p")
+    c.array(s.to_numpy(), "x")
+    c.frame(pd.DataFrame({"a": s, "b": s}), "f")
+
+
+def test_unit_checks_leave_non_numbers_to_the_type_checks():
+    # vol_points judges numbers only; a string or a boolean is refused by the caller's type check
+    assert c.vol_points("18", "strike_vol") == "18"
+    assert c.vol_points(_obj([15.0, True]), "iv") is not None
+
+
+def test_broadcast_refuses_booleans_and_text():
+    with pytest.raises(TypeError, match="sigma: booleans are not numbers"):
+        c.broadcast(strike=[90.0, 100.0], sigma=True)
+    with pytest.raises(TypeError, match=r"strike: contains None, a boolean or a string \(a string \('90'\)"):
+        c.broadcast(strike=["90", 100.0], sigma=0.2)
 
 
 def test_vols_reject_inf_and_negative():

@@ -32,7 +32,7 @@ def test_add_source_checks_its_arguments():
 @pytest.mark.parametrize("nrows, exc, match", [
     (0, ValueError, "nrows must be at least 1, got 0"),
     (True, TypeError, "nrows must be an integer, got the boolean True"),
-    (2.0, TypeError, "nrows must be an integer, got 2.0"),
+    (2.5, TypeError, "nrows must be an integer, got 2.5"),
     (None, TypeError, "nrows must be an integer, got None"),
 ])
 def test_new_figure_grid(nrows, exc, match):

@@ -101,7 +101,7 @@ def test_bad_window(window):
 
 
 def test_bool_window_is_a_type_error():
-    with pytest.raises(TypeError, match="window must be an integer number of observations, got True"):
+    with pytest.raises(TypeError, match="window must be an integer number of observations, got the boolean True"):
         realized.forward_realized_vol(_prices([100, 101, 102]), window=True)
 
 

@@ -9,8 +9,9 @@ Rules
 * **Numbers** (:func:`finite`, :func:`positive`, :func:`nonnegative`, :func:`in_range`):
   a real scalar; ``None`` is reported as "got None", a boolean or a string as a wrong type
   (``True`` is not 1, ``"0.2"`` is not 0.2), NaN and +/-inf are rejected.
-* **Integers** (:func:`integer`, :func:`window`): an ``int`` (or numpy integer), not a bool,
-  not a float (``21.0`` is rejected: a count is exact).
+* **Integers** (:func:`integer`, :func:`window`): an ``int`` (or numpy integer); an
+  integral float passes as the integer (``21.0`` is 21); a bool, a non-integral float
+  (``2.5``), NaN and inf are rejected.
 * **Switches** (:func:`boolean`): ``True`` or ``False`` only; ``compound="False"``, ``0`` or
   ``None`` raise :class:`TypeError` (a truthy string would otherwise switch an option on).
 * **Choices** (:func:`choice`): one of the listed strings.
@@ -22,6 +23,12 @@ Rules
   numbers (no booleans, strings or ``None``), not empty, no NaN, no inf; lengths that must
   match are compared with a message naming both arguments instead of numpy's broadcasting
   error.
+* **Dtypes** (every array, Series and DataFrame check): a boolean dtype, a string dtype
+  (pandas ``string``/``str``, numpy ``U``/``S``) and an object dtype holding a boolean, a
+  string (numeric or not), ``None`` or another non-number are refused with the first bad
+  value and its date ("prices: object dtype holding a boolean (True) on 2008-10-15; pass
+  floats"): pandas and numpy would read ``True`` as 1.0 and ``"0.04"`` as 0.04. An object
+  dtype holding only real numbers is converted.
 * **Dated series** (:func:`series`, :func:`frame`, :func:`prices`, :func:`vols`,
   :func:`overlap`, :func:`long_enough`): a ``DatetimeIndex`` that is timezone-naive
   (a tz-aware index is rejected: convert with ``.tz_localize(None)``), sorted, unique and
@@ -144,25 +151,36 @@ def _num(v: float) -> str:
     return "NaN" if np.isnan(v) else f"{v:g}"
 
 
-def integer(x, name: str, minimum: int | None = None) -> int:
-    """An integer (``int`` or numpy integer; not a bool, not a float), at least ``minimum``."""
+def _whole(x, name: str, what: str):
+    """``x`` as an int when it is an int, a numpy integer or an integral float (21.0 -> 21)."""
     if x is None:
-        raise ArgumentTypeError(f"{name} must be an integer, got None")
-    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)):
-        raise ArgumentTypeError(f"{name} must be an integer, got {x!r}" if isinstance(x, (float, np.floating))
-                                else f"{name} must be an integer, got {_what(x)}")
-    if minimum is not None and x < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {x}")
-    return int(x)
+        raise ArgumentTypeError(f"{name} must be {what}, got None")
+    if isinstance(x, (bool, np.bool_)):
+        raise ArgumentTypeError(f"{name} must be {what}, got the boolean {bool(x)!r}")
+    if isinstance(x, (int, np.integer)):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        if np.isfinite(x) and float(x).is_integer():
+            return int(x)
+        raise ArgumentTypeError(f"{name} must be {what}, got {x!r}")
+    raise ArgumentTypeError(f"{name} must be {what}, got {_what(x)}")
+
+
+def integer(x, name: str, minimum: int | None = None) -> int:
+    """An integer (``int``, numpy integer or an integral float such as ``3.0``; not a bool,
+    not 2.5, NaN or inf), at least ``minimum``."""
+    n = _whole(x, name, "an integer")
+    if minimum is not None and n < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {n}")
+    return n
 
 
 def window(w, name: str = "window") -> int:
-    """A window length in observations: an integer of at least 1."""
-    if isinstance(w, bool) or not isinstance(w, (int, np.integer)):
-        raise ArgumentTypeError(f"{name} must be an integer number of observations, got {w!r}")
-    if w < 1:
-        raise ValueError(f"{name} must be at least 1, got {w}")
-    return int(w)
+    """A window length in observations: an integer of at least 1 (``21.0`` is read as 21)."""
+    n = _whole(w, name, "an integer number of observations")
+    if n < 1:
+        raise ValueError(f"{name} must be at least 1, got {n}")
+    return n
 
 
 def boolean(x, name: str) -> bool:
@@ -231,39 +249,112 @@ def mask(x, name: str) -> np.ndarray:
 # arrays
 
 
+#: What pandas' ``infer_dtype`` calls an object array holding only real numbers.
+_NUMBER_KINDS = frozenset({"integer", "floating", "mixed-integer-float", "decimal"})
+
+
+def _value_text(v) -> str:
+    if v is None:
+        return "None"
+    if v is pd.NA:
+        return "a missing value (<NA>)"
+    if isinstance(v, (bool, np.bool_)):
+        return f"a boolean ({bool(v)!r})"
+    if isinstance(v, (str, bytes)):
+        return f"a string ({v!r})"
+    return f"a {type(v).__name__} ({str(v)[:30]!r})"
+
+
+def _place(i: int, index) -> str:
+    if index is None:
+        return f" at position {i}"
+    label = index[i]
+    return f" on {label.date()}" if isinstance(label, pd.Timestamp) else f" at {label!r}"
+
+
+def _first_text(values) -> str:
+    flat = np.asarray(values, dtype=object).ravel()
+    if not flat.size:
+        return "''"
+    return repr(bytes(flat[0])) if isinstance(flat[0], bytes) else repr(str(flat[0]))
+
+
+def _as_floats(values, name: str, index=None, listed: bool = False) -> np.ndarray:
+    """``values`` (a numpy array or a pandas Series) as a float64 array, refusing what is not
+    numbers: boolean dtypes, string dtypes (pandas ``string``/``str``, numpy ``U``/``S``),
+    dates, complex numbers, and object dtypes holding a boolean, a string, None or another
+    non-number. An object array of real numbers only is converted. Messages give the first
+    bad value and its date (``index``) or position; ``listed`` words them for a list.
+
+    Fast on numeric dtypes (no Python loop); an object array is classified by pandas'
+    ``infer_dtype`` (in C) and looped over only to locate the first bad value.
+    """
+    dtype = values.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        values = np.asarray(values)
+        dtype = values.dtype
+    if isinstance(dtype, pd.StringDtype) or getattr(dtype, "kind", "O") in "USV":
+        first = _first_text(values)
+        raise ArgumentTypeError(f"{name}: contains strings (e.g. {first}) of dtype {dtype}; pass floats, not text")
+    if dtype == bool or isinstance(dtype, pd.BooleanDtype):
+        raise ArgumentTypeError(f"{name}: booleans are not numbers (boolean dtype); pass floats")
+    kind = dtype.kind
+    if kind in "iuf":
+        return np.asarray(values, dtype=float)
+    if kind == "c":
+        raise ArgumentTypeError(f"{name}: complex values are not accepted")
+    if kind in "mM":
+        raise ArgumentTypeError(f"{name}: dates or durations ({dtype}) are not numbers; pass floats")
+    if kind != "O":
+        raise ArgumentTypeError(f"{name}: values of dtype {dtype} are not numbers; pass floats")
+    raw = np.asarray(values, dtype=object)
+    flat = raw.ravel()
+    inferred = pd.api.types.infer_dtype(flat, skipna=False)
+    if inferred == "boolean":
+        raise ArgumentTypeError(f"{name}: booleans are not numbers (object dtype holding only booleans)")
+    if inferred not in _NUMBER_KINDS and inferred != "empty":
+        for i, v in enumerate(flat):
+            if v is None or v is pd.NA or isinstance(v, (bool, np.bool_, str, bytes)) or not isinstance(
+                    v, numbers.Real):
+                where = _place(i, index)
+                if listed:
+                    raise ArgumentTypeError(f"{name}: contains None, a boolean or a string ({_value_text(v)}"
+                                            f"{where}); pass numbers")
+                raise ArgumentTypeError(f"{name}: object dtype holding {_value_text(v)}{where}; pass floats")
+    return raw.astype(float)
+
+
+def _float_array(x, name: str) -> np.ndarray:
+    """Numbers of a scalar, list, tuple, array, Series, Index or DataFrame as a float array,
+    with the dtype rules of :func:`_as_floats` (lists are read element by element: numpy
+    would turn ``[0.01, True]`` into ``[0.01, 1.0]`` and ``["0.04"]`` into text)."""
+    if isinstance(x, pd.DataFrame):
+        dated = x.index if isinstance(x.index, pd.DatetimeIndex) else None
+        cols = [_as_floats(x.iloc[:, j], f"{name}[{x.columns[j]!r}]", dated) for j in range(x.shape[1])]
+        return np.column_stack(cols) if cols else np.empty(x.shape)
+    if isinstance(x, pd.Series):
+        return _as_floats(x, name, x.index if isinstance(x.index, pd.DatetimeIndex) else None)
+    if isinstance(x, pd.Index):
+        return _as_floats(x, name)
+    if isinstance(x, (list, tuple)):
+        try:
+            raw = np.asarray(x, dtype=object)
+        except ValueError:
+            raise ArgumentTypeError(f"{name}: a ragged nesting of lists; pass numbers of one shape") from None
+        return _as_floats(raw, name, listed=True)
+    return _as_floats(np.asarray(x), name)
+
+
 def array(x, name: str, *, ndim: int | tuple | None = None, min_size: int = 1, allow_nan: bool = False,
           nonneg: bool = False, positive: bool = False) -> np.ndarray:
-    """A float array of numbers: no None, booleans or strings; not empty; no NaN (unless
-    ``allow_nan``) and no inf; optionally non-negative or strictly positive."""
+    """A float array of numbers: no None, booleans or strings (nor an object or string dtype
+    holding them); not empty; no NaN (unless ``allow_nan``) and no inf; optionally
+    non-negative or strictly positive."""
     if x is None:
         raise ArgumentTypeError(f"{name}: got None; pass numbers")
     if isinstance(x, (str, bytes, dict, set)):
         raise ArgumentTypeError(f"{name}: expected numbers, got {_what(x)}")
-    if isinstance(x, (pd.Series, pd.DataFrame, pd.Index)):
-        x = x.to_numpy()
-    if isinstance(x, (list, tuple)):
-        flat = np.ravel(np.asarray(x, dtype=object))
-        if flat.size and all(isinstance(v, (bool, np.bool_)) for v in flat):
-            raise ArgumentTypeError(f"{name}: booleans are not numbers")
-        if any(v is None or isinstance(v, (bool, np.bool_, str, bytes)) for v in flat):
-            # numpy would turn [0.01, True] into [0.01, 1.0] and ["0.04"] into text
-            raise ArgumentTypeError(f"{name}: contains None, a boolean or a string; pass numbers")
-    raw = np.asarray(x)
-    if raw.dtype == bool:
-        raise ArgumentTypeError(f"{name}: booleans are not numbers")
-    if raw.dtype.kind in "USV":
-        first = f" (e.g. {str(raw.ravel()[0])!r})" if raw.size else ""
-        raise ArgumentTypeError(f"{name}: contains strings{first}; pass numbers, not text")
-    if raw.dtype.kind == "O":
-        if raw.dtype == object and any(v is None or isinstance(v, (bool, np.bool_, str, bytes)) for v in raw.ravel()):
-            raise ArgumentTypeError(f"{name}: contains None, a boolean or a string; pass numbers")
-        try:
-            raw = raw.astype(float)
-        except (TypeError, ValueError):
-            raise ArgumentTypeError(f"{name}: values must be numbers") from None
-    if raw.dtype.kind == "c":
-        raise ArgumentTypeError(f"{name}: complex values are not accepted")
-    a = np.asarray(raw, dtype=float)
+    a = _float_array(x, name)
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if a.ndim not in allowed:
@@ -286,13 +377,11 @@ def array(x, name: str, *, ndim: int | tuple | None = None, min_size: int = 1, a
 
 
 def nonneg_array(x, name: str) -> np.ndarray:
-    """A float array with no NaN, no inf and no negative entry (None and text rejected)."""
+    """A float array with no NaN, no inf and no negative entry (None, booleans and text
+    rejected, as in :func:`array`)."""
     if x is None or isinstance(x, (str, bytes, bool, np.bool_)):
         raise ArgumentTypeError(f"{name}: expected numbers, got {_what(x)}")
-    try:
-        a = np.asarray(x, dtype=float)
-    except (TypeError, ValueError):
-        raise ArgumentTypeError(f"{name}: values must be numbers") from None
+    a = _float_array(x, name)
     if np.isnan(a).any():
         raise ValueError(f"{name}: contains NaN")
     if np.isinf(a).any():
@@ -323,7 +412,7 @@ def broadcast(**named) -> list[np.ndarray]:
     mismatch is reported as ``strike (shape (5,)) and sigma (shape (4,)) ...`` rather than
     numpy's "operands could not be broadcast together".
     """
-    arrays = {n: np.asarray(v, dtype=float) for n, v in named.items()}
+    arrays = {n: _float_array(v, n) for n, v in named.items()}
     try:
         out = np.broadcast_arrays(*arrays.values())
     except ValueError:
@@ -374,12 +463,9 @@ def series(x, name: str) -> pd.Series:
     if not isinstance(x, pd.Series):
         raise ArgumentTypeError(f"{name}: expected a pandas Series with a DatetimeIndex, got {_what(x)}")
     _date_index(x.index, name)
-    if x.dtype == bool:
-        raise ArgumentTypeError(f"{name}: booleans are not numbers")
-    try:
+    if x.dtype == np.float64:
         return x.astype(float)
-    except (TypeError, ValueError) as exc:
-        raise ArgumentTypeError(f"{name}: values must be numeric ({exc})") from None
+    return pd.Series(_as_floats(x, name, x.index), index=x.index, name=x.name)
 
 
 def frame(x, name: str, columns=None, min_columns: int = 1) -> pd.DataFrame:
@@ -395,12 +481,9 @@ def frame(x, name: str, columns=None, min_columns: int = 1) -> pd.DataFrame:
     if x.shape[1] < min_columns:
         raise ValueError(f"{name}: need at least {min_columns} columns, got {x.shape[1]}")
     _date_index(x.index, name)
-    if any(dt == bool for dt in x.dtypes):
-        raise ArgumentTypeError(f"{name}: booleans are not numbers")
-    try:
+    if all(dt == np.float64 for dt in x.dtypes):
         return x.astype(float)
-    except (TypeError, ValueError) as exc:
-        raise ArgumentTypeError(f"{name}: values must be numeric ({exc})") from None
+    return pd.DataFrame(_float_array(x, name), index=x.index, columns=x.columns)
 
 
 def prices(x, name: str = "prices") -> pd.Series:
@@ -468,9 +551,12 @@ def long_enough(n: int, needed: int, name: str, *, what: str = "prices", window_
 
 
 def _finite_values(x) -> np.ndarray:
-    if isinstance(x, (pd.Series, pd.DataFrame)):
-        x = x.to_numpy()
-    a = np.asarray(x, dtype=float).ravel()
+    """The finite numbers of ``x``; nothing when ``x`` is not numbers (a unit check does not
+    judge text or booleans: the type checks of the caller refuse them with their own message)."""
+    try:
+        a = _float_array(x, "x").ravel()
+    except (TypeError, ValueError):
+        return np.empty(0)
     return a[np.isfinite(a)]
 
 
