@@ -131,3 +131,28 @@ def test_makefile_picks_the_first_python_of_at_least_3_11(tmp_path):
                               f"PYTHON={arg}"], env=env, capture_output=True, text=True, timeout=60,
                              check=False)
         assert out.returncode != 0 and f"PYTHON={arg}" in out.stderr and says in out.stderr, out.stderr
+
+
+def test_other_pythons_are_found_where_pyenv_keeps_them(tmp_path, monkeypatch):
+    """tools/test_pythons.py passes over a shim that does not run and finds the version in
+    pyenv's versions folder; a version that is nowhere is reported as not installed."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import test_pythons
+    finally:
+        sys.path.pop(0)
+    shims, root = tmp_path / "shims", tmp_path / "pyenv"
+    shims.mkdir()
+    broken = shims / "python3.12"
+    broken.write_text("#!/bin/sh\necho 'pyenv: python3.12: command not found' >&2\nexit 127\n")
+    broken.chmod(0o755)
+    real = root / "versions" / "3.12.9" / "bin"
+    real.mkdir(parents=True)
+    (real / "python3.12").write_text("#!/bin/sh\necho 3.12\n")
+    (real / "python3.12").chmod(0o755)
+    monkeypatch.setenv("PATH", str(shims))
+    monkeypatch.setenv("PYENV_ROOT", str(root))
+    monkeypatch.setattr(test_pythons, "_candidates", lambda v, f=test_pythons._candidates: [
+        c for c in f(v) if c.startswith(str(tmp_path))])
+    assert test_pythons.find("3.12") == str(real / "python3.12")
+    assert test_pythons.find("3.13") is None
