@@ -1,4 +1,8 @@
-"""vrp_lib.plotting: the style applies and the source line is written."""
+"""vrp_lib.plotting: the style applies and the source line is written; pyplot loads only when
+a figure is made."""
+
+import subprocess
+import sys
 
 import matplotlib
 import pytest
@@ -38,3 +42,28 @@ def test_add_source_checks_its_arguments():
 def test_new_figure_grid(nrows, exc, match):
     with pytest.raises(exc, match=match):
         plotting.new_figure(nrows)
+
+
+def test_integral_float_grid_is_read_as_integers():
+    fig, axes = plotting.new_figure(1.0, 2.0)
+    assert axes.shape == (2,)
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("code", [
+    "import vrp_lib",
+    "from vrp_lib import plotting, premium, realized, regimes, models; plotting.use_book_style()",
+])
+def test_import_does_not_load_pyplot(code):
+    # pyplot costs 0.4 s of import and is needed only to draw: new_figure imports it when called
+    out = subprocess.run([sys.executable, "-c", f"{code}; import sys; print('matplotlib.pyplot' in sys.modules)"],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_submodules_and_all_stay_reachable():
+    import vrp_lib
+    from vrp_lib import premium
+
+    assert vrp_lib.premium is premium and set(vrp_lib.__all__) >= {"plotting", "premium", "realized"}
+    assert all(hasattr(vrp_lib, name) for name in vrp_lib.__all__)

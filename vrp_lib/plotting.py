@@ -3,13 +3,14 @@
 Call :func:`use_book_style` once at the top of a chapter; every figure then shares fonts,
 colours and size. :func:`add_source` writes the data source under a figure, as every
 figure in the book carries one.
+
+``matplotlib.pyplot`` (0.4 s to import) is imported by :func:`new_figure` when it is
+called, not by ``import vrp_lib``: the numerical modules load without a plotting stack.
 """
 
 from __future__ import annotations
 
 import matplotlib as mpl
-import matplotlib.pyplot as plt
-from matplotlib.figure import FigureBase
 
 from . import _checks
 
@@ -68,6 +69,8 @@ def add_source(fig, text: str) -> None:
     ValueError
         ``text`` is empty.
     """
+    from matplotlib.figure import FigureBase
+
     if not isinstance(fig, FigureBase):
         raise _checks.ArgumentTypeError(f"fig must be a matplotlib Figure, got {_checks._what(fig)}")
     text = _checks.text(text, "text")
@@ -89,7 +92,9 @@ def new_figure(nrows: int = 1, ncols: int = 1, **kwargs):
     -------
     (matplotlib.figure.Figure, matplotlib.axes.Axes or numpy.ndarray of Axes)
     """
-    _checks.integer(nrows, "nrows", minimum=1)
-    _checks.integer(ncols, "ncols", minimum=1)
+    import matplotlib.pyplot as plt
+
+    nrows = _checks.integer(nrows, "nrows", minimum=1)
+    ncols = _checks.integer(ncols, "ncols", minimum=1)
     use_book_style()
     return plt.subplots(nrows, ncols, **kwargs)
