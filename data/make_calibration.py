@@ -15,7 +15,9 @@ It runs, on the embedded S&P 500 and VIX files only:
 4. the out-of-sample scores of the variance forecasts of chapter 2 (HAR-RV, GJR-GARCH, trailing
    21-day), fitted on 1990-2013 and scored on 2014-2022, the means and medians of the VIX
    squared minus each forecast over 2014-2022, and the GJR-GARCH forecast of each
-   out-of-sample day (``garch_oos``, so that chapter 2 can compare losses day by day).
+   out-of-sample day (``garch_oos``, so that chapter 2 can compare losses day by day) with the
+   fitted GJR-GARCH parameters (``garch_params``, :func:`vrp_lib.forecast.garch_fit`): the
+   tests rerun the variance recursion from them and check ``garch_oos`` to 1e-12.
 
 and writes every number (floats in full precision) with the inputs' sha256 and the package
 versions. Chapter 2 reads the file through ``models.load_calibration()`` and re-checks the
@@ -74,6 +76,7 @@ def build() -> dict:
     har = forecast.har_fit(spx, horizon=h, train_end=train_end)
     har_fc = forecast.har_forecast(har, spx)
     garch_fc = forecast.garch_forecast(spx, horizon=h, train_end=train_end)
+    garch_params = forecast.garch_fit(spx, train_end=train_end)["estimate"]
     naive_fc = realized.trailing_realized_vol(spx, h) ** 2
     target = forecast.realized_variance_target(spx, h)
     scores = forecast.evaluate(target.loc[oos], {"HAR-RV": har_fc.loc[oos], "GJR-GARCH": garch_fc.loc[oos],
@@ -107,6 +110,7 @@ def build() -> dict:
         "forecasts": {**FORECAST, "har_coef": {k: float(v) for k, v in har.coef.items()},
                       "scores": _frame(scores), "premia": premia,
                       "garch_oos": _series(garch_fc.loc[oos].dropna()),
+                      "garch_params": {k: float(v) for k, v in garch_params.items()},
                       "sample": [str(sample.index[0].date()), str(sample.index[-1].date())]},
     }
 

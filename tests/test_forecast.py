@@ -75,27 +75,40 @@ def test_har_bad_input_prices_and_model():
         fc.har_fit(SHORT.iloc[:40])
 
 
-def test_garch_forecast_matches_gjr_recursion():
+def test_garch_recursion_from_parameters_matches_arch_and_a_hand_loop():
     end = "2007-12-31"
-    out = fc.garch_forecast(SHORT, horizon=10, train_end=end)
-    assert out.index[0] == pd.Timestamp(end) and out.name == "garch"
-    # independent: refit the same model, then run the GJR-GARCH forecast recursion by hand
+    params = fc.garch_fit(SHORT, train_end=end)["estimate"]
+    # arch's own forecast from the same (fixed) parameters: no optimizer between the two
     r = 100 * np.log(SHORT).diff().dropna()
-    res = arch_model(r, mean="Zero", vol="GARCH", p=1, o=1, q=1, rescale=False).fit(
-        last_obs=r.index.get_loc(pd.Timestamp(end)) + 1, disp="off")
-    om, al, ga, be = res.params[["omega", "alpha[1]", "gamma[1]", "beta[1]"]]
-    # filter the conditional variance through the whole sample with the fixed parameters
-    s2 = np.empty(len(r) + 1)
-    s2[0] = res.conditional_volatility.iloc[0] ** 2  # arch's starting value (backcast)
-    x = r.to_numpy()
-    for t in range(len(r)):
-        s2[t + 1] = om + (al + ga * (x[t] < 0)) * x[t] ** 2 + be * s2[t]
+    model = arch_model(r, mean="Zero", vol="GARCH", p=1, o=1, q=1, rescale=False)
+    ref = model.forecast(params.to_numpy(), horizon=10, start=pd.Timestamp(end), reindex=False)
+    ref = 252 * ref.variance.mean(axis=1)
+    rec = fc._garch_from_params(SHORT, params, 10, start=end)
+    # the same closed-form recursion in two implementations (a contraction: no growth of rounding)
+    np.testing.assert_allclose(rec.to_numpy(), ref.to_numpy(), rtol=1e-12)
+    assert rec.index.equals(pd.DatetimeIndex(ref.index)) and rec.name == "garch"
+    # the multi-step part by a hand loop, E[s2_{t+k}] = omega + (alpha + gamma / 2 + beta) E[s2_{t+k-1}]
+    om, al, ga, be = params[["omega", "alpha[1]", "gamma[1]", "beta[1]"]]
+    one = fc._garch_from_params(SHORT, params, 1, start=end) / 252
     for d in ("2008-10-15", "2009-06-30"):
-        t = r.index.get_loc(pd.Timestamp(d))
-        path = [s2[t + 1]]
+        path = [one.loc[d]]
         for _ in range(9):
             path.append(om + (al + ga / 2 + be) * path[-1])
-        assert out.loc[d] == pytest.approx(252 * np.mean(path), rel=1e-6)
+        assert rec.loc[d] == pytest.approx(252 * np.mean(path), rel=1e-13)
+    # the library's forecast is arch's fit followed by arch's forecast: the same fit as garch_fit
+    # in one process (same call, same data), so the same parameters and the recursion to 1e-12
+    out = fc.garch_forecast(SHORT, horizon=10, train_end=end)
+    assert out.index[0] == pd.Timestamp(end) and out.name == "garch"
+    np.testing.assert_allclose(out.to_numpy(), rec.to_numpy(), rtol=1e-12)
+
+
+def test_garch_fit_table():
+    fit = fc.garch_fit(SHORT, train_end="2007-12-31")
+    assert list(fit.index) == ["omega", "alpha[1]", "gamma[1]", "beta[1]"]
+    assert list(fit.columns) == ["estimate", "se"] and (fit["se"] > 0).all()
+    assert fit.loc["alpha[1]", "estimate"] + fit.loc["gamma[1]", "estimate"] / 2 + fit.loc["beta[1]", "estimate"] < 1
+    plain = fc.garch_fit(SHORT, o=0)
+    assert list(plain.index) == ["omega", "alpha[1]", "beta[1]"]
 
 
 def test_garch_refit_schedule_and_bad_input():

@@ -384,8 +384,10 @@ def load_calibration(path=None) -> dict:
         ``eta0``, ``risk_neutral_choices`` (dict), ``long_sample`` (dict with ``table``, the
         :func:`long_sample_table` of 100 simulated 33-year paths, a DataFrame),
         ``forecasts`` (dict with ``scores``, a DataFrame of :func:`vrp_lib.forecast.evaluate`,
-        ``premia``, ``har_coef`` and ``garch_oos``, the GJR-GARCH forecast of each
-        out-of-sample day, a Series in annualized vol points squared) and ``provenance``.
+        ``premia``, ``har_coef``, ``garch_oos``, the GJR-GARCH forecast of each
+        out-of-sample day, a Series in annualized vol points squared, and ``garch_params``, the
+        parameters it was run from, a Series: ``omega`` in percent squared per day, ``alpha[1]``,
+        ``gamma[1]``, ``beta[1]``) and ``provenance``.
 
     Raises
     ------
@@ -420,10 +422,13 @@ def load_calibration(path=None) -> dict:
     fc["scores"] = _frame_from(fc["scores"], "scores")
     fc["scores"]["n"] = fc["scores"]["n"].astype(int)
     fc["scores"].index.name = "forecast"
-    if "garch_oos" in fc:
-        g = fc["garch_oos"]
-        fc["garch_oos"] = pd.Series(np.asarray(g["values"], dtype=float),
-                                    index=pd.DatetimeIndex(pd.to_datetime(g["dates"]), name="date"),
-                                    name="garch_forecast")
+    missing = [k for k in ("garch_oos", "garch_params") if k not in fc]
+    if missing:
+        raise ValueError(f"path: {p} lacks forecasts {missing}; regenerate it with data/make_calibration.py")
+    g = fc["garch_oos"]
+    fc["garch_oos"] = pd.Series(np.asarray(g["values"], dtype=float),
+                                index=pd.DatetimeIndex(pd.to_datetime(g["dates"]), name="date"),
+                                name="garch_forecast")
+    fc["garch_params"] = pd.Series(fc["garch_params"], dtype=float, name="garch_params")
     out["forecasts"] = fc
     return out

@@ -33,7 +33,7 @@ from . import _checks, bootstrap
 from .realized import TRADING_DAYS, forward_realized_vol, log_returns, trailing_realized_vol
 
 __all__ = [
-    "HAR_LAGS", "HARModel", "evaluate", "garch_forecast", "har_features", "har_fit",
+    "HAR_LAGS", "HARModel", "evaluate", "garch_fit", "garch_forecast", "har_features", "har_fit",
     "har_forecast", "loss_difference", "losses", "mse", "qlike", "realized_variance_target",
 ]
 
@@ -42,6 +42,11 @@ HAR_LAGS = (1, 5, 22)
 #: :func:`qlike`, :func:`mse` and :func:`evaluate` accept: a larger one means mixed units
 #: (decimal variance against vol points squared differ by 10,000).
 MAX_UNIT_RATIO = 100.0
+#: Largest ``annualization`` accepted (periods a year): 366 calendar days; 252 is the default.
+MAX_ANNUALIZATION = 366.0
+#: Weight decay and length of ``arch``'s backcast, the variance the GARCH recursion starts from:
+#: an exponentially weighted mean of the first 75 squared returns with weights 0.94^j.
+BACKCAST_DECAY, BACKCAST_DAYS = 0.94, 75
 
 
 def realized_variance_target(prices, horizon: int = 21) -> pd.Series:
@@ -214,21 +219,120 @@ def har_forecast(model: HARModel, prices) -> pd.Series:
     return pd.Series(out, index=x.index, name="har")
 
 
-def garch_forecast(prices, horizon: int = 21, train_end=None, refit_every=None, o: int = 1,
-                   annualization: float = TRADING_DAYS) -> pd.Series:
-    """GJR-GARCH(1,1) forecast of the average variance of the next ``horizon`` days.
+def _annualization(annualization) -> float:
+    if isinstance(annualization, (bool, np.bool_)):
+        raise _checks.ArgumentTypeError(f"annualization must be a number, got the boolean {annualization!r}")
+    return _checks.in_range(annualization, "annualization", 0.0, MAX_ANNUALIZATION, lo_open=True)
 
-    Fitted with ``arch.arch_model`` (zero mean, normal innovations) on daily log returns
-    in percent (the scale ``arch`` expects). Its variance forecasts for days t+1 .. t+h are
-    averaged and annualized: percent squared per day times ``annualization`` is vol
-    points squared per year.
+
+def _o(o) -> int:
+    if isinstance(o, (bool, np.bool_)) or not isinstance(o, (int, np.integer, float, np.floating)) \
+            or o not in (0, 1):
+        raise ValueError(f"o must be the integer 0 (GARCH) or 1 (GJR-GARCH), got {o!r}")
+    return int(o)
+
+
+def _garch_setup(prices, train_end, o):
+    """Percent log returns, the position of the last estimation return and the arch model."""
+    from arch import arch_model
+
+    p = _checks.prices(prices)
+    o = _o(o)
+    r = 100.0 * log_returns(p)
+    if train_end is None:
+        pos0 = len(r) - 1
+    else:
+        end = _split_date(p, train_end)
+        pos0 = r.index.get_loc(r.index[r.index <= end][-1])
+        if pos0 < 250:
+            raise ValueError(f"train_end: only {pos0 + 1} returns to estimate on; need at least 250")
+    if len(r) < 250:
+        raise ValueError(f"prices: only {len(r)} returns to estimate a GARCH model on; need at least 250")
+    model = arch_model(r, mean="Zero", vol="GARCH", p=1, o=o, q=1, dist="normal", rescale=False)
+    return r, pos0, model
+
+
+def garch_fit(prices, train_end=None, o: int = 1) -> pd.DataFrame:
+    """The GJR-GARCH(1,1) parameters :func:`garch_forecast` uses, with their standard errors.
+
+    Maximum likelihood with ``arch.arch_model`` (zero mean, normal innovations) on daily log
+    returns in percent, ``sigma2_{t+1} = omega + (alpha + gamma 1[r_t < 0]) r_t^2 + beta sigma2_t``,
+    estimated on the returns up to and including ``train_end``. ``arch`` maximizes with scipy's
+    SLSQP and its default stopping rule (``ftol = 1e-6`` on the total log-likelihood), so the
+    estimates are optimizer output: two machines agree to within a small fraction of a standard
+    error, not bit for bit.
 
     Parameters
     ----------
     prices : pandas.Series
-        Daily closes.
+        Daily closes (at least 251).
+    train_end : date-like, optional
+        Last return of the estimation sample (default: the whole history).
+    o : int
+        1 for GJR-GARCH, 0 for a plain GARCH(1,1) (no ``gamma[1]`` row).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``omega`` (percent squared per day), ``alpha[1]``, ``gamma[1]``, ``beta[1]``
+        (unitless); columns ``estimate`` and ``se``, the standard error from the inverse
+        Hessian of the log-likelihood (``cov_type="classic"``), the scale on which the
+        optimizer's stopping rule is judged.
+    """
+    r, pos0, model = _garch_setup(prices, train_end, o)
+    res = model.fit(last_obs=pos0 + 1, disp="off", cov_type="classic")
+    out = pd.DataFrame({"estimate": res.params, "se": res.std_err})
+    out.index.name = "parameter"
+    return out
+
+
+def _garch_from_params(prices, params, horizon: int, start=None, annualization: float = TRADING_DAYS):
+    """The forecast of :func:`garch_forecast` run from given parameters: the closed-form recursion.
+
+    ``sigma2`` starts from ``arch``'s backcast (:data:`BACKCAST_DAYS`, :data:`BACKCAST_DECAY`) and
+    follows the GJR recursion through every return; the ``h``-day forecast from day t is
+    ``E_t[sigma2_{t+k}] = omega (1 + phi + ... + phi^{k-2}) + phi^{k-1} sigma2_{t+1}`` with
+    ``phi = alpha + gamma / 2 + beta``, averaged over k = 1 .. h and annualized. ``params``
+    maps ``omega``, ``alpha[1]``, ``beta[1]`` and optionally ``gamma[1]`` to numbers (percent
+    returns). Returns the forecast from ``start`` (default: the first return) on, named ``garch``.
+    """
+    p = _checks.prices(prices)
+    h = _checks.window(horizon, "horizon")
+    a = _annualization(annualization)
+    om, al, ga, be = (_checks.finite(params.get(k, 0.0), f"params[{k!r}]")
+                      for k in ("omega", "alpha[1]", "gamma[1]", "beta[1]"))
+    r = 100.0 * log_returns(p)
+    x = r.to_numpy()
+    tau = min(BACKCAST_DAYS, x.size)
+    w = BACKCAST_DECAY ** np.arange(tau)
+    backcast = float(np.sum(x[:tau] ** 2 * (w / w.sum())))
+    s2 = np.empty(x.size + 1)
+    s2[0] = om + (al + 0.5 * ga + be) * backcast
+    for t in range(x.size):
+        s2[t + 1] = om + (al + ga * (x[t] < 0)) * x[t] ** 2 + be * s2[t]
+    pos = 0 if start is None else r.index.get_loc(r.index[r.index <= _checks.date(start, "start")][-1])
+    phi = al + 0.5 * ga + be
+    k = np.arange(h)
+    geo = k.astype(float) if phi == 1.0 else (1.0 - phi**k) / (1.0 - phi)
+    mean_var = (om * geo.sum() + s2[pos + 1:] * (phi**k).sum()) / h
+    return pd.Series(mean_var * a, index=pd.DatetimeIndex(r.index[pos:], name="date"), name="garch")
+
+
+def garch_forecast(prices, horizon: int = 21, train_end=None, refit_every=None, o: int = 1,
+                   annualization: float = TRADING_DAYS) -> pd.Series:
+    """GJR-GARCH(1,1) forecast of the average variance of the next ``horizon`` days.
+
+    Fitted with ``arch.arch_model`` (zero mean, normal innovations; :func:`garch_fit`) on daily
+    log returns in percent (the scale ``arch`` expects). Its variance forecasts for days
+    t+1 .. t+h are averaged and annualized: percent squared per day times ``annualization``
+    is vol points squared per year.
+
+    Parameters
+    ----------
+    prices : pandas.Series
+        Daily closes (at least 251).
     horizon : int
-        Trading days ahead.
+        Trading days ahead, at most the number of returns in ``prices``.
     train_end : date-like, optional
         The parameters are estimated on returns up to and including this date; forecasts
         are returned from this date on (out of sample), with the parameters fixed. By
@@ -238,32 +342,23 @@ def garch_forecast(prices, horizon: int = 21, train_end=None, refit_every=None, 
         ``train_end`` (each estimate is used until the next).
     o : int
         Asymmetric (GJR) order: 1 for GJR-GARCH, 0 for a plain GARCH(1,1).
+    annualization : float
+        Periods a year, in (0, 366] (252 trading days by default).
 
     Returns
     -------
     pandas.Series
         Forecast named ``garch``, dated t, vol points squared.
     """
-    from arch import arch_model
-
-    p = _checks.prices(prices)
     h = _checks.window(horizon, "horizon")
-    if isinstance(annualization, (bool, np.bool_)):
-        raise ValueError(f"annualization must be a number, got the boolean {annualization!r}")
-    a = _checks.positive(annualization, "annualization")
-    if isinstance(o, (bool, np.bool_)) or o not in (0, 1):
-        raise ValueError(f"o must be the integer 0 (GARCH) or 1 (GJR-GARCH), got {o!r}")
-    r = 100.0 * log_returns(p)
+    a = _annualization(annualization)
+    r, pos0, model = _garch_setup(prices, train_end, o)
+    if h > len(r):
+        raise ValueError(f"horizon: {h} days is longer than the {len(r)} returns in prices (too short "
+                         "for the horizon)")
     if train_end is None:
-        start = r.index[0]
-    else:
-        start = _split_date(p, train_end)
-        start = r.index[r.index <= start][-1]
+        pos0 = 0
     step = None if refit_every is None else _checks.window(refit_every, "refit_every")
-    pos0 = r.index.get_loc(start)
-    if pos0 < 250 and train_end is not None:
-        raise ValueError(f"train_end: only {pos0 + 1} returns to estimate on; need at least 250")
-    model = arch_model(r, mean="Zero", vol="GARCH", p=1, o=o, q=1, dist="normal", rescale=False)
     bounds = [pos0] if step is None else list(range(pos0, len(r), step))
     pieces = []
     for i, b in enumerate(bounds):

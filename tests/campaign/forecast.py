@@ -14,6 +14,7 @@ CALLS = {
     "HARModel": ((), {f: getattr(_MODEL, f) for f in _MODEL.__dataclass_fields__}),
     "har_fit": ((PRICES,), {"horizon": 21, "lags": (1, 5, 22), "train_end": PRICES.index[400]}),
     "har_forecast": ((_MODEL, PRICES), {}),
+    "garch_fit": ((PRICES,), {"train_end": PRICES.index[400], "o": 1}),
     "garch_forecast": ((PRICES,), {"horizon": 21, "train_end": PRICES.index[400], "o": 1, "annualization": 252}),
     "qlike": ((_TARGET, _HAR), {}),
     "mse": ((_TARGET, _HAR), {}),
