@@ -251,3 +251,40 @@ def test_joint_bootstrap_rejects_bad_input(call, match):
     x, y = _pair()
     with pytest.raises((ValueError, TypeError), match=match):
         call(np.column_stack([x, y]))
+
+
+# ------------------------------------------------------------- no silent results (sizes)
+
+def test_rule_absurd_sizes_raise_at_once():
+    """n = 10**7 ran past 10 s: sizes beyond the stated bounds raise before any draw."""
+    import time
+
+    t0 = time.perf_counter()
+    with pytest.raises(ValueError, match=r"n \* n_boot: 500,000,000 resampled positions exceed the memory bound"):
+        bootstrap.block_indices(10**7, 12, 50)
+    with pytest.raises(ValueError, match=r"n_boot \(10,000,000\) is above 100,000"):
+        bootstrap.block_indices(60, 12, 10**7)
+    with pytest.raises(ValueError, match=r"n: 60 observations, fewer than one block \(block = 61\)"):
+        bootstrap.block_indices(60, 61, 10)
+    x = np.random.default_rng(0).normal(size=60)
+    for f in (bootstrap.block_bootstrap, bootstrap.block_bootstrap_se, bootstrap.block_bootstrap_ci):
+        with pytest.raises(ValueError, match=r"n_boot \(10,000,000\) is above 100,000"):
+            f(x, "mean", block=12, n_boot=10**7)
+    with pytest.raises(ValueError, match=r"n_boot \(10,000,000\) is above 100,000"):
+        bootstrap.paired_difference(x, x[::-1], block=12, n_boot=10**7)
+    wide = np.random.default_rng(1).normal(size=(2000, 30))
+    with pytest.raises(ValueError, match=r"n_boot \* x.size: 60,000,000 resampled positions"):
+        bootstrap.joint_block_bootstrap(wide, lambda r: r.mean(axis=(1, 2)), block=20, n_boot=1000)
+    assert time.perf_counter() - t0 < 1.0
+
+
+def test_rule_size_bounds_are_inclusive():
+    assert bootstrap.MAX_N_BOOT == 100_000 and bootstrap.MAX_DRAWS == 50_000_000
+    assert bootstrap._n_boot(bootstrap.MAX_N_BOOT) == 100_000  # the bound itself is valid
+    bootstrap._draws(bootstrap.MAX_DRAWS, "n * n_boot")  # (not built here: 400 MB)
+    with pytest.raises(ValueError, match="n_boot"):
+        bootstrap._n_boot(bootstrap.MAX_N_BOOT + 1)
+    with pytest.raises(ValueError, match="memory bound"):
+        bootstrap._draws(bootstrap.MAX_DRAWS + 1, "n * n_boot")
+    assert bootstrap.block_indices(2, 1, 100_000).shape == (100_000, 2)
+    assert bootstrap.block_indices(20, 5, 3.0).shape == (3, 20)  # an integral float is the integer

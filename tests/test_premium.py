@@ -372,10 +372,14 @@ def test_form_annualization_and_flags_validated():
     iv, p = _iv_p()
     with pytest.raises(ValueError, match="form must be 'vol', 'variance' or 'log', got None"):
         premium.vrp(iv, p, form=None)
-    with pytest.raises(ValueError, match="annualization must be a number of trading days"):
+    with pytest.raises(ValueError, match="annualization must be a number, got the boolean True"):
         premium.vrp(iv, p, annualization=True)
-    with pytest.raises(ValueError, match="annualization must be positive"):
+    with pytest.raises(ValueError, match=r"annualization must lie in \[1, 8,784\].*got -252"):
         premium.summary(iv, p, annualization=-252)
+    # zero, a fraction of a day and an absurd count rescale the realized leg silently: refused
+    for bad in (0, 0.5, 1e-9, 366 * 24 + 1, 1e7):
+        with pytest.raises(ValueError, match=r"annualization must lie in \[1, 8,784\]"):
+            premium.vrp(iv, p, annualization=bad)
     with pytest.raises(ValueError, match="annualization must be a number"):
         premium.summary(iv, p, annualization="252")
     with pytest.raises(ValueError, match="annualization must be finite"):
@@ -470,3 +474,29 @@ def test_short_implied_vol_named():
     with pytest.raises(ValueError, match=r"fewer than two origin dates.*implied_vol"):
         premium.subperiods(short, p, {"late": (str(p.index[1].date()), str(p.index[-1].date()))},
                            window=5)
+
+
+# ------------------------------------------------------------- no silent results (bounds)
+
+def test_rule_counts_longer_than_the_data_raise():
+    iv, p = _iv_p()
+    s = premium.vrp(iv, p, window=5)
+    months = s.groupby(s.index.to_period("M")).ngroups
+    assert len(premium.worst_months(s, n=months)) == months
+    with pytest.raises(ValueError, match=rf"n \(10000000\) is more months than vrp_series holds \({months} "):
+        premium.worst_months(s, n=10**7)
+    assert len(premium.monthly_samples(s, len(s))) == 1
+    with pytest.raises(ValueError, match=rf"window \(10000000\) is longer than vrp_series \({len(s)} observations"):
+        premium.monthly_samples(s, 10**7)
+
+
+def test_rule_n_boot_bounded():
+    import time
+
+    iv, p = _iv_p()
+    t0 = time.perf_counter()
+    with pytest.raises(ValueError, match=r"n_boot \(10,000,000\) is above 100,000"):
+        premium.summary_with_se(iv, p, windows=(5,), block=5, n_boot=10**7)
+    with pytest.raises(ValueError, match=r"n_boot \(10,000,000\) is above 100,000"):
+        premium.conventions(iv, p, windows=(5,), n_boot=10**7)
+    assert time.perf_counter() - t0 < 1.0  # summary_with_se ran 6 s before

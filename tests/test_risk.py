@@ -382,7 +382,7 @@ def test_rule_deflated_sharpe_inputs():
     with pytest.raises(ValueError, match="sharpe_observed"):
         risk.deflated_sharpe(np.nan, [0.1, 0.5], 120, 0.0, 3.0)
     with pytest.raises(TypeError, match="n_obs"):
-        risk.deflated_sharpe(1.0, [0.1, 0.5], 120.0, 0.0, 3.0)
+        risk.deflated_sharpe(1.0, [0.1, 0.5], 120.5, 0.0, 3.0)
     with pytest.raises(TypeError, match="skew"):
         risk.deflated_sharpe(1.0, [0.1, 0.5], 120, True, 3.0)
     with pytest.raises(ValueError, match="sharpe_var"):
@@ -447,3 +447,59 @@ def test_all_is_complete():
     public = {n for n in dir(risk) if not n.startswith("_") and callable(getattr(risk, n))
               and getattr(getattr(risk, n), "__module__", "") == risk.__name__}
     assert public <= set(risk.__all__)
+
+
+# ------------------------------------------------------------- no silent results (bounds)
+
+def test_rule_deflated_sharpe_trials_list_of_numbers_only():
+    """[0.1, True, 0.5, 0.8] was read as [0.1, 1.0, 0.5, 0.8]: booleans, numeric strings and
+    None inside a list are refused, naming the argument."""
+    ok = risk.deflated_sharpe(0.8, [0.1, 0.3, 0.5, 0.8], 60, -0.5, 2.0)
+    for bad in ([0.1, True, 0.5, 0.8], [0.1, "0.3", 0.5, 0.8], [0.1, None, 0.5, 0.8],
+                (0.1, np.True_, 0.5, 0.8), ["0.1", "0.3"]):
+        with pytest.raises(TypeError, match="sharpe_trials: contains"):
+            risk.deflated_sharpe(0.8, bad, 60, -0.5, 2.0)
+    with pytest.raises(TypeError, match="sharpe_trials: contains"):
+        risk.deflated_sharpe(0.8, np.array([0.1, True, 0.5, 0.8], dtype=object), 60, -0.5, 2.0)
+    # an object array of plain numbers is numbers
+    assert risk.deflated_sharpe(0.8, np.array([0.1, 0.3, 0.5, 0.8], dtype=object), 60, -0.5, 2.0) == ok
+    with pytest.raises(TypeError, match="returns: contains"):
+        risk.sharpe([0.01, True, -0.02, 0.03])
+
+
+def test_rule_periods_per_year_bounded():
+    x = np.array([0.01, -0.02, 0.03, 0.005, -0.01])
+    for bad in (0, -12, 0.01, 366 * 24 + 1, 1e7):
+        with pytest.raises(ValueError, match=r"periods_per_year must lie in \[0.1, 8,784\]"):
+            risk.sharpe(x, bad)
+        with pytest.raises(ValueError, match=r"periods_per_year must lie in \[0.1, 8,784\]"):
+            risk.deflated_sharpe(0.8, [0.1, 0.5], 60, 0.0, 3.0, periods_per_year=bad)
+    # the ends are valid: one period of ten years, and hourly periods
+    assert risk.annualized_return(x, 0.1) == pytest.approx(0.1 * x.mean(), rel=1e-15)
+    assert risk.annualized_return(x, 366 * 24) == pytest.approx(8784 * x.mean(), rel=1e-15)
+    assert risk.sharpe(x, 12.0) == risk.sharpe(x, 12)
+
+
+def test_rule_risk_free_is_a_decimal_rate():
+    x = np.array([0.01, -0.02, 0.03, 0.005, -0.01])
+    with pytest.raises(ValueError, match=r"risk_free \(5.2\) is above 1 in size.*not percent"):
+        risk.sharpe(x, 12, risk_free=5.2)
+    assert risk.sharpe(x, 12, risk_free=-0.01) == pytest.approx(
+        (x.mean() + 0.01 / 12) / x.std(ddof=1) * np.sqrt(12), rel=1e-14)
+
+
+def test_rule_bootstrap_sizes_named_and_fast():
+    import time
+
+    x = np.random.default_rng(0).normal(0.01, 0.04, 60)
+    with pytest.raises(ValueError, match="too short for a block of 40.*pass a shorter block"):
+        risk.mean_se(x, 12, block=40)
+    with pytest.raises(ValueError, match=r"block of 10000000"):
+        risk.hit_rate_se(x, block=10**7)
+    t0 = time.perf_counter()
+    for f in (lambda: risk.mean_se(x, 12, 12, 10**7), lambda: risk.hit_rate_se(x, 12, 10**7),
+              lambda: risk.sharpe_se(x, 12, "opdyke", 12, 10**7),
+              lambda: risk.performance_table({"a": x}, 12, 12, 10**7)):
+        with pytest.raises(ValueError, match=r"n_boot \(10,000,000\) is above 100,000"):
+            f()
+    assert time.perf_counter() - t0 < 1.0  # mean_se ran 14 s before

@@ -10,7 +10,8 @@ Units
 * Volatilities are annualized and in **vol points** (the VIX quotes 19.7, not 0.197);
   the variance form is in vol points squared; the log form ``ln(IV / RV)`` is a pure
   number (0.30 means implied was about 35 % above realized).
-* Windows are in **trading days**; ``annualization`` is trading days per year.
+* Windows are in **trading days**; ``annualization`` is trading days per year, in
+  ``[1, 8784]`` (an hourly count over a leap year at most).
 
 Units guard
 -----------
@@ -41,7 +42,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
-from . import _checks, bootstrap
+from . import _checks, bootstrap, risk
 from .realized import TRADING_DAYS, forward_realized_vol
 
 __all__ = [
@@ -134,10 +135,8 @@ def _number(x, name: str, what: str = "a number") -> float:
 
 
 def _annualization(a) -> float:
-    v = _number(a, "annualization", "a number of trading days per year")
-    if v <= 0:
-        raise ValueError(f"annualization must be positive, got {a!r}")
-    return v
+    """Trading days per year in ``[1, 8784]`` (:func:`vrp_lib.risk._per_year`)."""
+    return risk._per_year(a, "annualization")
 
 
 def _flag(b, name: str) -> bool:
@@ -181,9 +180,7 @@ def _labels(labels, windows: list[int]) -> list[str]:
 
 
 def _seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise ValueError(f"seed must be an integer, got {seed!r}")
-    return int(seed)
+    return _checks.integer(seed, "seed", 0)
 
 
 def _block_starts(n: int, block: int, n_boot: int, seed: int):
@@ -240,7 +237,7 @@ def aligned(implied_vol, prices, window: int = 21, annualization: float = TRADIN
     window : int
         Forward window in trading days (21 is about the VIX's 30 calendar days).
     annualization : float
-        Trading days per year.
+        Trading days per year, in ``[1, 8784]`` (0, a negative or an absurd count raises).
     demean : bool
         ``False`` (default): realized vol from raw squared returns, as a variance swap
         settles. ``True``: from the sample standard deviation of the window's returns.
@@ -406,9 +403,9 @@ def summary_with_se(implied_vol, prices, windows=(21, 42, 63), labels=None,
         Block length in daily observations (252: about a year, far above the overlap of
         the windows).
     n_boot : int
-        Number of bootstrap resamples.
+        Number of bootstrap resamples, at most :data:`vrp_lib.bootstrap.MAX_N_BOOT`.
     seed : int
-        Seed of the resampling.
+        Seed of the resampling (non-negative).
 
     Returns
     -------
@@ -421,7 +418,7 @@ def summary_with_se(implied_vol, prices, windows=(21, 42, 63), labels=None,
     ws = _windows(windows, len(p))
     labels = _labels(labels, ws)
     blk = _checks.window(block, "block")
-    nb = _checks.window(n_boot, "n_boot")
+    nb = bootstrap._n_boot(n_boot)
     sd = _seed(seed)
     rows = []
     for w in ws:
@@ -462,9 +459,10 @@ def conventions(implied_vol, prices, windows=(21, 22), annualization: float = TR
         Forward windows in trading days, distinct (21 and 22 both stand for 30 calendar
         days).
     n_boot : int
-        Bootstrap resamples for the standard errors.
+        Bootstrap resamples for the standard errors, at most
+        :data:`vrp_lib.bootstrap.MAX_N_BOOT`.
     seed : int
-        Seed of the resampling.
+        Seed of the resampling (non-negative).
 
     Returns
     -------
@@ -477,14 +475,14 @@ def conventions(implied_vol, prices, windows=(21, 22), annualization: float = TR
     """
     p = _prices(prices)
     ws = _windows(windows, len(p))
-    nb = _checks.window(n_boot, "n_boot")
+    nb = bootstrap._n_boot(n_boot)
     sd = _seed(seed)
     rows = []
     for w in ws:
         for dm in (False, True):
             s = vrp(implied_vol, p, window=w, annualization=annualization, demean=dm)
             for sampling, x, blk in (("overlapping", s, 252),
-                                     ("non-overlapping", monthly_samples(s, w), 12)):
+                                     ("non-overlapping", s.iloc[::w], 12)):  # monthly_samples
                 if blk > len(x):
                     raise ValueError(f"sample too short for the {w}-day {sampling} bootstrap: "
                                      f"{len(x)} observations for blocks of {blk} (implied_vol "
@@ -706,7 +704,7 @@ def worst_months(vrp_series, n: int = 5) -> pd.DataFrame:
     vrp_series : pandas.Series
         A daily VRP series (vol points), no NaN.
     n : int
-        How many months to return.
+        How many months to return, at most the number of calendar months in the series.
 
     Returns
     -------
@@ -717,6 +715,8 @@ def worst_months(vrp_series, n: int = 5) -> pd.DataFrame:
     s = _finite_series(vrp_series, "vrp_series")
     k = _checks.window(n, "n")
     g = s.groupby(s.index.to_period("M"))
+    if k > g.ngroups:
+        raise ValueError(f"n ({k}) is more months than vrp_series holds ({g.ngroups} calendar months)")
     out = pd.DataFrame({"avg_vrp": g.mean(), "min_vrp": g.min(), "days": g.size()})
     out.index = out.index.astype(str)
     out.index.name = "month"
@@ -735,8 +735,12 @@ def monthly_samples(vrp_series, window: int = 21) -> pd.Series:
     vrp_series : pandas.Series
         A daily series (vol points), no NaN.
     window : int
-        The step in observations (the forward window, in trading days).
+        The step in observations (the forward window, in trading days), at most the length
+        of the series.
     """
     s = _finite_series(vrp_series, "vrp_series")
     w = _checks.window(window)
+    if w > len(s):
+        raise ValueError(f"window ({w}) is longer than vrp_series ({len(s)} observations): it would keep "
+                         "one outcome")
     return s.iloc[::w]

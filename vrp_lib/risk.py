@@ -11,7 +11,9 @@ Conventions
   one per **row**, with time along the **last axis** (``paths x time``); every measure is
   then computed per row and returned as an array, so a whole Monte Carlo sample of the
   model world is measured in one call.
-* ``periods_per_year`` annualizes: 12 for monthly returns, 252 for daily ones.
+* ``periods_per_year`` annualizes: 12 for monthly returns, 252 for daily ones; it must lie
+  in ``[0.1, 8784]`` (one period of ten years to hourly periods over a leap year): 0, a
+  negative or an absurd count raises instead of rescaling the result.
 * Returns are treated as **additive** (the strategy is re-sized to the same capital each
   period, as a short-volatility overlay is): the equity curve is the cumulative sum of the
   returns, and a drawdown is measured in the same unit as the returns (a drawdown of 0.25
@@ -63,10 +65,17 @@ def _returns(returns, name: str = "returns", min_obs: int = 2) -> np.ndarray:
         # A Series is a dated record: its index must be a sorted, unique, naive
         # DatetimeIndex (an array carries no dates and is taken as it is).
         _checks.series(returns, name)
+    if isinstance(returns, (list, tuple)):
+        flat = np.ravel(np.asarray(returns, dtype=object))
+        if any(x is None or isinstance(x, (bool, np.bool_, str, bytes)) for x in flat):
+            # numpy would read [0.1, True] as [0.1, 1.0] and ["0.1", 0.2] as text or numbers
+            raise TypeError(f"{name}: contains None, a boolean or a string; pass numbers")
     raw = np.asarray(returns.to_numpy() if isinstance(returns, pd.Series) else returns)
+    if raw.dtype.kind in "USV":
+        raise TypeError(f"{name}: contains strings; pass numbers, not text")
     if raw.dtype == bool:
         raise TypeError(f"{name}: booleans are not returns (pass numbers)")
-    if raw.dtype == object and any(x is None or isinstance(x, (bool, str)) for x in raw.ravel()):
+    if raw.dtype == object and any(x is None or isinstance(x, (bool, np.bool_, str, bytes)) for x in raw.ravel()):
         raise TypeError(f"{name}: contains None, a boolean or a string; pass numbers")
     try:
         a = np.asarray(raw, dtype=float)
@@ -89,17 +98,43 @@ def _out(x):
 
 
 def _number(x, name: str) -> float:
-    """A finite scalar that is a number, not a boolean, a string or None."""
-    if x is None:
-        raise ValueError(f"{name}: got None; pass a number")
-    if isinstance(x, (bool, np.bool_, str, bytes)):
-        raise TypeError(f"{name} must be a number, got {x!r}")
+    """A finite scalar that is a number, not a boolean, a string or None (those raise
+    :class:`vrp_lib._checks.ArgumentTypeError`, both a TypeError and a ValueError)."""
     return _checks.finite(x, name)
 
 
+#: Most periods a year any count here may hold: hourly observations over a leap year.
+MAX_PER_YEAR = 366 * 24
+#: Fewest periods a year :func:`sharpe` and friends accept: one period of ten years.
+MIN_PERIODS_PER_YEAR = 0.1
+
+
+def _per_year(x, name: str, low: float = 1.0) -> float:
+    """A count of periods (or trading days) per year in ``[low, MAX_PER_YEAR]``.
+
+    Zero, a negative, NaN, inf, a boolean or a string raise, and so does an absurd count
+    (above 8,784, hourly over a leap year; below ``low``, 1 for a daily annualization): a
+    count of 0 or 1e7 would otherwise rescale a result silently. Shared by the modules
+    that annualize (premium, regimes, strategies, correlation).
+    """
+    v = _number(x, name)
+    if not low <= v <= MAX_PER_YEAR:
+        raise ValueError(f"{name} must lie in [{low:g}, {MAX_PER_YEAR:,}] periods a year (252 for daily data, "
+                         f"12 for monthly), got {v:g}")
+    return v
+
+
 def _ppy(periods_per_year) -> float:
-    v = _number(periods_per_year, "periods_per_year")
-    return _checks.positive(v, "periods_per_year")
+    return _per_year(periods_per_year, "periods_per_year", MIN_PERIODS_PER_YEAR)
+
+
+def _rate(x, name: str) -> float:
+    """An annual rate as a decimal, at most 1 (100 %) in size: 5.2 looks like percent."""
+    v = _number(x, name)
+    if abs(v) > 1.0:
+        raise ValueError(f"{name} ({v:g}) is above 1 in size: pass an annual rate as a decimal "
+                         "(0.052 for 5.2 %), not percent")
+    return v
 
 
 def _flag(x, name: str) -> bool:
@@ -117,13 +152,7 @@ def _level(level) -> float:
 
 
 def _int_arg(x, name: str, low: int) -> int:
-    if x is None:
-        raise ValueError(f"{name}: got None; pass an integer")
-    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {x!r}")
-    if x < low:
-        raise ValueError(f"{name} must be at least {low}, got {x}")
-    return int(x)
+    return _checks.integer(x, name, low)
 
 
 def annualized_return(returns, periods_per_year: float = 12):
@@ -151,7 +180,8 @@ def sharpe(returns, periods_per_year: float = 12, risk_free: float = 0.0):
         Periodic returns; a short-volatility overlay's returns are already excess returns
         (the swap is unfunded), so ``risk_free`` defaults to 0.
     risk_free : float
-        Annual risk-free rate (decimal) subtracted from funded returns.
+        Annual risk-free rate (decimal, at most 1 in size: 5.2 is refused as percent)
+        subtracted from funded returns.
 
     Raises
     ------
@@ -160,7 +190,7 @@ def sharpe(returns, periods_per_year: float = 12, risk_free: float = 0.0):
     """
     a = _returns(returns)
     p = _ppy(periods_per_year)
-    rf = _number(risk_free, "risk_free")
+    rf = _rate(risk_free, "risk_free")
     sd = a.std(axis=-1, ddof=1)
     if (sd <= 1e-12 * np.maximum(np.abs(a).max(axis=-1), 1e-300)).any():
         raise ValueError("returns: zero standard deviation, the Sharpe ratio is undefined")
@@ -425,13 +455,15 @@ def _record(returns, name: str = "returns", min_obs: int = 2) -> np.ndarray:
 
 
 def _boot_args(a: np.ndarray, block, n_boot, seed) -> tuple[int, int, int]:
+    from . import bootstrap
+
     b = _int_arg(block, "block", 1)
-    nb = _int_arg(n_boot, "n_boot", 2)
+    nb = bootstrap._n_boot(n_boot, 2)
     sd = _int_arg(seed, "seed", 0)
     if a.size < 2 * b:
         raise ValueError(
-            f"returns: {a.size} periods is too short for blocks of {b}: need at least "
-            f"{2 * b} (two blocks)"
+            f"returns: {a.size} periods is too short for a block of {b}: need at least "
+            f"{2 * b} (two blocks); pass a shorter block"
         )
     return b, nb, sd
 
@@ -460,7 +492,8 @@ def sharpe_se(returns, periods_per_year: float = 12, method: str = "opdyke", blo
     block, n_boot, seed : int
         Bootstrap block length (periods), number of resamples and seed; used by
         ``"bootstrap"`` only, but validated whatever the method (integers, ``block >= 1``,
-        ``n_boot >= 2``, ``seed >= 0``).
+        ``2 <= n_boot <=`` :data:`vrp_lib.bootstrap.MAX_N_BOOT`, ``seed >= 0``); with
+        ``"bootstrap"`` the record must hold at least two blocks.
     lags : int
         Newey-West lags for ``"opdyke"`` (0: no autocorrelation correction).
 
@@ -486,6 +519,9 @@ def sharpe_se(returns, periods_per_year: float = 12, method: str = "opdyke", blo
     _int_arg(block, "block", 1)
     _int_arg(n_boot, "n_boot", 2)
     _int_arg(seed, "seed", 0)
+    from . import bootstrap
+
+    bootstrap._n_boot(n_boot, 2)
     if method == "bootstrap":
         from . import bootstrap
 
