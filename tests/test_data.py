@@ -104,6 +104,7 @@ def test_bad_source():
 # --- the loaders validate what they read from a data_dir -------------------------------
 
 import gzip  # noqa: E402
+import json  # noqa: E402
 import shutil  # noqa: E402
 
 
@@ -112,14 +113,113 @@ def _copy(tmp_path, name):
     return tmp_path / name
 
 
-def _rewrite(path, edit):
-    """Read a (gzipped) CSV as text lines, edit them, write them back."""
+def _reseal(folder):
+    """Write a manifest for the data files in ``folder``, as ``make data`` would after regenerating."""
+    files = {p.name: data._manifest_entry(p) for p in folder.iterdir() if p.name != data.MANIFEST}
+    (folder / data.MANIFEST).write_text(json.dumps({"files": files}))
+
+
+def _rewrite(path, edit, reseal=True):
+    """Read a (gzipped) CSV as text lines, edit them, write them back (and a matching manifest).
+
+    With ``reseal`` the edited file is what a regeneration wrote: the manifest matches it and
+    the row-level checks are what stands between it and the reader.
+    """
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt") as f:
         lines = f.read().splitlines()
     lines = edit(lines)
     with opener(path, "wt") as f:
         f.write("\n".join(lines) + "\n")
+    if reseal:
+        _reseal(path.parent)
+
+
+# --- integrity: every file against data/manifest.json ----------------------------------------
+
+def test_manifest_matches_the_embedded_files_and_the_readme():
+    manifest = json.loads((data.DATA_DIR / data.MANIFEST).read_text())["files"]
+    for name, entry in manifest.items():
+        assert data._manifest_entry(data.DATA_DIR / name) == entry, name
+    assert manifest["sp500_index_skfolio.csv.gz"] == {**manifest["sp500_index_skfolio.csv.gz"], "rows": 8313,
+                                                      "first": "1990-01-02", "last": "2022-12-28"}
+    readme = (data.DATA_DIR / "README.md").read_text()
+    assert all(f"`{name}`" in readme for name in manifest)
+
+
+def _corrupted(tmp_path, name, edit_bytes):
+    p = _copy(tmp_path, name)
+    shutil.copy(data.DATA_DIR / data.MANIFEST, tmp_path / data.MANIFEST)
+    p.write_bytes(edit_bytes(p.read_bytes()))
+    return p
+
+
+def _regzip(edit_text):
+    def edit(raw):
+        return gzip.compress(edit_text(gzip.decompress(raw).decode()).encode(), mtime=0)
+    return edit
+
+
+def _move_close(text):
+    lines = text.splitlines()
+    d, c = lines[4000].split(",")
+    lines[4000] = f"{d},{float(c) * 1.005}"
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("edit, match", [
+    (lambda raw: raw[: len(raw) // 2], r"not a complete gzip file \(EOFError"),
+    (lambda raw: raw[:5000] + bytes([raw[5000] ^ 0x01]) + raw[5001:], r"sha256 .* (gzip|values changed|rows)"),
+    (_regzip(lambda t: "\n".join(t.splitlines()[:5314]) + "\n"),
+     r"5,313 rows from 1990-01-02 to 2011-01-27 where the manifest has 8,313 rows from 1990-01-02 to "
+     r"2022-12-28 \(truncated"),
+    (_regzip(_move_close), r"with the same rows and dates: values changed"),
+])
+def test_corrupted_file_is_refused_naming_it_and_make_data(tmp_path, edit, match):
+    _corrupted(tmp_path, "sp500_index_skfolio.csv.gz", edit)
+    with pytest.raises(ValueError, match=r"data_dir: sp500_index_skfolio.csv.gz in .*" + match):
+        data.load_spx(data_dir=tmp_path)
+    with pytest.raises(ValueError, match=r"make data"):
+        data.load_spx(data_dir=tmp_path)
+
+
+def test_missing_or_broken_manifest_and_unlisted_file(tmp_path):
+    _copy(tmp_path, "wti_arch.csv.gz")
+    with pytest.raises(ValueError, match=r"data_dir: no manifest.json in .*make data"):
+        data.load_wti(data_dir=tmp_path)
+    (tmp_path / data.MANIFEST).write_text("[1, 2")
+    with pytest.raises(ValueError, match=r"manifest.json in .* is not a manifest"):
+        data.load_wti(data_dir=tmp_path)
+    (tmp_path / data.MANIFEST).write_text(json.dumps({"files": {}}))
+    with pytest.raises(ValueError, match=r"wti_arch.csv.gz in .* is not listed in manifest.json"):
+        data.load_wti(data_dir=tmp_path)
+
+
+def test_manifest_rows_and_dates_are_checked_too(tmp_path):
+    p = _copy(tmp_path, "wti_arch.csv.gz")
+    entry = data._manifest_entry(p)
+    (tmp_path / data.MANIFEST).write_text(json.dumps({"files": {p.name: {**entry, "rows": 10}}}))
+    with pytest.raises(ValueError, match=r"wti_arch.csv.gz .* has 8,611 rows, the manifest says 10"):
+        data.load_wti(data_dir=tmp_path)
+    (tmp_path / data.MANIFEST).write_text(json.dumps({"files": {p.name: {**entry, "last": "2030-01-01"}}}))
+    with pytest.raises(ValueError, match=r"runs from 1986-01-02 to 2019-01-03, the manifest says"):
+        data.load_wti(data_dir=tmp_path)
+
+
+def test_a_file_is_hashed_once_per_process_while_unchanged(tmp_path, monkeypatch):
+    p = _copy(tmp_path, "vix_arch.csv.gz")
+    _reseal(tmp_path)
+    data.load_vix("arch", data_dir=tmp_path)
+    calls = []
+    real = data.hashlib.sha256
+    monkeypatch.setattr(data.hashlib, "sha256", lambda b=b"": calls.append(1) or real(b))
+    data.load_vix("arch", data_dir=tmp_path)
+    assert calls == []
+    # a new modification time (or size) means a new check, which now fails
+    p.write_bytes(p.read_bytes()[:-10])
+    with pytest.raises(ValueError, match="vix_arch.csv.gz .* not a complete gzip file"):
+        data.load_vix("arch", data_dir=tmp_path)
+    assert calls == [1]
 
 
 def test_unsorted_dates_rejected(tmp_path):

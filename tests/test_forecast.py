@@ -204,9 +204,43 @@ def test_har_model_validates_its_fields():
                       (dict(train_start=pd.NaT), "HARModel.train_start"),
                       (dict(train_end=model.train_start), "must precede train_end"),
                       (dict(n=np.nan), "HARModel.n"),
-                      (dict(r2=np.inf), "HARModel.r2")):
+                      (dict(n=2), "HARModel.n must be at least 4"),
+                      (dict(r2=np.inf), "HARModel.r2"),
+                      (dict(r2=-1e300), r"HARModel.r2 must lie in \[0, 1\]"),
+                      (dict(r2=1.5), r"HARModel.r2 must lie in \[0, 1\]"),
+                      (dict(r2="0.5"), "HARModel.r2 must be a number, got the string"),
+                      (dict(train_start=model.train_start.tz_localize("UTC")), "HARModel.train_start: tz-aware"),
+                      (dict(train_end=model.train_end.tz_localize("America/New_York")),
+                       "HARModel.train_end: tz-aware"),
+                      (dict(coef=model.coef.rename({"rv_5": "rv_10"})), r"HARModel.coef must be indexed"),
+                      (dict(coef=model.coef.astype(object).where(model.coef.index != "rv_1", "0.1")),
+                       "HARModel.coef must hold finite numbers"),
+                      (dict(horizon=21.5), "HARModel.horizon must be an integer")):
         with pytest.raises(ValueError, match=match):
             fc.HARModel(**{**fields, **kw})
+
+
+def test_har_model_reads_integral_floats_as_integers():
+    model = fc.har_fit(SHORT, horizon=21)
+    fields = {f: getattr(model, f) for f in model.__dataclass_fields__}
+    again = fc.HARModel(**{**fields, "horizon": 21.0, "n": float(model.n)})
+    assert again.horizon == 21 and isinstance(again.horizon, int) and again.n == model.n
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: fc.garch_forecast(SHORT, annualization=0.0), r"annualization must lie in \(0, 366\]"),
+    (lambda: fc.garch_forecast(SHORT, annualization=25200), r"annualization must lie in \(0, 366\]"),
+    (lambda: fc.garch_forecast(SHORT.iloc[:300], horizon=400), "horizon: 400 days is longer than the 299 returns"),
+    (lambda: fc.garch_forecast(SHORT.iloc[:200]), "prices: only 199 returns"),
+    (lambda: fc.garch_fit(SHORT, o=2), "o must be the integer 0"),
+    (lambda: fc.garch_fit(SHORT, train_end="2000-02-01"), "train_end: only"),
+    (lambda: fc.garch_fit(SHORT.tz_localize("UTC")), "prices: tz-aware"),
+    (lambda: fc.garch_fit(SHORT.astype(str)), "prices"),
+    (lambda: fc.har_fit(SHORT, horizon=5000), "prices: window of 5000 needs at least 5001 prices"),
+])
+def test_garch_and_har_bounds(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
 
 
 def test_losses_reject_inf_on_any_date():

@@ -107,15 +107,39 @@ def test_validation_messages(call, match):
         call()
 
 
+def _paths(**kw):
+    fields = dict(index=np.full((3, 2), 100.0), variance=np.full((3, 2), 0.04), vix=np.full((3, 2), 20.0),
+                  physical=P, risk_neutral=Q, days_per_year=252, seed=1)
+    return simulation.ModelPaths(**{**fields, **kw})
+
+
+def test_model_paths_reads_integral_floats_as_integers():
+    m = _paths(days_per_year=252.0, seed=3.0)
+    assert m.days_per_year == 252 and isinstance(m.days_per_year, int) and m.seed == 3
+
+
 @pytest.mark.parametrize("call,match", [
     (lambda: simulation.ModelPaths(index=np.full((3, 2), np.nan), variance=np.ones((3, 2)), vix=np.ones((3, 2)),
                                    physical=P, risk_neutral=Q, days_per_year=252, seed=1), "ModelPaths.index: contains NaN"),
     (lambda: simulation.ModelPaths(index=np.ones((3, 2)), variance=np.ones((2, 2)), vix=np.ones((3, 2)),
                                    physical=P, risk_neutral=Q, days_per_year=252, seed=1), "must have one shape"),
-    (lambda: simulation.ModelPaths(index=np.ones((3, 2)), variance=np.ones((3, 2)), vix=np.ones((3, 2)),
-                                   physical=P, risk_neutral=Q, days_per_year=252, seed=None), "ModelPaths.seed"),
-    (lambda: simulation.ModelPaths(index=np.ones((3, 2)), variance=-np.ones((3, 2)), vix=np.ones((3, 2)),
-                                   physical=P, risk_neutral=Q, days_per_year=252, seed=1), "ModelPaths.variance"),
+    (lambda: _paths(seed=None), "ModelPaths.seed"),
+    (lambda: _paths(variance=-np.ones((3, 2))), "ModelPaths.variance"),
+    # units: a VIX in decimals, a variance in vol points squared
+    (lambda: _paths(vix=np.full((3, 2), 0.2)), r"ModelPaths.vix: every value is below 1.5 .* pass vol points"),
+    (lambda: _paths(vix=np.full((3, 2), 2000.0)), r"ModelPaths.vix: median 2000 .* price level"),
+    (lambda: _paths(variance=np.full((3, 2), 400.0)), r"ModelPaths.variance .* look like vol points squared"),
+    (lambda: _paths(vix=np.full((3, 2), np.inf)), r"ModelPaths.vix: contains an infinite value"),
+    (lambda: _paths(index=np.ones((1, 2)), variance=np.ones((1, 2)) * 0.04, vix=np.full((1, 2), 20.0)),
+     r"ModelPaths.index needs at least two rows"),
+    (lambda: _paths(index=np.ones(3)), r"ModelPaths.index must be 2-D"),
+    (lambda: _paths(index=[["100"] * 2] * 3), r"ModelPaths.index: contains None, a boolean or a string"),
+    (lambda: _paths(days_per_year=0), r"ModelPaths.days_per_year must be at least 1"),
+    (lambda: _paths(days_per_year=25200), r"ModelPaths.days_per_year=25200 is above 366"),
+    (lambda: _paths(days_per_year=True), r"ModelPaths.days_per_year must be an integer"),
+    (lambda: _paths(physical="P"), r"ModelPaths.physical"),
+    (lambda: simulation.simulate(P, Q, 10, 2, seed=1, days_per_year=2520), r"days_per_year=2520 is above 366"),
+    (lambda: simulation.simulate(P, Q, 10_000, 10_000, seed=1), r"n_days=10000 and n_paths=10000 .* above"),
 ])
 def test_strings_and_model_paths_validation(call, match):
     with pytest.raises(ValueError, match=match):

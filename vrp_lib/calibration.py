@@ -23,12 +23,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import _checks
+from . import _checks, data as _data
 from .bates import (
-    DAYS_PER_YEAR, MAX_DECIMAL_VARIANCE, VIX_DAYS, BatesParams, _array, _contract, _integer, _params,
+    DAYS_PER_YEAR, MAX_DECIMAL_VARIANCE, VIX_DAYS, BatesParams, _array, _contract, _params,
     _positive, _scalar, risk_neutral_from_premia, stationary_mean_vix,
 )
-from .simulation import ModelPaths, simulate
+from .simulation import MAX_DAYS_PER_YEAR, ModelPaths, simulate
 
 __all__ = [
     "CALIBRATION_FILE", "autocovariance", "block_variance", "calibrate_physical",
@@ -38,6 +38,19 @@ __all__ = [
 
 #: The cached calibration of the model world, written by ``data/make_calibration.py``.
 CALIBRATION_FILE = Path(__file__).resolve().parent.parent / "data" / "model_calibration.json"
+
+
+#: Longest simulated sample of :func:`calibrate_physical` (``n_years``), in model years.
+MAX_SIM_YEARS = 100.0
+
+
+def _integer(x, name: str, minimum: int = 1) -> int:
+    return _checks.integer(x, name, minimum=minimum)
+
+
+def _annualization(x) -> float:
+    """Periods a year, in (0, 366]: 252 trading days, or 12 for months."""
+    return _checks.in_range(x, "annualization", 0.0, float(MAX_DAYS_PER_YEAR), lo_open=True)
 
 
 def _returns(returns) -> pd.Series:
@@ -97,10 +110,10 @@ def block_variance(returns, block=21, annualization=DAYS_PER_YEAR) -> pd.Series:
     """
     r = _returns(returns)
     b = _integer(block, "block")
-    a = _positive(annualization, "annualization")
+    a = _annualization(annualization)
     n = len(r) // b
     if n < 3:
-        raise ValueError(f"returns: need at least three blocks of {b} returns, got {len(r)} returns")
+        raise ValueError(f"returns: need at least three blocks of block={b} returns, got {len(r)} returns")
     x = (r.to_numpy()[: n * b] ** 2).reshape(n, b).sum(axis=1) * a / b
     out = pd.Series(x, index=pd.DatetimeIndex(r.index[b - 1: n * b: b], name="date"),
                     name="block_variance")
@@ -196,11 +209,15 @@ def calibrate_physical(prices, block=21, max_lag=12, jump_threshold=4.0, jump_wi
     if len(r) <= jw + 1:
         raise ValueError(f"prices: need more than jump_window + 2 = {jw + 2} prices, got {len(r) + 1}")
     b = _integer(block, "block")
-    a = _positive(annualization, "annualization")
-    _integer(max_lag, "max_lag")
+    a = _annualization(annualization)
+    lag = _integer(max_lag, "max_lag")
+    if len(r) // b <= lag + 1:
+        raise ValueError(f"max_lag={lag} needs more than {lag + 1} blocks of block={b} returns; prices hold "
+                         f"{len(r) // b} (too short for the lags)")
     _integer(n_paths, "n_paths")
     _integer(seed, "seed", minimum=0)
-    _positive(n_years, "n_years")
+    if _positive(n_years, "n_years") > MAX_SIM_YEARS:
+        raise ValueError(f"n_years={n_years!r} is above {MAX_SIM_YEARS:g} model years")
     jumps = detect_jumps(r, thr, jw)
     years = len(r) / a
     rj = r[jumps]
@@ -368,12 +385,38 @@ def _frame_from(d: dict, name: str) -> pd.DataFrame:
         raise ValueError(f"calibration file: {name} is not a table ({exc})") from None
 
 
-def load_calibration(path=None) -> dict:
+def _check_inputs(p: Path, provenance, data_dir) -> None:
+    """The inputs' sha256 recorded by make_calibration.py against the current data files."""
+    inputs = provenance.get("inputs_sha256") if isinstance(provenance, dict) else None
+    if not isinstance(inputs, dict) or not inputs:
+        raise ValueError(f"path: {p} records no provenance.inputs_sha256; regenerate it with "
+                         "data/make_calibration.py")
+    for name, digest in inputs.items():
+        now = _data._sha256(name, data_dir)
+        if now != digest:
+            raise ValueError(
+                f"path: {p} was computed from {name} with sha256 {str(digest)[:12]}..., but {name} now has "
+                f"{now[:12]}...: the data changed; regenerate the calibration with "
+                "`.venv/bin/python data/make_calibration.py` (after `make data` if the data are wrong)"
+            )
+
+
+def load_calibration(path=None, data_dir=None) -> dict:
     """The cached calibration of the model world (``data/model_calibration.json``).
 
     Written by ``data/make_calibration.py`` from the embedded S&P 500 and VIX files (the
     script states the inputs' sha256 and the package versions). Model output calibrated
-    to real data, never market data.
+    to real data, never market data. The inputs' sha256 recorded in the file
+    (``provenance.inputs_sha256``) must be those of the current data files, themselves
+    checked against the data's manifest (:mod:`vrp_lib.data`): a calibration of other data
+    is refused.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        The calibration file (default :data:`CALIBRATION_FILE`).
+    data_dir : str or pathlib.Path, optional
+        The folder of the input data files and their ``manifest.json`` (default ``data/``).
 
     Returns
     -------
@@ -392,7 +435,9 @@ def load_calibration(path=None) -> dict:
     Raises
     ------
     ValueError
-        If the file is missing or lacks a part.
+        If the file is missing or lacks a part, or was computed from other input files
+        (regenerate it with ``data/make_calibration.py``), or an input file does not match
+        the data's manifest (``make data``).
     """
     if path is not None and not isinstance(path, (str, Path)):
         raise ValueError(f"path must be a file path (str or pathlib.Path), got {type(path).__name__}")
@@ -408,6 +453,7 @@ def load_calibration(path=None) -> dict:
     missing = [k for k in need if k not in raw]
     if missing:
         raise ValueError(f"path: {p} lacks {missing}; regenerate it with data/make_calibration.py")
+    _check_inputs(p, raw["provenance"], data_dir)
     out = dict(raw)
     out["physical_fit"] = BatesParams(**raw["physical_fit"])
     out["risk_neutral_fit"] = BatesParams(**raw["risk_neutral_fit"])

@@ -116,9 +116,12 @@ class HARModel:
         First and last dates of the regression sample; every target window used ends on
         or before ``train_end``.
     n : int
-        Number of (overlapping) observations.
+        Number of (overlapping) observations, at least one per coefficient.
     r2 : float
-        In-sample R squared.
+        In-sample R squared, in [0, 1].
+
+    Every field is checked when the record is built (a :class:`ValueError` or
+    :class:`TypeError` naming it); integral floats are read as integers.
     """
 
     coef: pd.Series
@@ -135,24 +138,30 @@ class HARModel:
         c = self.coef.to_numpy()
         if c.dtype.kind not in "fi" or not np.isfinite(c).all():
             raise ValueError("HARModel.coef must hold finite numbers")
-        if isinstance(self.horizon, (bool, np.bool_)) or not isinstance(self.horizon, (int, np.integer)) \
-                or self.horizon < 1:
-            raise ValueError(f"HARModel.horizon must be an integer of at least 1, got {self.horizon!r}")
+        object.__setattr__(self, "horizon", _checks.integer(self.horizon, "HARModel.horizon", minimum=1))
         lags = _lags(self.lags)
         if len(self.coef) != len(lags) + 1:
             raise ValueError(f"HARModel.coef has {len(self.coef)} entries for {len(lags)} lags plus 'const'")
+        names = ["const", *(f"rv_{lag}" for lag in lags)]
+        if list(self.coef.index) != names:
+            raise ValueError(f"HARModel.coef must be indexed {names} (lags {lags}), got {list(self.coef.index)}")
         for name in ("train_start", "train_end"):
             d = getattr(self, name)
             if not isinstance(d, pd.Timestamp) or pd.isna(d):
                 raise ValueError(f"HARModel.{name} must be a pandas Timestamp, got {d!r}")
+            if d.tz is not None:
+                raise ValueError(f"HARModel.{name}: tz-aware date ({d.tz}); the book's dates are naive, convert "
+                                 "with .tz_localize(None)")
         if self.train_start >= self.train_end:
             raise ValueError(f"HARModel.train_start {self.train_start.date()} must precede train_end "
                              f"{self.train_end.date()}")
-        if isinstance(self.n, (bool, np.bool_)) or not isinstance(self.n, (int, np.integer)) or self.n < 1:
-            raise ValueError(f"HARModel.n must be a positive integer, got {self.n!r}")
-        if isinstance(self.r2, (bool, np.bool_, str)) or not isinstance(self.r2, (int, float, np.floating)) \
-                or not np.isfinite(self.r2) or self.r2 > 1:
-            raise ValueError(f"HARModel.r2 must be a finite number at most 1, got {self.r2!r}")
+        n = _checks.integer(self.n, "HARModel.n", minimum=len(lags) + 1)
+        object.__setattr__(self, "n", n)
+        r2 = _checks.finite(self.r2, "HARModel.r2")
+        # an in-sample least-squares R squared with a constant lies in [0, 1] (rounding may go a hair below 0)
+        if not -1e-12 <= r2 <= 1.0:
+            raise ValueError(f"HARModel.r2 must lie in [0, 1] (the in-sample R squared of a least-squares fit with "
+                             f"a constant), got {self.r2!r}")
 
 
 def har_fit(prices, horizon: int = 21, lags=HAR_LAGS, train_end=None) -> HARModel:

@@ -18,15 +18,29 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import _checks
 from .bates import (
-    CALENDAR_DAYS, DAYS_PER_YEAR, VIX_DAYS, BatesParams, _array, _integer, _params, _parts, _rate, _scalar,
-    _scalar_v0, check_pair, stationary_variance_law,
+    CALENDAR_DAYS, DAYS_PER_YEAR, MAX_DECIMAL_VARIANCE, VIX_DAYS, BatesParams, _array, _params, _parts, _rate,
+    _scalar, _scalar_v0, check_pair, stationary_variance_law,
 )
 
-__all__ = ["MODEL_START_DATE", "ModelPaths", "simulate"]
+__all__ = ["MAX_CELLS", "MAX_DAYS_PER_YEAR", "MODEL_START_DATE", "ModelPaths", "simulate"]
 
 #: First date of the synthetic business-day calendar of :meth:`ModelPaths.to_frame`.
 MODEL_START_DATE = "2000-01-03"
+#: Largest ``n_days * n_paths`` :func:`simulate` accepts: about a dozen arrays of this many
+#: floats are held at once (10 million cells is about 1 GB).
+MAX_CELLS = 10_000_000
+#: Largest ``days_per_year`` (steps per model year) accepted: calendar days.
+MAX_DAYS_PER_YEAR = 366
+
+
+def _days_per_year(x, name: str) -> int:
+    n = _checks.integer(x, name, minimum=1)
+    if n > MAX_DAYS_PER_YEAR:
+        raise ValueError(f"{name}={n} is above {MAX_DAYS_PER_YEAR}: pass the steps (trading days) per model year, "
+                         "e.g. 252")
+    return n
 
 
 @dataclass(frozen=True)
@@ -40,7 +54,7 @@ class ModelPaths:
     variance : numpy.ndarray
         Spot variance ``v_t``, annualized decimal (the same number under P and Q).
     vix : numpy.ndarray
-        Model VIX in vol points: ``100 sqrt(E^Q_t[variance over the next 30 calendar days])``,
+        Model VIX in vol points (values all below 1.5 are refused as decimals): ``100 sqrt(E^Q_t[variance over the next 30 calendar days])``,
         a function of ``v_t`` (:func:`~vrp_lib.bates.expected_variance` under Q at
         ``T = 30/365``).
     physical, risk_neutral : BatesParams
@@ -69,18 +83,25 @@ class ModelPaths:
         shapes = {n: a.shape for n, a in arrays.items()}
         if len(set(shapes.values())) != 1:
             raise ValueError(f"ModelPaths.index, variance and vix must have one shape, got {shapes}")
+        if arrays["index"].shape[0] < 2:
+            raise ValueError(f"ModelPaths.index needs at least two rows (day 0 and one step), got shape "
+                             f"{arrays['index'].shape}")
         if (arrays["index"] <= 0).any():
             raise ValueError("ModelPaths.index must be positive (index levels)")
         if (arrays["variance"] < 0).any():
             raise ValueError("ModelPaths.variance must be non-negative (decimal variances)")
+        if (arrays["variance"] > MAX_DECIMAL_VARIANCE).any():
+            raise ValueError(f"ModelPaths.variance has values above {MAX_DECIMAL_VARIANCE:g}, which look like vol "
+                             "points squared; pass decimal variances (0.04 for a 20 % vol)")
         if (arrays["vix"] < 0).any():
             raise ValueError("ModelPaths.vix must be non-negative (vol points)")
+        _checks.vol_points(arrays["vix"], "ModelPaths.vix")
         for name in ("index", "variance", "vix"):
             object.__setattr__(self, name, arrays[name])
         _params(self.physical, "ModelPaths.physical")
         _params(self.risk_neutral, "ModelPaths.risk_neutral")
-        object.__setattr__(self, "days_per_year", _integer(self.days_per_year, "ModelPaths.days_per_year"))
-        object.__setattr__(self, "seed", _integer(self.seed, "ModelPaths.seed", minimum=0))
+        object.__setattr__(self, "days_per_year", _days_per_year(self.days_per_year, "ModelPaths.days_per_year"))
+        object.__setattr__(self, "seed", _checks.integer(self.seed, "ModelPaths.seed", minimum=0))
 
     @property
     def n_days(self) -> int:
@@ -131,7 +152,7 @@ def simulate(physical, risk_neutral, n_days, n_paths, seed, v0=None, s0=100.0,
     n_days : int
         Number of daily steps.
     n_paths : int
-        Number of independent paths.
+        Number of independent paths; ``(n_days + 1) * n_paths`` at most :data:`MAX_CELLS`.
     seed : int
         Seed of ``numpy.random.default_rng``.
     v0 : float, optional
@@ -141,7 +162,7 @@ def simulate(physical, risk_neutral, n_days, n_paths, seed, v0=None, s0=100.0,
     s0 : float
         Initial index level.
     days_per_year : int
-        Steps per model year (trading days).
+        Steps per model year (trading days), 1 to :data:`MAX_DAYS_PER_YEAR`.
     drift : float
         Expected arithmetic return of the index under P, decimal per year (0 by default:
         the model is about variance, not about the equity premium).
@@ -151,10 +172,13 @@ def simulate(physical, risk_neutral, n_days, n_paths, seed, v0=None, s0=100.0,
     ModelPaths
     """
     p, q = check_pair(physical, risk_neutral)
-    nd = _integer(n_days, "n_days")
-    npth = _integer(n_paths, "n_paths")
-    dpy = _integer(days_per_year, "days_per_year")
-    seed = _integer(seed, "seed", minimum=0)
+    nd = _checks.integer(n_days, "n_days", minimum=1)
+    npth = _checks.integer(n_paths, "n_paths", minimum=1)
+    if (nd + 1) * npth > MAX_CELLS:
+        raise ValueError(f"n_days={nd} and n_paths={npth} make {(nd + 1) * npth:,} cells, above {MAX_CELLS:,} "
+                         "(about 1 GB of arrays); simulate fewer paths at a time")
+    dpy = _days_per_year(days_per_year, "days_per_year")
+    seed = _checks.integer(seed, "seed", minimum=0)
     s_0 = _scalar(s0, "s0")
     if s_0 <= 0:
         raise ValueError(f"s0 must be positive, got {s0!r}")

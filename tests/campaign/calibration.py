@@ -5,7 +5,7 @@ Model world (synthetic): small simulations and fixture prices so that the campai
 
 from _campaign_fixtures import PRICES, RETURNS
 
-from vrp_lib import bates as _b, simulation as _s
+from vrp_lib import bates as _b, calibration as _c, data as _d, simulation as _s
 
 _P = _b.BatesParams(kappa=2.0, theta=0.03, xi=0.4, rho=-0.7, lam=0.5, mu_j=-0.03, sigma_j=0.06)
 _Q = _b.BatesParams(kappa=1.5, theta=0.04, xi=0.4, rho=-0.7, lam=0.8, mu_j=-0.06, sigma_j=0.08)
@@ -21,8 +21,8 @@ CALLS = {
                                        "n_paths": 16, "seed": 2009}),
     "calibrate_risk_neutral": ((_P,), {"target_vix": 19.5, "eta1": 0.0, "days": 30}),
     "long_sample_table": ((_SIM,), {"windows": (21,)}),
-    # the cached calibration file (data/model_calibration.json): no argument to corrupt but path
-    "load_calibration": ((), {}),
+    # the cached calibration file (data/model_calibration.json) and the folder of its input data
+    "load_calibration": ((), {"path": _c.CALIBRATION_FILE, "data_dir": _d.DATA_DIR}),
 }
 
 VOLS = {

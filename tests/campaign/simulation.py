@@ -14,3 +14,7 @@ CALLS = {
                         "risk_neutral": _Q, "days_per_year": 252, "seed": 1}),
     "simulate": ((_P, _Q, 30, 3, 1), {"v0": 0.03, "s0": 100.0, "days_per_year": 252, "drift": 0.0}),
 }
+
+VOLS = {
+    "ModelPaths": {"vix": "points"},
+}
