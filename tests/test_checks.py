@@ -404,3 +404,23 @@ def test_mask_rules():
         c.mask(None, "in_market")
     with pytest.raises(ValueError, match="in_market: is empty"):
         c.mask([], "in_market")
+
+
+# --- annualization -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("good", [1, 12, 52, 252, 365.25, 527_040])
+def test_periods_per_year_accepts_plausible_frequencies(good):
+    assert c.periods_per_year(good, "annualization") == good
+
+
+@pytest.mark.parametrize("bad, exc, match", [
+    (0, ValueError, "annualization must be positive and finite, got 0"),
+    (-252, ValueError, "annualization must be positive and finite, got -252"),
+    (10**7, ValueError, "annualization must be at most 527,040 periods a year .one a minute., got 1e"),
+    (float("inf"), ValueError, "annualization must be positive and finite, got inf"),
+    (True, TypeError, "annualization must be a number, got the boolean True"),
+])
+def test_periods_per_year_refuses_zero_and_absurd(bad, exc, match):
+    with pytest.raises(exc, match=match):
+        c.periods_per_year(bad, "annualization")

@@ -51,6 +51,63 @@ def test_constant_absolute_return_gives_closed_form(sigma, n):
     assert rv.iloc[0] == pytest.approx(100 * sigma * math.sqrt(252), rel=1e-9)
 
 
+def _direct_forward(p, window, annualization=252):
+    """The forward definition summed window by window with math.fsum (exactly rounded)."""
+    r2 = np.diff(np.log(p.to_numpy())) ** 2
+    out = np.full(len(p), np.nan)
+    for t in range(len(p) - window):
+        out[t] = 100 * math.sqrt(annualization / window * math.fsum(r2[t:t + window]))
+    return out
+
+
+def _assert_rel(got, ref, rel):
+    both = ~np.isnan(ref)
+    assert (np.isnan(got) == ~both).all()
+    scale = np.where(ref[both] == 0, 1.0, np.abs(ref[both]))
+    err = np.abs(got[both] - ref[both]) / scale
+    assert err.max(initial=0.0) <= rel, f"relative error {err.max():.3g}"
+
+
+def test_forward_and_trailing_hand_values():
+    # r = ln 1.1, ln 0.9, 0, ln 1.1; window 2, 252 days a year
+    p = _prices([100.0, 110.0, 99.0, 99.0, 108.9])
+    a, b = math.log(1.1), math.log(0.9)
+    fwd = realized.forward_realized_vol(p, window=2)
+    expected = [100 * math.sqrt(126 * (a * a + b * b)), 100 * math.sqrt(126 * b * b), 100 * math.sqrt(126 * a * a)]
+    np.testing.assert_allclose(fwd.iloc[:3].to_numpy(), expected, rtol=1e-14)
+    assert fwd.iloc[3:].isna().all() and fwd.name == "realized_vol" and fwd.index.name == "date"
+    trail = realized.trailing_realized_vol(p, window=2)
+    np.testing.assert_allclose(trail.iloc[2:].to_numpy(), expected, rtol=1e-14)
+    assert trail.iloc[:2].isna().all() and trail.name == "trailing_vol"
+    assert p.index.name is None          # the caller's index is not renamed
+
+
+def test_calm_window_after_a_crash_keeps_its_digits():
+    # a -20 % day, then 2,000 calm days of 0.01 %: a cumulative sum of squares differenced
+    # (c[t+w] - c[t]) would lose ~8 digits of each calm window (4e-2 carried against 2e-7)
+    r = np.r_[0.0, -0.2, np.tile([1e-4, -1e-4], 1000)]
+    p = _prices(100 * np.exp(np.cumsum(r)))
+    for w in (1, 21, 63, 252):
+        _assert_rel(realized.forward_realized_vol(p, w).to_numpy(), _direct_forward(p, w), 1e-12)
+
+
+@given(r=st.lists(st.one_of(st.floats(-0.3, 0.3), st.floats(-1e-5, 1e-5), st.just(0.0)), min_size=2, max_size=300),
+       data=st.data())
+def test_forward_within_1e12_of_a_direct_windowed_sum(r, data):
+    # binary-doubling window sums add non-negative terms only: within ~2 log2(w) eps, far below 1e-12
+    window = data.draw(st.integers(1, len(r) - 1))
+    p = _prices(100 * np.exp(np.cumsum(r)))
+    ref = _direct_forward(p, window)
+    _assert_rel(realized.forward_realized_vol(p, window).to_numpy(), ref, 1e-12)
+    trail = realized.trailing_realized_vol(p, window).to_numpy()
+    _assert_rel(trail[window:], ref[:len(p) - window], 1e-12)
+
+
+def test_integral_float_window_is_the_integer():
+    p = _prices(100 + np.arange(40.0))
+    pd.testing.assert_series_equal(realized.forward_realized_vol(p, 21.0, 252.0), realized.forward_realized_vol(p, 21))
+
+
 def test_realized_vol_block():
     assert realized.realized_vol([0.01, -0.01, 0.01, -0.01]) == pytest.approx(100 * 0.01 * math.sqrt(252))
     with pytest.raises(ValueError, match="returns: is empty"):
@@ -100,6 +157,16 @@ def test_bad_window(window):
         realized.trailing_realized_vol(_prices([100, 101, 102]), window=window)
 
 
+@pytest.mark.parametrize("make, match", [
+    (lambda p: p.astype(object).where(p.index != p.index[1], True), r"prices: object dtype holding a boolean \(True\)"),
+    (lambda p: p.astype(object).where(p.index != p.index[1], "101"), r"prices: object dtype holding a string \('101'\)"),
+    (lambda p: p.astype("string"), r"prices: contains strings"),
+])
+def test_prices_of_the_wrong_dtype(make, match):
+    with pytest.raises(TypeError, match=match):
+        realized.forward_realized_vol(make(_prices([100, 101, 102])), window=1)
+
+
 def test_bool_window_is_a_type_error():
     with pytest.raises(TypeError, match="window must be an integer number of observations, got the boolean True"):
         realized.forward_realized_vol(_prices([100, 101, 102]), window=True)
@@ -134,6 +201,8 @@ def test_range_window_longer_than_the_data_raises():
     (None, TypeError, "annualization must be a number, got None"),
     ("252", TypeError, "annualization must be a number, got the string '252'"),
     (True, TypeError, "annualization must be a number, got the boolean True"),
+    (0, ValueError, "annualization must be positive and finite, got 0"),
+    (10**7, ValueError, "annualization must be at most 527,040 periods a year"),
 ])
 def test_bad_annualization(annualization, exc, match):
     with pytest.raises(exc, match=match):

@@ -9,6 +9,8 @@ Rules
 * **Numbers** (:func:`finite`, :func:`positive`, :func:`nonnegative`, :func:`in_range`):
   a real scalar; ``None`` is reported as "got None", a boolean or a string as a wrong type
   (``True`` is not 1, ``"0.2"`` is not 0.2), NaN and +/-inf are rejected.
+* **Annualization** (:func:`periods_per_year`): positive, finite and at most
+  :data:`PERIODS_PER_YEAR_MAX` (one period a minute, round the clock).
 * **Integers** (:func:`integer`, :func:`window`): an ``int`` (or numpy integer); an
   integral float passes as the integer (``21.0`` is 21); a bool, a non-integral float
   (``2.5``), NaN and inf are rejected.
@@ -63,8 +65,9 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "ArgumentTypeError", "DECIMAL_LOOKING_MAX", "DECIMAL_VOL_MAX", "PRICE_LEVEL_MIN",
-    "finite", "positive", "nonnegative", "in_range", "integer", "window", "boolean", "choice",
+    "ArgumentTypeError", "DECIMAL_LOOKING_MAX", "DECIMAL_VOL_MAX", "PRICE_LEVEL_MIN", "PERIODS_PER_YEAR_MAX",
+    "finite", "positive", "nonnegative", "in_range", "periods_per_year", "integer", "window", "boolean",
+    "choice",
     "text", "array", "nonneg_array", "same_length", "broadcast", "series", "frame", "prices",
     "vols", "overlap", "long_enough", "vol_points", "decimal_vol", "date", "mask",
 ]
@@ -75,6 +78,8 @@ DECIMAL_LOOKING_MAX = 1.5
 DECIMAL_VOL_MAX = 5.0
 #: Vol points: a median above this looks like a price level, not a volatility.
 PRICE_LEVEL_MIN = 200.0
+#: Annualization: at most one period a minute, round the clock (366 * 24 * 60).
+PERIODS_PER_YEAR_MAX = 527_040
 
 
 class ArgumentTypeError(TypeError, ValueError):
@@ -100,13 +105,15 @@ def _scalar(x, name: str, what: str = "a number") -> float:
     if x is None:
         raise ArgumentTypeError(f"{name} must be {what}, got None")
     if isinstance(x, (bool, np.bool_)):
-        raise ArgumentTypeError(f"{name} must be {what}, got the boolean {bool(x)!r} (booleans are not numbers)")
+        raise ArgumentTypeError(f"{name} must be {what}, got the boolean {bool(x)!r} "
+                                "(booleans are not numbers)")
     if isinstance(x, (str, bytes)):
         raise ArgumentTypeError(f"{name} must be {what}, got the string {x!r} (pass a number, not text)")
     if isinstance(x, np.ndarray) and x.ndim == 0:
         x = x[()]
     if isinstance(x, (np.bool_, bool)):
-        raise ArgumentTypeError(f"{name} must be {what}, got the boolean {bool(x)!r} (booleans are not numbers)")
+        raise ArgumentTypeError(f"{name} must be {what}, got the boolean {bool(x)!r} "
+                                "(booleans are not numbers)")
     if not isinstance(x, numbers.Real):
         raise ArgumentTypeError(f"{name} must be {what}, got {_what(x)}")
     return float(x)
@@ -144,6 +151,17 @@ def in_range(x, name: str, lo: float, hi: float, *, lo_open: bool = False, hi_op
     if v < lo or v > hi or (lo_open and v == lo) or (hi_open and v == hi):
         left, right = "(" if lo_open else "[", ")" if hi_open else "]"
         raise ValueError(f"{name} must lie in {left}{lo:g}, {hi:g}{right}, got {v:g}")
+    return v
+
+
+def periods_per_year(x, name: str) -> float:
+    """Periods a year used to annualize (252 trading days, 365 calendar days, 52 weeks, 12
+    months): a positive finite number of at most :data:`PERIODS_PER_YEAR_MAX` (one a minute,
+    round the clock); 10**7 is a typo, not a sampling frequency."""
+    v = positive(x, name)
+    if v > PERIODS_PER_YEAR_MAX:
+        raise ValueError(f"{name} must be at most {PERIODS_PER_YEAR_MAX:,} periods a year (one a minute), "
+                         f"got {v:g}; pass e.g. 252 trading days, 365 calendar days or 12 months")
     return v
 
 
@@ -222,7 +240,8 @@ def date(x, name: str, index: pd.DatetimeIndex | None = None) -> pd.Timestamp:
     if ts.tz is not None:
         raise ValueError(f"{name}: tz-aware date ({ts.tz}); convert with .tz_localize(None)")
     if index is not None and ts not in index:
-        raise ValueError(f"{name}: {ts.date()} is not a date of the data ({index[0].date()} to {index[-1].date()})")
+        span = f"{index[0].date()} to {index[-1].date()}"
+        raise ValueError(f"{name}: {ts.date()} is not a date of the data ({span})")
     return ts
 
 
@@ -295,7 +314,8 @@ def _as_floats(values, name: str, index=None, listed: bool = False) -> np.ndarra
         dtype = values.dtype
     if isinstance(dtype, pd.StringDtype) or getattr(dtype, "kind", "O") in "USV":
         first = _first_text(values)
-        raise ArgumentTypeError(f"{name}: contains strings (e.g. {first}) of dtype {dtype}; pass floats, not text")
+        raise ArgumentTypeError(f"{name}: contains strings (e.g. {first}) of dtype {dtype}; "
+                                "pass floats, not text")
     if dtype == bool or isinstance(dtype, pd.BooleanDtype):
         raise ArgumentTypeError(f"{name}: booleans are not numbers (boolean dtype); pass floats")
     kind = dtype.kind
@@ -358,7 +378,8 @@ def array(x, name: str, *, ndim: int | tuple | None = None, min_size: int = 1, a
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if a.ndim not in allowed:
-            raise ValueError(f"{name}: expected {' or '.join(f'{d}-D' for d in allowed)} values, got {a.ndim}-D")
+            dims = " or ".join(f"{d}-D" for d in allowed)
+            raise ValueError(f"{name}: expected {dims} values, got {a.ndim}-D")
     if a.size == 0:
         raise ValueError(f"{name}: is empty")
     if a.size < min_size:
@@ -368,7 +389,8 @@ def array(x, name: str, *, ndim: int | tuple | None = None, min_size: int = 1, a
         raise ValueError(f"{name}: contains NaN (at position {int(np.flatnonzero(nan.ravel())[0])})")
     inf = np.isinf(a)
     if inf.any():
-        raise ValueError(f"{name}: contains an infinite value (at position {int(np.flatnonzero(inf.ravel())[0])})")
+        first = int(np.flatnonzero(inf.ravel())[0])
+        raise ValueError(f"{name}: contains an infinite value (at position {first})")
     if positive and (a[~nan] <= 0).any():
         raise ValueError(f"{name}: contains a non-positive value ({a[~nan][a[~nan] <= 0][0]:g})")
     if nonneg and (a[~nan] < 0).any():
@@ -400,8 +422,8 @@ def same_length(**named) -> int:
     n0, l0 = items[0]
     for n, ln in items[1:]:
         if ln != l0:
-            raise ValueError(f"{n0} and {n}: lengths differ ({n0} has {l0} values, {n} has {ln}); pass one value per "
-                             "row of each")
+            raise ValueError(f"{n0} and {n}: lengths differ ({n0} has {l0} values, {n} has {ln}); "
+                             "pass one value per row of each")
     return l0
 
 
@@ -430,7 +452,8 @@ def _date_index(index, name: str) -> None:
     if not isinstance(index, pd.DatetimeIndex):
         raise ArgumentTypeError(f"{name}: the index must be a DatetimeIndex, got {type(index).__name__}")
     if index.tz is not None:
-        raise ValueError(f"{name}: tz-aware index ({index.tz}); convert with .tz_localize(None) to naive dates")
+        raise ValueError(f"{name}: tz-aware index ({index.tz}); convert with .tz_localize(None) "
+                         "to naive dates")
     if len(index) == 0:
         raise ValueError(f"{name}: the series is empty")
     if index.has_duplicates:
@@ -594,7 +617,7 @@ def decimal_vol(x, name: str):
     v = _finite_values(x)
     if v.size and v.max() > DECIMAL_VOL_MAX:
         raise ValueError(
-            f"{name}: {v.max():.6g} is above {DECIMAL_VOL_MAX:g} (500 % a year), which looks like vol points; "
-            "pass decimals (0.15 for 15 %), i.e. divide by 100"
+            f"{name}: {v.max():.6g} is above {DECIMAL_VOL_MAX:g} (500 % a year), which looks like vol "
+            "points; pass decimals (0.15 for 15 %), i.e. divide by 100"
         )
     return x

@@ -13,7 +13,8 @@ Conventions
 * Inputs are checked (:mod:`vrp_lib._checks`): prices finite and positive on a sorted,
   unique, timezone-naive DatetimeIndex; windows integers of at least 1 and no longer than
   the data allow (a window of n returns needs n + 1 prices: a window longer than the data
-  raises instead of returning an all-NaN series); ``annualization`` a positive number.
+  raises instead of returning an all-NaN series); ``annualization`` a positive number of
+  periods a year, at most :data:`vrp_lib._checks.PERIODS_PER_YEAR_MAX` (one a minute).
 """
 
 from __future__ import annotations
@@ -62,16 +63,46 @@ def log_returns(prices) -> pd.Series:
     return r
 
 
-def _annualized_vol(sum_sq: pd.Series, window: int, annualization: float) -> pd.Series:
-    return 100.0 * np.sqrt(annualization / window * sum_sq)
+def _window_sums(x: np.ndarray, w: int) -> np.ndarray:
+    """Sums of ``w`` consecutive values, ``x[i] + ... + x[i + w - 1]`` for ``i = 0 .. len(x) - w``.
+
+    Built by binary doubling (sums of 1, 2, 4, ... values, those of the bits of ``w``
+    added): O(n log w) vector additions and no running total subtracted, so a window of
+    non-negative values (squared returns) is summed to within about ``2 log2(w)`` machine
+    epsilons, relative (a cumulative sum differenced, ``c[t + w] - c[t]``, loses the digits
+    of everything summed before ``t``: a calm month after a crash).
+    """
+    n = x.size
+    out, taken = None, 0       # out[i] = x[i] + ... + x[i + taken - 1]
+    block, size = x, 1         # block[i] = x[i] + ... + x[i + size - 1]
+    while True:
+        if w & size:
+            if out is None:
+                out, taken = block, size
+            else:
+                m = n - taken - size + 1
+                out, taken = out[:m] + block[taken:taken + m], taken + size
+        if 2 * size > w:
+            return out
+        block, size = block[:-size] + block[size:], 2 * size
 
 
-def _windowed_prices(prices, window, annualization, detail: str = ""):
+def _realized_values(prices, window, annualization, detail: str = ""):
+    """Checked prices and the annualized realized vol of each complete window (vol points),
+    in date order of the window's first return, with the window and annualization read."""
     w = _checks.window(window)
-    a = _checks.positive(annualization, "annualization")
+    a = _checks.periods_per_year(annualization, "annualization")
     p = _checks.prices(prices)
     _checks.long_enough(len(p), w + 1, "prices", window_value=w, detail=detail)
-    return p, w, a
+    r2 = np.diff(np.log(p.to_numpy())) ** 2   # r2[k] is the squared return of date k + 1
+    return p, w, 100.0 * np.sqrt(a / w * _window_sums(r2, w))
+
+
+def _dated(values: np.ndarray, at: int, p: pd.Series, name: str) -> pd.Series:
+    """``values`` placed from position ``at`` on p's dates (NaN elsewhere), as a named Series."""
+    out = np.full(len(p), np.nan)
+    out[at:at + values.size] = values
+    return pd.Series(out, index=p.index.rename("date"), name=name)
 
 
 def forward_realized_vol(prices, window: int = 21, annualization: float = TRADING_DAYS) -> pd.Series:
@@ -102,15 +133,10 @@ def forward_realized_vol(prices, window: int = 21, annualization: float = TRADIN
         Bad prices, a window that is not a positive integer or longer than the data
         allow, a non-positive ``annualization``.
     """
-    p, w, a = _windowed_prices(prices, window, annualization,
-                               detail="no date would have a complete forward window")
-    r2 = np.log(p).diff() ** 2  # r_t at t; NaN at the first date
-    # sum of r_{t+1} .. r_{t+w}: the trailing sum ending at t+w, shifted back by w
-    fwd = r2.rolling(w, min_periods=w).sum().shift(-w)
-    out = _annualized_vol(fwd, w, a)
-    out.name = "realized_vol"
-    out.index.name = "date"
-    return out
+    p, w, vol = _realized_values(prices, window, annualization,
+                                 detail="no date would have a complete forward window")
+    # the window of returns r_{t+1} .. r_{t+w} starts at r2[t]: dated t
+    return _dated(vol, 0, p, "realized_vol")
 
 
 def trailing_realized_vol(prices, window: int = 21, annualization: float = TRADING_DAYS) -> pd.Series:
@@ -139,12 +165,9 @@ def trailing_realized_vol(prices, window: int = 21, annualization: float = TRADI
     ValueError
         As :func:`forward_realized_vol`.
     """
-    p, w, a = _windowed_prices(prices, window, annualization)
-    r2 = np.log(p).diff() ** 2
-    out = _annualized_vol(r2.rolling(w, min_periods=w).sum(), w, a)
-    out.name = "trailing_vol"
-    out.index.name = "date"
-    return out
+    p, w, vol = _realized_values(prices, window, annualization)
+    # the window of returns r_{t-w+1} .. r_t starts at r2[t - w]: dated t
+    return _dated(vol, w, p, "trailing_vol")
 
 
 def realized_vol(returns, annualization: float = TRADING_DAYS) -> float:
@@ -171,7 +194,7 @@ def realized_vol(returns, annualization: float = TRADING_DAYS) -> float:
         If ``returns`` is empty or contains NaN or inf (or is not numbers: a
         :class:`TypeError`).
     """
-    a = _checks.positive(annualization, "annualization")
+    a = _checks.periods_per_year(annualization, "annualization")
     r = _checks.array(returns, "returns", ndim=1)
     return float(100.0 * np.sqrt(a / r.size * np.sum(r**2)))
 
@@ -211,7 +234,7 @@ def parkinson_vol(ohlc, window: int = 21, annualization: float = TRADING_DAYS) -
         ``window - 1`` dates.
     """
     w = _checks.window(window)
-    a = _checks.positive(annualization, "annualization")
+    a = _checks.periods_per_year(annualization, "annualization")
     d = _ohlc(ohlc, ("high", "low"), w)
     daily = np.log(d["high"] / d["low"]) ** 2 / (4.0 * np.log(2.0))
     out = 100.0 * np.sqrt(a * daily.rolling(w, min_periods=w).mean())
@@ -243,7 +266,7 @@ def garman_klass_vol(ohlc, window: int = 21, annualization: float = TRADING_DAYS
         first ``window - 1`` dates.
     """
     w = _checks.window(window)
-    a = _checks.positive(annualization, "annualization")
+    a = _checks.periods_per_year(annualization, "annualization")
     d = _ohlc(ohlc, ("open", "high", "low", "close"), w)
     daily = 0.5 * np.log(d["high"] / d["low"]) ** 2 - (2.0 * np.log(2.0) - 1.0) * np.log(
         d["close"] / d["open"]
@@ -286,14 +309,14 @@ def return_vol_change_correlation(prices, window: int = 21, freq: str = "ME",
     ValueError
         Bad prices, window or ``freq``, or fewer than three periods with both values.
     """
-    p, w, a = _windowed_prices(prices, window, annualization)
+    p, w, vol = _realized_values(prices, window, annualization)
     f = _checks.text(freq, "freq")
     try:
         pd.tseries.frequencies.to_offset(f)
     except (TypeError, ValueError):
         raise ValueError(f"freq must be a pandas offset alias such as 'ME' or 'W', got {freq!r}") from None
     period_ret = np.log(p).resample(f).last().diff()
-    period_dvol = trailing_realized_vol(p, w, a).resample(f).last().diff()
+    period_dvol = _dated(vol, w, p, "trailing_vol").resample(f).last().diff()
     both = pd.concat([period_ret, period_dvol], axis=1).dropna()
     if len(both) < 3:
         raise ValueError(f"prices: only {len(both)} periods have both a return and a volatility change; "
