@@ -345,7 +345,7 @@ def _path_data(n=40, seed=3):
      (dict(vega_notional=-1.0), ValueError, "vega_notional must be positive"),
      (dict(vega_notional=np.nan), ValueError, "vega_notional: contains NaN"),
      (dict(strike_vol=0.2), ValueError, "strike_vol looks like a decimal"),
-     (dict(annualization=0), ValueError, "annualization must be positive"),
+     (dict(annualization=0), ValueError, r"annualization=0 is outside \[1, 366\]"),
      (dict(window=True), ValueError, "window must be an integer")],
 )
 def test_mark_to_market_path_validates(kw, exc, match):
@@ -399,3 +399,157 @@ def test_mark_to_market_path_rejects_nan_implied_vol():
     iv.iloc[35] = np.nan                      # outside the swap's life, still rejected
     with pytest.raises(ValueError, match="implied_vol: NaN on "):
         swaps.mark_to_market_path(prices, iv, idx[5], window=21)
+
+
+# ----------------------------------------------------------------------------- no silent results
+
+def _cboe_strip():
+    kp, pp, kc, pc, t, r = _ddkz_case()
+    k = np.r_[kp, kc[1:]]
+    q = np.r_[pp[:-1], 0.5 * (pp[-1] + pc[0]), pc[1:]]
+    return k, q, 100.0 * np.exp(r * t), t, r
+
+
+@pytest.mark.parametrize("call, match", [
+    # put quotes in QuantLib's descending order gave 0.157 instead of 0.117 on the campaign's strip
+    (lambda kp, pp, kc, pc, t, r: swaps.piecewise_fair_variance(kp[::-1], pp, kc, pc, 100.0, t, r),
+     r"put_strikes: not sorted in increasing order \(at 95\)"),
+    (lambda kp, pp, kc, pc, t, r: swaps.piecewise_fair_variance(kp[::-1], pp[::-1], kc, pc, 100.0, t, r),
+     "put_strikes: not sorted in increasing order"),
+    (lambda kp, pp, kc, pc, t, r: swaps.piecewise_fair_variance(kp, pp, kc[::-1], pc[::-1], 100.0, t, r),
+     "call_strikes: not sorted in increasing order"),
+    (lambda kp, pp, kc, pc, t, r: swaps.piecewise_fair_variance(np.r_[kp[:2], kp[1:]], np.r_[pp[:2], pp[1:]],
+                                                                kc, pc, 100.0, t, r),
+     "put_strikes: duplicate strike 55"),
+    # prices in the reverse order of their strikes: an arbitrage, refused
+    (lambda kp, pp, kc, pc, t, r: swaps.piecewise_fair_variance(kp, pp[::-1], kc, pc, 100.0, t, r),
+     "put_prices: the price goes from .* between strikes 50 and 55; a put's price cannot fall"),
+    (lambda kp, pp, kc, pc, t, r: swaps.piecewise_fair_variance(kp, pp, kc, pc[::-1], 100.0, t, r),
+     "call_prices: the price goes from .* a call's price cannot rise"),
+    # all zero gave a small negative number
+    (lambda kp, pp, kc, pc, t, r: swaps.piecewise_fair_variance(kp, 0 * pp, kc, 0 * pc, 100.0, t, r),
+     "put_prices and call_prices: every price is zero"),
+    (lambda kp, pp, kc, pc, t, r: swaps.piecewise_fair_variance(kp, pp, kc, pc, 100.0, t, r, dk=50.0),
+     r"dk=50 must be below the lowest put strike \(50\)"),
+    (lambda kp, pp, kc, pc, t, r: swaps.piecewise_fair_variance(kp, pp, kc, pc, 100.0, 90.0, r),
+     "t=90 is above 10 years: it looks like days"),
+    (lambda kp, pp, kc, pc, t, r: swaps.piecewise_fair_variance(kp, pp, kc, pc, 100.0, t, 5.0),
+     "r=5 is above 1 in absolute value: it looks like percent"),
+    (lambda kp, pp, kc, pc, t, r: swaps.piecewise_fair_variance(kp, pp, kc, pc, 100.0, t, r, q=-2.0),
+     "q=-2 is above 1 in absolute value"),
+    (lambda kp, pp, kc, pc, t, r: swaps.piecewise_fair_variance(kp, pp.astype(object), kc, pc, 100.0, t, r),
+     None),
+    (lambda kp, pp, kc, pc, t, r: swaps.piecewise_fair_variance(kp, pp, kc, pc, True, t, r), r"\bspot\b"),
+    (lambda kp, pp, kc, pc, t, r: swaps.piecewise_fair_variance(kp, pp, kc, pc, "100", t, r), r"\bspot\b"),
+    (lambda kp, pp, kc, pc, t, r: swaps.piecewise_fair_variance(kp, [*pp[:-1], None], kc, pc, 100.0, t, r),
+     r"\bput_prices\b"),
+    (lambda kp, pp, kc, pc, t, r: swaps.piecewise_fair_variance(kp, pp, kc, pc.astype(str), 100.0, t, r),
+     r"\bcall_prices\b"),
+    (lambda kp, pp, kc, pc, t, r: swaps.piecewise_fair_variance(kp, pp, kc > 110, pc, 100.0, t, r),
+     r"\bcall_strikes\b"),
+])
+def test_piecewise_replication_refuses_what_would_be_silent(call, match):
+    args = _ddkz_case()
+    if match is None:   # an object array of numbers is read as numbers
+        assert call(*args) == pytest.approx(0.0418885742, abs=5e-11)
+        return
+    with pytest.raises((ValueError, TypeError), match=match):
+        call(*args)
+
+
+def test_piecewise_replication_tolerates_rounding_in_wing_prices():
+    # deep wings priced by parity carry rounding noise of 1e-14 that is not an arbitrage
+    kp, pp, kc, pc, t, r = _ddkz_case()
+    pp = pp.copy()
+    pp[0], pp[1] = 1e-14, 0.0
+    assert np.isfinite(swaps.piecewise_fair_variance(kp, pp, kc, pc, 100.0, t, r))
+
+
+@pytest.mark.parametrize("mutate, match", [
+    (lambda k, q, f, t, r: (k[::-1], q[::-1], f, t, r), "strikes: not sorted in increasing order"),
+    (lambda k, q, f, t, r: (k, 0 * q, f, t, r), "otm_prices: every price is zero"),
+    (lambda k, q, f, t, r: (k, q, 200.0, t, r), "forward 200 lies above every strike"),
+    (lambda k, q, f, t, r: (k, q, f, 30.0, r), "t=30 is above 10 years"),
+    (lambda k, q, f, t, r: (k, q, f, t, 3.0), "r=3 is above 1"),
+    (lambda k, q, f, t, r: (k, np.r_[q[:-1], -1e-3], f, t, r), "otm_prices: contains a negative value"),
+    (lambda k, q, f, t, r: (k, q.astype(str), f, t, r), r"\botm_prices\b"),
+    (lambda k, q, f, t, r: (list(k[:-1]) + [None], q, f, t, r), r"\bstrikes\b"),
+    (lambda k, q, f, t, r: (k, q, True, t, r), r"\bforward\b"),
+])
+def test_fair_variance_refuses_what_would_be_silent(mutate, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        swaps.fair_variance(*mutate(*_cboe_strip()))
+
+
+def test_fair_variance_k0_and_weights_unchanged():
+    k, q, f, t, r = _cboe_strip()
+    # K0 by default the largest strike at or below F (here 100 < F = 101.2); passing it agrees
+    assert swaps.fair_variance(k, q, f, t, r) == swaps.fair_variance(k, q, f, t, r, k0=100.0)
+    with pytest.raises(ValueError, match="k0 102 is not one of the strikes"):
+        swaps.fair_variance(k, q, f, t, r, k0=102.0)
+    # the formula by hand: 2/T e^{rT} sum dK/K^2 Q - (F/K0 - 1)^2 / T, dK = 5 everywhere here
+    by_hand = 2 / t * np.exp(r * t) * np.sum(5.0 / k**2 * q) - (f / 100.0 - 1) ** 2 / t
+    assert swaps.fair_variance(k, q, f, t, r) == pytest.approx(by_hand, rel=1e-14)
+    np.testing.assert_allclose(swaps.replication_weights(k), 5.0 / k**2, rtol=1e-15)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: swaps.capped_variance_swap_pnl(30.0, 18.0, 1e5, cap_multiple=250.0),
+     "cap_multiple=250 is above 10: it looks like percent"),
+    (lambda: swaps.capped_variance_strike(np.array([12.0, 30.0]), cap_multiple=0.5), "cap_multiple must be at least 1"),
+    (lambda: swaps.variance_swap_pnl(14.0, 18.0, 1e300), "vega_notional=1e.300 is above 1e.12"),
+    (lambda: swaps.variance_notional(np.array([1e5, 1e13]), 18.0), r"vega_notional=1e\+13 is above"),
+    (lambda: swaps.path_realized_vol(np.full((3, 2), 100.0), annualization=25200.0),
+     r"annualization=25200 is outside \[1, 366\]"),
+    (lambda: swaps.path_realized_vol(np.full((3, 2), 100.0), annualization=0.0), r"annualization=0 is outside"),
+    (lambda: swaps.mark_to_market(15.0, 17.0, 18.0, 1e5, 0.5, time_remaining=30.0),
+     "time_remaining=30 is above 10 years: it looks like days"),
+    (lambda: swaps.live_vega(17.0, 18.0, 1e5, 0.5, time_remaining=0.1, rate=4.0),
+     "rate=4 is above 1 in absolute value"),
+    (lambda: swaps.live_vega(17.0, 18.0, 1e5, 0.5, time_remaining=-0.1), "time_remaining must be non-negative"),
+    (lambda: swaps.variance_notional(np.array([1e5, 2e5], dtype=object), np.array([18.0, True], dtype=object)),
+     r"\bstrike_vol\b"),
+    (lambda: swaps.variance_swap_pnl(np.array(["14", "15"]), 18.0, 1e5), r"\brealized_vol\b"),
+])
+def test_zero_or_absurd_bounds_refused(call, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        call()
+
+
+def test_monthly_settlements_annualization_bounded():
+    idx, prices, iv = _path_data(100)
+    with pytest.raises(ValueError, match=r"annualization=2520 is outside \[1, 366\]"):
+        swaps.monthly_settlements(prices, iv, annualization=2520)
+
+
+@pytest.mark.parametrize("x", [0.2, np.array([0.1, 0.2]), np.array(0.3)])
+def test_fast_path_returns_what_the_shared_check_returns(x):
+    # _numeric's fast path (finite float64 input) must agree with _checks.array exactly
+    from vrp_lib import _checks
+
+    fast = swaps._numeric(x, "x")
+    ref = _checks.array(x, "x")
+    assert fast.dtype == ref.dtype and fast.shape == ref.shape and np.array_equal(fast, ref)
+
+
+@pytest.mark.parametrize("x, match", [(np.array([1.0, np.nan]), "x: contains NaN"),
+                                      (np.array([1.0, np.inf]), "x: contains an infinite value"),
+                                      (np.array([]), "x: is empty"), (float("nan"), "x: contains NaN"),
+                                      (np.array([1e200, 2e200]), None)])
+def test_fast_path_falls_back_to_the_shared_messages(x, match):
+    if match is None:   # huge but finite: accepted, no overflow warning
+        np.testing.assert_array_equal(swaps._numeric(x, "x"), x)
+        return
+    with pytest.raises(ValueError, match=match):
+        swaps._numeric(x, "x")
+
+
+def test_broadcast_fast_path_matches_numpy():
+    a, k = np.asarray(2.0), np.arange(3.0)
+    got = swaps._broadcast(("a", "k", "b"), a, k, np.asarray(1.0))
+    ref = np.broadcast_arrays(a, k, np.asarray(1.0))
+    assert all(g.shape == r.shape and np.array_equal(g, r) for g, r in zip(got, ref))
+    got = swaps._broadcast(("a", "m"), np.arange(3.0), np.ones((2, 1)))
+    assert [g.shape for g in got] == [(2, 3), (2, 3)]
+    with pytest.raises(ValueError, match=r"lengths do not match: a \(3,\), k \(4,\)"):
+        swaps._broadcast(("a", "k"), np.arange(3.0), np.arange(4.0))

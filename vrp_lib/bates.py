@@ -41,8 +41,9 @@ import pandas as pd
 from . import _checks
 
 __all__ = [
-    "BatesParams", "CALENDAR_DAYS", "DAYS_PER_YEAR", "MAX_DECIMAL_VARIANCE", "MAX_HORIZON_YEARS",
-    "MAX_RATE", "PHYSICAL", "PRICING_METHODS", "RISK_NEUTRAL", "VIX_DAYS",
+    "BatesParams", "CALENDAR_DAYS", "DAYS_PER_YEAR", "LAGUERRE_NODES", "MAX_DECIMAL_VARIANCE",
+    "MAX_HORIZON_YEARS", "MAX_KAPPA", "MAX_LAMBDA", "MAX_RATE", "MAX_XI", "PHYSICAL", "PRICING_METHODS",
+    "QUAD_NODES", "RISK_NEUTRAL", "VIX_DAYS",
     "call_price", "characteristic_function", "check_pair", "diffusive_loading",
     "expected_variance", "expected_variance_parts", "log_contract_variance", "model_chain",
     "put_price", "risk_neutral_from_premia", "stationary_mean_vix", "stationary_variance_law",
@@ -61,6 +62,16 @@ MAX_HORIZON_YEARS = 10.0
 #: Largest absolute rate, dividend yield or drift accepted, as a decimal per year; a larger
 #: number is taken for percent (2 for 2 %).
 MAX_RATE = 1.0
+#: Largest mean-reversion speed accepted, per year (a half-life of 0.17 trading days).
+MAX_KAPPA = 1000.0
+#: Largest vol of variance accepted, per sqrt(year); a larger number is taken for percent.
+MAX_XI = 10.0
+#: Largest jump intensity accepted, jumps per year (four a trading day).
+MAX_LAMBDA = 1000.0
+#: Node counts accepted: the quadrature of ``method="quad"`` and the Gauss-Laguerre rule of
+#: :func:`stationary_mean_vix`.
+QUAD_NODES = (16, 1 << 16)
+LAGUERRE_NODES = (2, 1000)
 
 
 # --------------------------------------------------------------------------- input checks
@@ -103,12 +114,13 @@ def _positive(x, name: str) -> float:
     return v
 
 
-def _integer(x, name: str, minimum: int = 1) -> int:
-    if x is None or isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)):
-        raise ValueError(f"{name} must be an integer, got {x!r}")
-    if x < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {x}")
-    return int(x)
+def _integer(x, name: str, minimum: int, maximum: int) -> int:
+    """An integer in ``[minimum, maximum]`` (an integral float such as 256.0 is read as 256)."""
+    n = _checks.integer(x, name, minimum)
+    if n > maximum:
+        raise ValueError(f"{name}={n} is above {maximum}: more nodes than any accuracy needs (and memory "
+                         "and time grow with them)")
+    return n
 
 
 
@@ -152,12 +164,19 @@ class BatesParams:
         if self.theta <= 0:
             raise ValueError(f"BatesParams.theta must be a positive decimal variance, got {self.theta!r}")
         _variance_units(np.asarray(self.theta), "BatesParams.theta")
+        if self.kappa > MAX_KAPPA:
+            raise ValueError(f"BatesParams.kappa={self.kappa!r} is above {MAX_KAPPA:g} per year (a half-life "
+                             "under a trading day): pass a mean-reversion speed per year")
         if self.xi < 0:
             raise ValueError(f"BatesParams.xi must be non-negative, got {self.xi!r}")
+        if self.xi > MAX_XI:
+            raise ValueError(f"BatesParams.xi={self.xi!r} is above {MAX_XI:g}: it looks like percent; "
+                             "pass the vol of variance as a decimal per sqrt(year) (0.5, not 50)")
         if not -1.0 <= self.rho <= 1.0:
             raise ValueError(f"BatesParams.rho must lie in [-1, 1], got {self.rho!r}")
-        if self.lam < 0:
-            raise ValueError(f"BatesParams.lam must be non-negative (jumps per year), got {self.lam!r}")
+        if not 0 <= self.lam <= MAX_LAMBDA:
+            raise ValueError(f"BatesParams.lam must lie in [0, {MAX_LAMBDA:g}] jumps per year, "
+                             f"got {self.lam!r}")
         if abs(self.mu_j) > 1.0:
             raise ValueError(
                 f"BatesParams.mu_j={self.mu_j!r}: a mean log jump above 1 in absolute value looks "
@@ -259,7 +278,8 @@ def _v0(v0, name="v0") -> np.ndarray:
 
 def _scalar_v0(v0, name="v0") -> float:
     if v0 is not None and np.ndim(v0) != 0:
-        raise ValueError(f"{name} must be a scalar spot variance (decimal), got an array of shape {np.shape(v0)}")
+        raise ValueError(f"{name} must be a scalar spot variance (decimal), got an array of shape "
+                         f"{np.shape(v0)}")
     return float(_v0(_scalar(v0, name), name))
 
 
@@ -601,7 +621,7 @@ def _quad_call(p: BatesParams, fwd: float, k: np.ndarray, tt: float, v: float, n
 def _method(method, n_nodes):
     if method not in PRICING_METHODS:
         raise ValueError(f"method must be one of {PRICING_METHODS}, got {method!r}")
-    return _integer(n_nodes, "n_nodes")
+    return _integer(n_nodes, "n_nodes", *QUAD_NODES)
 
 
 def call_price(params, spot, strike, t, v0, r=0.0, q=0.0, n_nodes=4096, method="cos"):
@@ -761,10 +781,11 @@ def stationary_mean_vix(physical, risk_neutral, days=VIX_DAYS, n_nodes=96, contr
     if horizon > MAX_HORIZON_YEARS:
         raise ValueError(f"days={days!r} is more than {MAX_HORIZON_YEARS:g} years of calendar days")
     c = _contract(contract)
+    n = _integer(n_nodes, "n_nodes", *LAGUERRE_NODES)
     if p.xi == 0:
         return 100.0 * float(np.sqrt(_q_variance(q, horizon, p.theta, c)))
     shape, scale = stationary_variance_law(p)
-    x, w = roots_genlaguerre(_integer(n_nodes, "n_nodes"), shape - 1.0)
+    x, w = roots_genlaguerre(n, shape - 1.0)
     vals = 100.0 * np.sqrt(_q_variance(q, horizon, x * scale, c))
     return float(np.dot(w, vals) / np.exp(gammaln(shape)))
 

@@ -22,13 +22,16 @@ the trade is set by the sign of the P&L, never by a negative notional.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
 from . import _checks
 
 __all__ = [
-    "DECIMAL_LOOKING", "PRICE_LOOKING", "variance_notional", "variance_swap_pnl",
+    "ANNUALIZATION_RANGE", "DECIMAL_LOOKING", "MAX_CAP_MULTIPLE", "MAX_NOTIONAL", "MAX_RATE", "MAX_YEARS",
+    "PRICE_LOOKING", "variance_notional", "variance_swap_pnl",
     "volatility_swap_pnl", "capped_variance_swap_pnl", "capped_variance_strike", "path_realized_vol",
     "mark_to_market", "live_vega", "mark_to_market_path", "monthly_settlements",
     "strike_spacing", "replication_weights", "fair_variance", "piecewise_fair_variance",
@@ -37,21 +40,98 @@ __all__ = [
 DECIMAL_LOOKING = _checks.DECIMAL_LOOKING_MAX  # 1.5, the threshold shared by every module
 PRICE_LOOKING = 500.0
 CAP_MULTIPLE = 2.5
+#: Largest cap accepted, as a multiple of the strike; a larger number is taken for percent
+#: (250 for 2.5 times).
+MAX_CAP_MULTIPLE = 10.0
+#: Largest vega notional accepted, currency per vol point; a larger number is not a trade
+#: size (and products with it overflow towards inf).
+MAX_NOTIONAL = 1e12
+#: Observations per year accepted as ``annualization``: daily data, 1 to 366 (252 trading
+#: days, 365 calendar days, 52 weeks, 12 months).
+ANNUALIZATION_RANGE = (1.0, 366.0)
+#: Longest time to expiry accepted, in years; a larger number is taken for days.
+MAX_YEARS = 10.0
+#: Largest absolute rate or dividend yield accepted, decimal per year; a larger number is
+#: taken for percent (5 for 5 %).
+MAX_RATE = 1.0
+
+_F64 = np.dtype(float)
+_FINITE, _ALL = np.isfinite, np.logical_and.reduce
 
 
 # --------------------------------------------------------------------------- input checks
 
 def _numeric(x, name: str) -> np.ndarray:
     """A non-empty float array with no NaN, no inf, no booleans, no None: the shared rule
-    of :func:`vrp_lib._checks.array`."""
+    of :func:`vrp_lib._checks.array`.
+
+    Fast path for what needs no conversion: a finite Python float, a non-empty float64
+    array of finite values (returned as it is, as the shared check does).
+    """
+    if type(x) is float:
+        if math.isfinite(x):
+            return np.asarray(x)
+    elif type(x) is np.ndarray and x.dtype is _F64 and x.size and _ALL(_FINITE(x), axis=None):
+        return x
     return _checks.array(x, name)
+
+
+def _scalar(x, name: str) -> float:
+    """One finite number (the rules of :func:`_numeric`), as a float."""
+    if type(x) is float and math.isfinite(x):
+        return x
+    a = _numeric(x, name)
+    if a.ndim != 0:
+        raise ValueError(f"{name} must be one number, got shape {a.shape}")
+    return float(a)
 
 
 def _positive(x, name: str, what: str = "positive") -> np.ndarray:
     a = _numeric(x, name)
-    if (a <= 0).any():
+    if a.min() <= 0:
         raise ValueError(f"{name} must be {what}, got {a[a <= 0].flat[0]:g}")
     return a
+
+
+def _positive_scalar(x, name: str) -> float:
+    """One positive finite number, as a float."""
+    v = _scalar(x, name)
+    if v <= 0:
+        raise ValueError(f"{name} must be positive, got {v:g}")
+    return v
+
+
+def _bounded(x, name: str, lo: float, hi: float, hint: str) -> float:
+    """One finite number in ``[lo, hi]``; ``hint`` says what a number outside means."""
+    v = _scalar(x, name)
+    if not lo <= v <= hi:
+        raise ValueError(f"{name}={v:g} is outside [{lo:g}, {hi:g}]: {hint}")
+    return v
+
+
+def _years(x, name: str = "t", zero: bool = False) -> float:
+    """A positive (non-negative when ``zero``) time in years, at most :data:`MAX_YEARS`."""
+    v = _scalar(x, name)
+    if v < 0 or (v == 0 and not zero):
+        raise ValueError(f"{name} must be {'non-negative' if zero else 'positive'} years, got {v:g}")
+    if v > MAX_YEARS:
+        raise ValueError(f"{name}={v:g} is above {MAX_YEARS:g} years: it looks like days; pass years "
+                         "(30/365 for 30 calendar days)")
+    return v
+
+
+def _rate(x, name: str) -> float:
+    v = _scalar(x, name)
+    if abs(v) > MAX_RATE:
+        raise ValueError(f"{name}={v:g} is above {MAX_RATE:g} in absolute value: it looks like percent; "
+                         "pass a decimal per year (0.05 for 5 %)")
+    return v
+
+
+def _annualization(x) -> float:
+    lo, hi = ANNUALIZATION_RANGE
+    return _bounded(x, "annualization", lo, hi, "pass observations per year of daily data (252 trading "
+                    "days, 365 calendar days)")
 
 
 def _vol_points(x, name: str, *, positive: bool = False) -> np.ndarray:
@@ -77,11 +157,14 @@ def _vol_points(x, name: str, *, positive: bool = False) -> np.ndarray:
 
 def _notional(x, name: str = "vega_notional") -> np.ndarray:
     a = _numeric(x, name)
-    if (a <= 0).any():
+    if a.min() <= 0:
         raise ValueError(
             f"{name} must be positive currency per vol point, got {a[a <= 0].flat[0]:g}; "
             f"the side is set by the sign of the P&L (the short side's P&L is the negative)"
         )
+    if a.max() > MAX_NOTIONAL:
+        raise ValueError(f"{name}={a.max():g} is above {MAX_NOTIONAL:g} currency per vol point: not a "
+                         "trade size")
     return a
 
 
@@ -93,11 +176,25 @@ def _fraction(x, name: str) -> np.ndarray:
 
 
 def _broadcast(names, *arrays):
+    """The arrays broadcast to one shape (a 0-d array becomes a full one), or an error naming
+    them. Fast path: numbers with arrays of one shape (the arrays are returned as they are)."""
+    shape = ()
+    for a in arrays:
+        if a.ndim and a.shape != shape:
+            if shape:
+                break
+            shape = a.shape
+    else:
+        if not shape:
+            return list(arrays)
+        zero = np.zeros(shape)
+        return [a if a.ndim else a + zero for a in arrays]
     try:
-        return np.broadcast_arrays(*arrays)
+        shape = np.broadcast(*arrays).shape
     except ValueError:
         shapes = ", ".join(f"{n} {np.shape(a)}" for n, a in zip(names, arrays))
         raise ValueError(f"lengths do not match: {shapes} cannot be broadcast together") from None
+    return [a if a.shape == shape else np.broadcast_to(a, shape) for a in arrays]
 
 
 def _out(x):
@@ -209,12 +306,13 @@ def capped_variance_swap_pnl(realized_vol, strike_vol, vega_notional, cap_multip
 
 
 def _cap(cap_multiple) -> float:
-    c = _numeric(cap_multiple, "cap_multiple")
-    if c.ndim != 0:
-        raise ValueError(f"cap_multiple must be one number, got shape {c.shape}")
+    c = _scalar(cap_multiple, "cap_multiple")
     if c < 1:
-        raise ValueError(f"cap_multiple must be at least 1 (a multiple of the strike), got {float(c):g}")
-    return float(c)
+        raise ValueError(f"cap_multiple must be at least 1 (a multiple of the strike), got {c:g}")
+    if c > MAX_CAP_MULTIPLE:
+        raise ValueError(f"cap_multiple={c:g} is above {MAX_CAP_MULTIPLE:g}: it looks like percent; pass "
+                         "a multiple of the strike (2.5 for a cap at 2.5 times)")
+    return c
 
 
 def path_realized_vol(prices, annualization=252.0) -> np.ndarray:
@@ -239,7 +337,7 @@ def path_realized_vol(prices, annualization=252.0) -> np.ndarray:
     if px.ndim != 2 or px.shape[0] < 2:
         raise ValueError(f"prices: need a 2-D array (n_days + 1, n_paths) with at least two rows, "
                          f"got shape {px.shape}")
-    ann = _scalar(_positive(annualization, "annualization"), "annualization")
+    ann = _annualization(annualization)
     r = np.diff(np.log(px), axis=0)
     return 100.0 * np.sqrt(ann / r.shape[0] * np.sum(r * r, axis=0))
 
@@ -338,17 +436,8 @@ def _live(strike_vol, vega_notional, elapsed_fraction, time_remaining, rate):
     k = _vol_points(strike_vol, "strike_vol", positive=True)
     n = _notional(vega_notional)
     f = _fraction(elapsed_fraction, "elapsed_fraction")
-    tau = _scalar(time_remaining, "time_remaining")
-    if tau < 0:
-        raise ValueError(f"time_remaining must be non-negative years, got {time_remaining!r}")
-    return k, n, f, np.exp(-_scalar(rate, "rate") * tau)
-
-
-def _scalar(x, name):
-    a = _numeric(x, name)
-    if a.ndim != 0:
-        raise ValueError(f"{name} must be one number, got shape {a.shape}")
-    return float(a)
+    tau = _years(time_remaining, "time_remaining", zero=True)
+    return k, n, f, np.exp(-_rate(rate, "rate") * tau)
 
 
 def live_vega(implied_vol_remaining, strike_vol, vega_notional, elapsed_fraction,
@@ -435,7 +524,7 @@ def mark_to_market_path(prices, implied_vol, start, window=21, vega_notional=100
     w = _checks.window(window)
     iv = _vol_series(implied_vol, "implied_vol", allow_nan=False)
     n = _scalar(_notional(vega_notional), "vega_notional")
-    ann = _scalar(_positive(annualization, "annualization"), "annualization")
+    ann = _annualization(annualization)
     r = log_returns(prices)
     t0 = _checks.date(start, "start")
     if t0 not in r.index.union(prices.index) or t0 not in iv.index:
@@ -488,6 +577,7 @@ def monthly_settlements(prices, implied_vol, window=21, vega_notional=100_000.0,
 
     _vol_series(implied_vol, "implied_vol")
     n = _scalar(_notional(vega_notional), "vega_notional")
+    _annualization(annualization)
     df = aligned(implied_vol, prices, window=window, annualization=annualization)
     px = _checks.prices(prices)
     pos = px.index.get_indexer(df.index)
@@ -518,25 +608,67 @@ def strike_spacing(strikes) -> np.ndarray:
         If there are fewer than two strikes, or strikes are unsorted, duplicated,
         non-positive or not finite.
     """
-    k = _numeric(strikes, "strikes")
-    if k.ndim != 1 or k.size < 2:
-        raise ValueError("strikes: need at least two strikes")
-    if (k <= 0).any():
-        raise ValueError("strikes: must be positive numbers")
-    return _spacing(k)
+    return _spacing(_strikes(strikes, "strikes"))
+
+
+def _strikes(x, name: str, minimum: int = 2) -> np.ndarray:
+    """A one-dimensional array of at least ``minimum`` positive, finite, strictly increasing
+    strikes."""
+    k = _numeric(x, name)
+    if k.ndim != 1 or k.size < minimum:
+        raise ValueError(f"{name}: need at least {'two strikes' if minimum == 2 else f'{minimum} strike(s)'} "
+                         "in a one-dimensional array")
+    _increasing(k, name)
+    if k[0] <= 0:
+        raise ValueError(f"{name}: must be positive numbers, got {k[0]:g}")
+    return k
+
+
+def _increasing(k: np.ndarray, name: str) -> np.ndarray:
+    """The steps ``diff(k)``, or an error if the strikes are duplicated or not increasing."""
+    d = k[1:] - k[:-1]
+    if d.size and d.min() <= 0:
+        i = int(np.argmax(d <= 0))
+        if d[i] == 0:
+            raise ValueError(f"{name}: duplicate strike {k[i + 1]:g}")
+        raise ValueError(f"{name}: not sorted in increasing order (at {k[i + 1]:g}); pass the strikes, and "
+                         "their prices in the same order, from the lowest strike up")
+    return d
 
 
 def _spacing(k: np.ndarray) -> np.ndarray:
-    d = np.diff(k)
-    if (d == 0).any():
-        raise ValueError(f"strikes: duplicate strike {k[1:][d == 0][0]:g}")
-    if (d < 0).any():
-        raise ValueError(f"strikes: not sorted in increasing order (at {k[1:][d < 0][0]:g})")
+    d = _increasing(k, "strikes")
     dk = np.empty_like(k)
     dk[0] = d[0]
     dk[-1] = d[-1]
-    dk[1:-1] = 0.5 * (k[2:] - k[:-2])
+    dk[1:-1] = 0.5 * (d[1:] + d[:-1])
     return dk
+
+
+def _quotes(x, name: str, k: np.ndarray, k_name: str) -> np.ndarray:
+    """Option prices, one per strike of ``k``: finite and non-negative."""
+    q = _numeric(x, name)
+    if q.shape != k.shape:
+        raise ValueError(f"{name}: {q.size} prices for {k.size} {k_name} ({name} and {k_name} must have the "
+                         "same length)")
+    if q.min() < 0:
+        raise ValueError(f"{name}: contains a negative value ({q[q < 0][0]:g})")
+    return q
+
+
+def _monotone(q: np.ndarray, k: np.ndarray, name: str, kind: str) -> None:
+    """No-arbitrage order of a strip: put prices never fall, call prices never rise, as the
+    strike rises (beyond rounding: 1e-9 of the larger of the end prices)."""
+    if q.size < 2:
+        return
+    step = (q[1:] - q[:-1]) if kind == "put" else (q[:-1] - q[1:])
+    tol = 1e-9 * max(abs(q[0]), abs(q[-1]))
+    if step.min() < -tol:
+        i = int(np.argmax(step < -tol))
+        move = "fall" if kind == "put" else "rise"
+        raise ValueError(f"{name}: the price goes from {q[i]:g} to {q[i + 1]:g} between strikes {k[i]:g} "
+                         f"and {k[i + 1]:g}; a {kind}'s price cannot {move} as its strike rises (an "
+                         "arbitrage, or prices not in the order of their strikes)")
 
 
 def replication_weights(strikes) -> np.ndarray:
@@ -550,8 +682,8 @@ def replication_weights(strikes) -> np.ndarray:
     Derman, Kamal and Zou (1999): holding ``2/T * Delta K / K^2`` of each out-of-the-money
     option, with the delta hedge, pays the realized variance.
     """
-    k = np.asarray(strike_spacing(strikes))
-    return k / _numeric(strikes, "strikes") ** 2
+    k = _strikes(strikes, "strikes")
+    return _spacing(k) / (k * k)
 
 
 def fair_variance(strikes, otm_prices, forward, t, r=0.0, k0=None) -> float:
@@ -586,26 +718,28 @@ def fair_variance(strikes, otm_prices, forward, t, r=0.0, k0=None) -> float:
     float
         Annualized variance as a decimal (0.04 is 20 vol points).
     """
-    k = _numeric(strikes, "strikes")
-    w = replication_weights(k)
-    q = _numeric(otm_prices, "otm_prices")
-    if q.shape != k.shape:
-        raise ValueError(f"otm_prices: {q.size} prices for {k.size} strikes")
-    if (q < 0).any():
-        raise ValueError(f"otm_prices: contains a negative value ({q[q < 0][0]:g})")
-    f = _scalar(_positive(forward, "forward"), "forward")
-    tt = _scalar(_positive(t, "t", "positive years"), "t")
-    rr = _scalar(r, "r")
+    k = _strikes(strikes, "strikes")
+    q = _quotes(otm_prices, "otm_prices", k, "strikes")
+    if q.max() == 0:
+        raise ValueError("otm_prices: every price is zero; a strip of worthless options has no variance to "
+                         "replicate (missing quotes?)")
+    f = _positive_scalar(forward, "forward")
+    tt = _years(t)
+    rr = _rate(r, "r")
+    if f > k[-1]:
+        raise ValueError(f"forward {f:g} lies above every strike (highest {k[-1]:g}): no call side")
     if k0 is None:
-        below = k[k <= f]
-        if below.size == 0:
+        i0 = int(np.searchsorted(k, f, side="right")) - 1
+        if i0 < 0:
             raise ValueError(f"forward {f:g} lies below every strike: no K0")
-        k0 = below[-1]
+        k0 = k[i0]
     else:
-        k0 = _scalar(_positive(k0, "k0"), "k0")
-        if not np.isin(k0, k):
+        k0 = _positive_scalar(k0, "k0")
+        i0 = int(np.searchsorted(k, k0))
+        if i0 == k.size or k[i0] != k0:
             raise ValueError(f"k0 {k0:g} is not one of the strikes: pass the strike at or below the forward")
-    return float(2.0 / tt * np.sum(w * np.exp(rr * tt) * q) - (f / k0 - 1.0) ** 2 / tt)
+    w = _spacing(k) / (k * k)
+    return float(2.0 / tt * math.exp(rr * tt) * w.dot(q) - (f / k0 - 1.0) ** 2 / tt)
 
 
 def piecewise_fair_variance(put_strikes, put_prices, call_strikes, call_prices, spot, t, r=0.0,
@@ -645,38 +779,37 @@ def piecewise_fair_variance(put_strikes, put_prices, call_strikes, call_prices, 
     float
         Annualized variance as a decimal.
     """
-    kp = _positive(put_strikes, "put_strikes")
-    kc = _positive(call_strikes, "call_strikes")
-    pp = _numeric(put_prices, "put_prices")
-    pc = _numeric(call_prices, "call_prices")
-    for name, k, p in (("put", kp, pp), ("call", kc, pc)):
-        if k.ndim != 1 or p.shape != k.shape:
-            raise ValueError(f"{name}_prices: {p.size} prices for {k.size} {name}_strikes "
-                             f"({name}_prices and {name}_strikes must have the same length)")
-        if (p < 0).any():
-            raise ValueError(f"{name}_prices: contains a negative value ({p[p < 0][0]:g})")
-        if np.unique(k).size != k.size:
-            raise ValueError(f"{name}_strikes: duplicate strike")
-    s0 = _scalar(_positive(spot, "spot"), "spot")
-    tt = _scalar(_positive(t, "t", "positive years"), "t")
-    rr, qq = _scalar(r, "r"), _scalar(q, "q")
-    step = _scalar(_positive(dk, "dk"), "dk")
-    f = kc.min()
-    if kp.max() != f:
-        raise ValueError(f"the largest put strike ({kp.max():g}) must equal the smallest call strike ({f:g})")
-
-    def weights(k, prices, ascending):
-        order = np.argsort(k) if ascending else np.argsort(-k)
-        ks, ps = k[order], prices[order]
-        end = ks[-1] + step if ascending else max(ks[-1] - step, 0.0)
-        grid = np.r_[ks, end] if end != ks[-1] else np.r_[ks]
-        with np.errstate(divide="ignore"):
-            g = 2.0 / tt * ((grid - f) / f - np.log(grid / f))
-        slope = np.abs(np.diff(g) / np.diff(grid))
-        w = np.r_[slope[0], np.diff(slope)]
-        return float(np.sum(w * ps[: w.size]))
-
-    portfolio = weights(kc, pc, True) + weights(kp, pp, False)
-    fwd = s0 * np.exp((rr - qq) * tt)
-    return float(2.0 / tt * ((rr - qq) * tt - (fwd / f - 1.0) - np.log(f / s0))
-                 + np.exp(rr * tt) * portfolio)
+    kp = _strikes(put_strikes, "put_strikes", minimum=1)
+    kc = _strikes(call_strikes, "call_strikes", minimum=1)
+    pp = _quotes(put_prices, "put_prices", kp, "put_strikes")
+    pc = _quotes(call_prices, "call_prices", kc, "call_strikes")
+    _monotone(pp, kp, "put_prices", "put")
+    _monotone(pc, kc, "call_prices", "call")
+    if pp[-1] == 0 and pc[0] == 0:       # the dearest of each side (they are in order)
+        raise ValueError("put_prices and call_prices: every price is zero; worthless options replicate no "
+                         "variance (missing quotes?)")
+    s0 = _positive_scalar(spot, "spot")
+    tt = _years(t)
+    rr, qq = _rate(r, "r"), _rate(q, "q")
+    step = _positive_scalar(dk, "dk")
+    f = kc[0]
+    if kp[-1] != f:
+        raise ValueError(f"the largest put strike ({kp[-1]:g}) must equal the smallest call strike ({f:g})")
+    if step >= kp[0]:
+        raise ValueError(f"dk={step:g} must be below the lowest put strike ({kp[0]:g}): the strike added "
+                         "below the put grid must stay positive")
+    # Both sides in one grid, each from S* outwards with its extra strike: calls kc, kc[-1] + dk,
+    # then puts S*, ..., kp[0], kp[0] - dk. The weight of an option is the change of slope of
+    # g at its strike, w_i = s_i - s_{i-1}; summed by parts, sum_i w_i O_i = sum_i s_i (O_i - O_{i+1})
+    # with O = 0 at each extra strike. The segment joining the two sides (index nc - 1) is not one.
+    nc = kc.size + 1
+    grid = np.concatenate((kc, (kc[-1] + step, f), kp[-2::-1], (kp[0] - step,)))
+    x = grid / f
+    g = x - 1.0 - np.log(x)                                   # g (2 / T) of the docstring
+    slope = np.abs((g[1:] - g[:-1]) / (grid[1:] - grid[:-1]))
+    slope[nc - 1] = 0.0
+    price = np.concatenate((pc, (0.0,), pp[::-1], (0.0,)))
+    portfolio = 2.0 / tt * slope.dot(price[:-1] - price[1:])
+    fwd = s0 * math.exp((rr - qq) * tt)
+    return float(2.0 / tt * ((rr - qq) * tt - (fwd / f - 1.0) - math.log(f / s0))
+                 + math.exp(rr * tt) * portfolio)
