@@ -361,7 +361,11 @@ def test_rule_regime_table_values_and_frame():
     with pytest.raises(ValueError, match="frame: tz-aware index"):
         regimes.crisis_table(fr.tz_localize("UTC"), {"x": fr.index[100]}, 21, 21)
     with pytest.raises(ValueError, match="edge of frame"):
+        regimes.crisis_table(fr.iloc[:70], {"x": fr.index[60]}, 21, 21)
+    with pytest.raises(ValueError, match=r"after \(21\): window \+ 2 \* after = 63 origin dates.*\(50\)"):
         regimes.crisis_table(fr.iloc[:50], {"x": fr.index[40]}, 21, 21)
+    with pytest.raises(ValueError, match=r"window \(10000000\) is longer than frame"):
+        regimes.crisis_table(fr, {"x": fr.index[40]}, 10**7, 21)
 
 
 def test_rule_regime_difference_labels_and_regimes():
@@ -438,7 +442,7 @@ def test_rule_filter_flags_series_units_and_grid():
     shifted.index = shifted.index + pd.Timedelta(days=2000)
     with pytest.raises(ValueError, match="have no date in common"):
         regimes.filter_flags(shifted, spx, (5,), (1,), (0.0,))
-    with pytest.raises(ValueError, match="implied_vol: trailing window of 10 needs at least 11 quotes"):
+    with pytest.raises(ValueError, match="implied_vol: trailing_windows of 10 needs at least 11 quotes"):
         regimes.filter_flags(vix.iloc[:5], spx, (5, 10), (1,), (0.0,))
     with pytest.raises(ValueError, match="trailing_windows: is empty"):
         regimes.filter_flags(vix, spx, (), (1,), (0.0,))
@@ -477,3 +481,83 @@ def test_rule_tenor_table_paths_and_tenors():
         regimes.tenor_table(sim, p, p, tenors=(np.nan,))
     with pytest.raises(TypeError, match="tenors: expected a list of integers"):
         regimes.tenor_table(sim, p, p, tenors=None)
+
+
+# ------------------------------------------------------------- no silent results (bounds)
+
+def test_rule_swap_values_annualization_bounded():
+    """annualization=0 dropped the realized leg (the swap paid K/2 whatever happened): refused,
+    as are a fraction of a day, an absurd count, NaN, inf and booleans."""
+    vix, spx = _market(80)
+    days = _days(vix, spx)
+    iv, r2 = days["implied"].to_numpy(), days["sq_return"].to_numpy()
+    hold, _ = regimes.swap_values(iv, r2, 21, 0.0, annualization=252.0)
+    # the settlement by hand: (K^2 - 100^2 * 252 / 21 * sum r^2) / (2K), an independent sum
+    k = iv[0]
+    assert hold[0, -1] == pytest.approx((k**2 - 1e4 * 252 / 21 * r2[1:22].sum()) / (2 * k), rel=1e-12)
+    for bad in (0, -252.0, 0.5, 366 * 24 + 1, 1e7):
+        with pytest.raises(ValueError, match=r"annualization must lie in \[1, 8,784\]"):
+            regimes.swap_values(iv, r2, 21, 0.0, annualization=bad)
+    for bad in (np.nan, np.inf):
+        with pytest.raises(ValueError, match="annualization must be finite"):
+            regimes.swap_values(iv, r2, 21, 0.0, annualization=bad)
+    with pytest.raises(TypeError, match="annualization must be a number, got the boolean True"):
+        regimes.swap_values(iv, r2, 21, 0.0, annualization=True)
+    assert np.array_equal(regimes.swap_values(iv, r2, 21.0, 0.0, 252)[0], hold)  # 21.0 is 21
+
+
+def test_rule_tenor_table_days_per_year_and_long_tenors():
+    p = models.BatesParams(kappa=2.0, theta=0.03, xi=0.4, rho=-0.7, lam=0.5, mu_j=-0.03, sigma_j=0.06)
+    sim = models.simulate(p, p, 130, 2, seed=1, v0=0.03)
+    for bad in (0, -252, 0.5, 1e7):  # 0 raised ZeroDivisionError
+        with pytest.raises(ValueError, match=r"days_per_year must lie in \[1, 8,784\]"):
+            regimes.tenor_table(sim, p, p, tenors=(21,), days_per_year=bad)
+    with pytest.raises(ValueError, match=r"tenors: a tenor of 50 days needs 3 rolls \(150 days\); the paths hold 130"):
+        regimes.tenor_table(sim, p, p, tenors=(21, 50))
+    with pytest.raises(ValueError, match="tenors: a tenor of 10000000 days"):
+        regimes.tenor_table(sim, p, p, tenors=(10**7,))
+
+
+def test_rule_windows_longer_than_the_data_named():
+    vix, spx = _market(120)
+    with pytest.raises(ValueError, match="prices: trailing_window of 200 needs at least 201 prices, got 120"):
+        regimes.origin_frame(vix, spx, 21, trailing_window=200)
+    fr = regimes.origin_frame(vix, spx, 21)
+    with pytest.raises(ValueError, match=r"min_length \(1000\) is longer than vrp_series \(99 origin dates\)"):
+        regimes.negative_spells(fr["vrp"], min_length=1000)
+    with pytest.raises(ValueError, match="implied_vol: days of 500 needs at least 500 quotes, got 120"):
+        regimes.filter_flags(vix, spx, (5,), (1, 500), (0.0,))
+    with pytest.raises(ValueError, match="implied_vol: trailing_windows of 10000000 needs"):
+        regimes.filter_flags(vix, spx, (5, 10**7), (1,), (0.0,))
+    with pytest.raises(ValueError, match="fewer than two rolls of window = 100 days"):
+        regimes.calendar_pnl(np.zeros(120), window=100)
+
+
+def test_rule_regime_bootstrap_sizes_raise_at_once():
+    import time
+
+    vix, spx = _market(300)
+    fr = regimes.origin_frame(vix, spx, 21)
+    lab = regimes.terciles(fr["implied"])
+    t0 = time.perf_counter()
+    with pytest.raises(ValueError, match=r"n_boot \(10,000,000\) is above 100,000"):
+        regimes.regime_table(fr, lab, block=21, n_boot=10**7)
+    with pytest.raises(ValueError, match=r"n_boot \(10,000,000\) is above 100,000"):
+        regimes.regime_difference(fr, lab, "high", "low", block=21, n_boot=10**7)
+    assert time.perf_counter() - t0 < 1.0  # raised before drawing anything (ran for 18 s)
+
+
+def test_rule_frame_trailing_nan_only_at_the_start():
+    """origin_frame leaves NaN in 'trailing' on the leading dates only: NaN later, or inf, is bad input."""
+    vix, spx = _market(300)
+    fr = regimes.origin_frame(vix, spx, 21)
+    lab = regimes.terciles(fr["implied"])
+    assert fr["trailing"].iloc[:20].isna().all()
+    regimes.regime_difference(fr, lab, "high", "low", block=21, n_boot=20)  # leading NaN: valid
+    for bad in (np.nan, np.inf, -np.inf):
+        f = fr.copy()
+        f.iloc[100, f.columns.get_loc("trailing")] = bad
+        with pytest.raises(ValueError, match="frame: (NaN|inf) in column 'trailing'"):
+            regimes.regime_difference(f, lab, "high", "low", block=21, n_boot=20)
+        with pytest.raises(ValueError, match="frame: (NaN|inf) in column 'trailing'"):
+            regimes.crisis_table(f, {"x": fr.index[100]}, 21, 21)

@@ -430,8 +430,10 @@ def test_bad_inputs():
         st.rolls(p * 0 + 15, p, window=0)
     with pytest.raises(ValueError, match="offset"):
         st.rolls(p * 0 + 15, p, offset=-1)
-    with pytest.raises(ValueError, match="complete forward window"):
+    with pytest.raises(ValueError, match="prices: window of 60 needs at least 61 prices, got 60"):
         st.rolls(p * 0 + 15, p, window=60)
+    with pytest.raises(ValueError, match="complete forward window"):  # the implied values end too soon
+        st.rolls((p * 0 + 15).iloc[-5:], p, window=21)
     with pytest.raises(ValueError, match="not a date"):
         st.roll_paths(p, [pd.Timestamp("1999-01-01")])
     with pytest.raises(ValueError, match="fewer than"):
@@ -597,5 +599,106 @@ def test_filter_grid_needs_a_year_of_rolls():
     prices = pd.Series(100 * np.exp(np.linspace(0, 0.1, 300)), index=idx)
     iv = pd.Series(15.0, index=idx)
     pnl = pd.Series(1.0, index=idx[30::21][:11])
-    with pytest.raises(ValueError, match="pnl: need at least 12 values, got 11"):
+    with pytest.raises(ValueError, match="pnl: periods_per_year of 12 needs at least 12 rolls .one year., got 11"):
         st.filter_grid(pnl, iv, prices)
+
+
+# ------------------------------------------------------------- no silent results (bounds)
+
+def test_rule_index_returns_window_beyond_the_rolls():
+    """window=10**7 gave a total return of 793.7 (q T with T = 40,000 years): a window longer than
+    the gap between consecutive roll dates, or an absurd count per year, raises."""
+    p = _prices(200)
+    table = st.rolls(p * 0 + 15, p, window=21)
+    out = st.index_returns(table, q=0.02, window=21)
+    # the closed form: total = price + q * 21 / 252
+    assert np.allclose(out["total return (approx.)"] - out["price return"], 0.02 * 21 / 252, rtol=0, atol=1e-15)
+    with pytest.raises(ValueError, match=r"window \(400 trading days\) is longer than the gap .*\(21 business days, 9 rolls\)"):
+        st.index_returns(table, window=400)
+    with pytest.raises(ValueError, match=r"window \(22 trading days\) is longer than the gap"):
+        st.index_returns(table, window=22)
+    for rolls in (table, table.iloc[:1]):
+        with pytest.raises(ValueError, match="window / days_per_year = 10000000 / 252 = .* years, above 10"):
+            st.index_returns(rolls, window=10**7)
+    for bad in (0, 0.5, 1e7):
+        with pytest.raises(ValueError, match=r"days_per_year must lie in \[1, 8,784\]"):
+            st.index_returns(table, days_per_year=bad)
+    with pytest.raises(ValueError, match=r"q \(2\) is above 1 in size"):
+        st.index_returns(table, q=2.0)
+    assert st.index_returns(table, window=21.0).equals(out)  # 21.0 is 21
+
+
+def test_rule_costs_fields_bounded_when_built():
+    assert st.Costs(bid_ask=100.0, financing=1.0, hedge_cost=1.0).vol_give_up == 50.0
+    for field, bad, msg in (("bid_ask", 1e7, "above 100 vol points"), ("slippage", 101.0, "above 100 vol points"),
+                            ("financing", 3.0, "above 1: pass a decimal"), ("hedge_cost", 5.0, "above 1")):
+        with pytest.raises(ValueError, match=f"Costs.{field} .*{msg}"):
+            st.Costs(**{field: bad})
+
+
+def test_rule_rolls_and_paths_windows_named():
+    p = _prices(120)
+    iv = p * 0 + 15
+    with pytest.raises(ValueError, match=r"offset \(21\) must be below window \(21\)"):
+        st.rolls(iv, p, window=21, offset=21)
+    for bad in (0, 1e7):
+        with pytest.raises(ValueError, match=r"annualization must lie in \[1, 8,784\]"):
+            st.rolls(iv, p, annualization=bad)
+    with pytest.raises(ValueError, match="fewer than window = 10000000 trading days"):
+        st.roll_paths(p, p.index[:3], window=10**7)
+    paths = _gbm_paths(30, 0.2, 0, n_days=40).T
+    with pytest.raises(ValueError, match="no complete roll of window = 50 days"):
+        st.model_rolls(paths, paths * 0 + 20.0, window=50)
+    with pytest.raises(ValueError, match=r"annualization must lie in \[1, 8,784\]"):
+        st.model_rolls(paths, paths * 0 + 20.0, window=20, annualization=0)
+
+
+def test_rule_option_and_swap_bounds():
+    paths = _gbm_paths(5, 0.2, 1)
+    iv = np.full(5, 20.0)
+    for bad in (0, 1e-9, 1e7):  # 1e-9 gave a 21e9-year option and an error from the spline
+        with pytest.raises(ValueError, match=r"days_per_year must lie in \[1, 8,784\]"):
+            st.put_write(paths, iv, days_per_year=bad)
+    with pytest.raises(ValueError, match=r"paths' days / days_per_year = 21 / 1 = 21 years, above 10"):
+        st.put_write(paths, iv, days_per_year=1)
+    with pytest.raises(ValueError, match="r: 5.2 is above 1 in size.*not percent"):
+        st.put_write(paths, iv, r=5.2)
+    with pytest.raises(ValueError, match="q: -3 is above 1 in size"):
+        st.short_straddle(paths, iv, q=-3.0)
+    with pytest.raises(ValueError, match="put_moneyness: a strike at .* vol points on this smile"):
+        st.put_write(paths, iv, moneyness=1e-12)
+    with pytest.raises(ValueError, match="call_moneyness: a strike at"):
+        st.covered_call(paths, iv, moneyness=1e-12)
+    with pytest.raises(ValueError, match=r"t \(1e\+07 years\) is above 10 years"):
+        st.strike_vols(iv, 0.9, 1e7)
+    k, rv = np.full(4, 20.0), np.array([15.0, 18.0, 25.0, 60.0])
+    with pytest.raises(ValueError, match="cap_multiple must be at least 1"):
+        st.short_variance_swap(k, rv, cap_multiple=0.5)
+    with pytest.raises(ValueError, match=r"days_per_year must lie in \[1, 8,784\]"):
+        st.short_variance_swap(k, rv, capital=100.0, days_per_year=0)
+
+
+def test_rule_filter_days_and_grid_bounds():
+    p = _prices(150)
+    iv = p * 0 + 15
+    tv = realized.trailing_realized_vol(p, 10)
+    with pytest.raises(ValueError, match=r"days \(10000000\) is longer than implied_vol \(150 days\)"):
+        st.regime_filter(iv, tv, days=10**7)
+    pnl = pd.Series(1.0, index=p.index[30::10][:12])
+    with pytest.raises(ValueError, match="implied_vol: days of 500 needs at least 500 days"):
+        st.filter_grid(pnl + np.arange(12), iv, p, days=(1, 500))
+    with pytest.raises(ValueError, match="prices: trailing_windows of 10000000 needs"):
+        st.filter_grid(pnl + np.arange(12), iv, p, trailing_windows=(5, 10**7))
+    with pytest.raises(ValueError, match=r"periods_per_year must lie in \[0.1, 8,784\]"):
+        st.filter_grid(pnl + np.arange(12), iv, p, periods_per_year=1e7)
+
+
+def test_rule_model_tenor_table_bounds():
+    from vrp_lib import models
+
+    P, Q = models.PHYSICAL, models.RISK_NEUTRAL
+    sim = models.simulate(P, Q, n_days=63, n_paths=4, seed=3)
+    with pytest.raises(ValueError, match=r"tenors: a tenor of 126 days is longer than the paths \(63 days\)"):
+        st.model_tenor_table(sim, P, Q, tenors=(21, 126))
+    with pytest.raises(ValueError, match=r"days_per_year must lie in \[1, 8,784\]"):
+        st.model_tenor_table(sim, P, Q, tenors=(21,), days_per_year=1e-9)

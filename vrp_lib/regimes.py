@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from . import _checks as ck
-from . import models, premium, realized, risk, tables
+from . import bootstrap, models, premium, realized, risk, tables
 from . import strategies as st
 from .risk import _int_arg as _int
 
@@ -68,24 +68,28 @@ CRISES = {
 # ------------------------------------------------------------------------------- checks
 
 def _nonneg(x, name: str) -> float:
-    if x is None:
-        raise ValueError(f"{name}: got None; pass a number")
-    if isinstance(x, (bool, np.bool_, str, bytes)):
-        raise TypeError(f"{name} must be a number, got {x!r}")
-    v = float(x)
-    if not np.isfinite(v) or v < 0:
-        raise ValueError(f"{name} must be a non-negative finite number, got {x!r}")
-    return v
+    return ck.nonnegative(x, name)
 
 
 def _frame(frame, need=("implied", "realized")) -> pd.DataFrame:
     """Check an :func:`origin_frame` table: the columns ``need``, sorted unique naive dates,
-    numbers, and no NaN or inf in any column but ``trailing`` (NaN there is documented)."""
-    ck.frame(frame, "frame", columns=need)
-    checked = [c for c in frame.columns if c != "trailing"]
-    bad = ~np.isfinite(ck.frame(frame[checked], "frame").to_numpy())
+    numbers, no NaN or inf in any column but ``trailing``, and in ``trailing`` NaN only on
+    the leading dates (before the first full trailing window, as :func:`origin_frame`
+    leaves it), never inf."""
+    f = ck.frame(frame, "frame", columns=need)
+    checked = [c for c in f.columns if c != "trailing"]
+    bad = ~np.isfinite(f[checked].to_numpy())
     if bad.any():
-        raise ValueError(f"frame: NaN or inf on {frame.index[bad.any(axis=1)][0].date()}")
+        raise ValueError(f"frame: NaN or inf on {f.index[bad.any(axis=1)][0].date()}")
+    if "trailing" in f.columns:
+        tr = f["trailing"].to_numpy()
+        if np.isinf(tr).any():
+            raise ValueError(f"frame: inf in column 'trailing' on {f.index[np.isinf(tr)][0].date()}")
+        nan = np.isnan(tr)
+        late = nan & (np.cumsum(~nan) > 0)  # NaN after the first trailing value
+        if late.any():
+            raise ValueError(f"frame: NaN in column 'trailing' on {f.index[late][0].date()}, after its first "
+                             "value (only the leading dates, before a full trailing window, may be NaN)")
     return frame
 
 
@@ -145,6 +149,8 @@ def origin_frame(implied_vol, prices, window: int = 21, trailing_window: int = 2
     w = _int(window, "window", 1)
     ck.long_enough(len(ck.series(implied_vol, "implied_vol")), w + 1, "implied_vol", what="quotes",
                    window_value=w, detail="one forward window")
+    ck.long_enough(len(ck.prices(prices, "prices")), tw + 1, "prices", window_value=tw,
+                   window_name="trailing_window")
     a = premium.aligned(implied_vol, prices, window=window)
     trailing = realized.trailing_realized_vol(prices, tw).reindex(a.index)
     k = a["implied"] - g
@@ -210,7 +216,7 @@ def _resampled_sums(columns, block: int, n_boot: int, seed: int) -> list[np.ndar
     if block > n:
         raise ValueError(f"block ({block}) is longer than the series ({n} observations)")
     k = -(-n // block)
-    starts = np.random.default_rng(seed).integers(0, n - block + 1, size=(n_boot, k))
+    starts = bootstrap._block_starts(n, block, n_boot, seed)  # n_boot within bootstrap.MAX_N_BOOT
     last = n - (k - 1) * block
     out = []
     for col in columns:
@@ -234,7 +240,8 @@ def regime_table(frame, labels, values=None, block: int = 252, n_boot: int = 100
     values : pandas.Series, optional
         The variable that defines the regimes (vol points), for the range column.
     block, n_boot, seed : int
-        Moving-block bootstrap over the whole sample (252 trading days for daily origins).
+        Moving-block bootstrap over the whole sample (252 trading days for daily origins);
+        ``n_boot`` at most :data:`vrp_lib.bootstrap.MAX_N_BOOT`.
 
     Returns
     -------
@@ -343,7 +350,7 @@ def negative_spells(vrp_series, min_length: int = 1) -> pd.DataFrame:
     vrp_series : pandas.Series
         Daily premium ``IV_t - RV_{t,t+window}`` in vol points.
     min_length : int
-        Keep spells of at least this many origin dates.
+        Keep spells of at least this many origin dates (at most the length of the series).
 
     Returns
     -------
@@ -356,6 +363,8 @@ def negative_spells(vrp_series, min_length: int = 1) -> pd.DataFrame:
     if not np.isfinite(vrp_series.to_numpy(dtype=float)).all():
         raise ValueError("vrp_series: contains NaN or inf")
     ml = _int(min_length, "min_length", 1)
+    if ml > len(vrp_series):
+        raise ValueError(f"min_length ({ml}) is longer than vrp_series ({len(vrp_series)} origin dates)")
     spells = risk.runs(vrp_series < 0)
     v = vrp_series.to_numpy(dtype=float)
     pos = vrp_series.index.get_indexer(spells["start"])
@@ -403,6 +412,11 @@ def crisis_table(frame, crises=None, window: int = 21, after: int = 63) -> pd.Da
         raise ValueError("crises: pass a non-empty dict {name: shock date}")
     w = _int(window, "window", 1)
     a = _int(after, "after", 1)
+    if w > len(f):
+        raise ValueError(f"window ({w}) is longer than frame ({len(f)} origin dates)")
+    if w + 2 * a > len(f):
+        raise ValueError(f"after ({a}): window + 2 * after = {w + 2 * a} origin dates, more than frame holds "
+                         f"({len(f)})")
     rows = {}
     for name, d in crises.items():
         s = pd.Timestamp(d)
@@ -448,6 +462,13 @@ def swap_values(implied, sq_returns, window: int = 21, give_up: float = 0.0,
     sq_returns : array_like
         Squared daily log returns, ``sq_returns[j]`` the return from day ``j-1`` to ``j``
         (``sq_returns[0]`` is ignored but must be a number, e.g. 0: no NaN or inf).
+    window : int
+        Trading days of the swap's life, shorter than the data.
+    give_up : float
+        Vol points the seller gives up against the implied level (non-negative).
+    annualization : float
+        Trading days per year, in ``[1, 8784]``: 0 would drop the realized leg, an absurd
+        count inflate it.
 
     Returns
     -------
@@ -468,7 +489,7 @@ def swap_values(implied, sq_returns, window: int = 21, give_up: float = 0.0,
         raise ValueError("implied must be positive and sq_returns non-negative")
     w = _int(window, "window", 1)
     g = _nonneg(give_up, "give_up")
-    ann = float(_nonneg(annualization, "annualization"))
+    ann = risk._per_year(annualization, "annualization")
     n = iv.size - w
     if n < 1:
         raise ValueError(f"window ({w}) leaves no complete swap in {iv.size} days")
@@ -514,7 +535,7 @@ def calendar_pnl(settlement, window: int = 21, taken=None) -> np.ndarray:
         x = np.where(t, x, 0.0)
     m = x.size // w
     if m < 2:
-        raise ValueError(f"settlement: {x.size} days hold fewer than two rolls of {w} days")
+        raise ValueError(f"settlement: {x.size} days hold fewer than two rolls of window = {w} days")
     return x[:m * w].reshape(m, w).T
 
 
@@ -629,7 +650,7 @@ def filter_flags(implied_vol, prices, trailing_windows=(5, 10, 21), days=(1, 3, 
         Daily closes of the underlying (finite, positive), sharing dates with ``implied_vol``.
     trailing_windows, days : sequence of int
         Non-empty grids: trailing windows (trading days, at least 2) and consecutive
-        breach days (at least 1).
+        breach days (at least 1), none longer than the data.
     reentry_spreads : sequence of float
         Non-empty grid of finite re-entry spreads (vol points).
 
@@ -645,8 +666,9 @@ def filter_flags(implied_vol, prices, trailing_windows=(5, 10, 21), days=(1, 3, 
     ck.overlap(implied_vol, prices, "implied_vol", "prices")
     tws = _int_list(trailing_windows, "trailing_windows", 2)
     ck.long_enough(len(implied_vol), max(tws) + 1, "implied_vol", what="quotes",
-                   window_value=max(tws), window_name="trailing window")
-    _int_list(days, "days", 1)
+                   window_value=max(tws), window_name="trailing_windows")
+    ck.long_enough(len(implied_vol), max(_int_list(days, "days", 1)), "implied_vol", what="quotes",
+                   window_value=max(days), window_name="days", detail="a filter that can never step out")
     sp_grid = reentry_spreads
     if sp_grid is None or isinstance(sp_grid, (str, bytes)) or not hasattr(sp_grid, "__len__"):
         raise ck.ArgumentTypeError(f"reentry_spreads: expected a list of numbers, got {ck._what(sp_grid)}")
@@ -832,9 +854,11 @@ def tenor_table(paths, physical, risk_neutral, tenors=(21, 42, 63, 126, 252), gi
         Simulated paths (model world, synthetic).
     physical, risk_neutral : vrp_lib.bates.BatesParams
     tenors : sequence of int
-        Swap lives in trading days.
+        Swap lives in trading days; the paths must hold three rolls of each.
     give_up : float
         Vol points the seller gives up per trade (half the bid-ask plus slippage).
+    days_per_year : float
+        Trading days per year, in ``[1, 8784]``.
 
     Returns
     -------
@@ -852,12 +876,16 @@ def tenor_table(paths, physical, risk_neutral, tenors=(21, 42, 63, 126, 252), gi
         raise ck.ArgumentTypeError(f"paths: expected simulated ModelPaths, got {ck._what(paths)}")
     p, q = models.check_pair(physical, risk_neutral)
     g = _nonneg(give_up, "give_up")
-    dpy = _nonneg(days_per_year, "days_per_year")
-    _int_list(tenors, "tenors", 1)
+    dpy = risk._per_year(days_per_year, "days_per_year")
+    n_days = paths.index.shape[0] - 1
+    for d in _int_list(tenors, "tenors", 1):
+        if 3 * d > n_days:
+            raise ValueError(f"tenors: a tenor of {d} days needs 3 rolls ({3 * d} days); the paths hold "
+                             f"{n_days} days")
     rows = {}
     n_paths = paths.variance.shape[1]
     for days in tenors:
-        d = _int(days, "tenor", 1)
+        d = _int(days, "tenors", 1)
         t = d / dpy
         k = 100 * np.sqrt(models.expected_variance(q, t, p.theta))
         ep = 1e4 * models.expected_variance(p, t, p.theta)

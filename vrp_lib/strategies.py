@@ -55,26 +55,40 @@ __all__ = [
 ]
 
 
+#: Largest bid-ask spread or slippage a :class:`Costs` accepts, in vol points.
+MAX_GIVE_UP = 100.0
+#: Highest strike volatility :func:`strike_vols` returns, in vol points (a decimal of 5,
+#: the pricer's limit): a strike further out is no listed option.
+MAX_STRIKE_VOL = 500.0
+#: Longest roll or option life accepted, in years (``window / days_per_year``): longer is
+#: a count of days passed as years, or a window far beyond any listed tenor.
+MAX_YEARS = 10.0
+
+
 @dataclass(frozen=True)
 class Costs:
     """Implementation costs of a short-volatility trade; all zero by default.
 
+    Every field is checked when the record is built: a finite, non-negative number (not a
+    boolean or a string), with the bounds below.
+
     Attributes
     ----------
     bid_ask : float
-        Full bid-ask spread in vol points; a seller trades at ``mid - bid_ask / 2``, a
-        buyer at ``mid + bid_ask / 2``.
+        Full bid-ask spread in vol points (at most :data:`MAX_GIVE_UP`, 100); a seller
+        trades at ``mid - bid_ask / 2``, a buyer at ``mid + bid_ask / 2``.
     slippage : float
-        Further vol points lost on each trade (market impact, timing).
+        Further vol points lost on each trade (market impact, timing), at most 100.
     fee : float
         Per trade. Variance swaps: currency per unit of vega notional. Options: a fraction
         of the underlying notional per option leg.
     financing : float
-        Annual spread (decimal) charged pro rata on the capital (swaps, when ``capital`` is
-        given) or on the underlying notional (options).
+        Annual spread (decimal, at most 1: 3.0 is refused as percent) charged pro rata on
+        the capital (swaps, when ``capital`` is given) or on the underlying notional
+        (options).
     hedge_cost : float
-        Delta hedging: a fraction of the notional of every hedge trade (including the
-        first trade and the unwind at expiry).
+        Delta hedging: a fraction (at most 1) of the notional of every hedge trade
+        (including the first trade and the unwind at expiry).
     """
 
     bid_ask: float = 0.0
@@ -92,6 +106,14 @@ class Costs:
                     "(booleans are not numbers)")
             if not isinstance(v, (int, float, np.integer, np.floating)) or not np.isfinite(v) or v < 0:
                 raise ValueError(f"Costs.{name} must be a non-negative finite number, got {v!r}")
+        for name in ("bid_ask", "slippage"):
+            if getattr(self, name) > MAX_GIVE_UP:
+                raise ValueError(f"Costs.{name} ({getattr(self, name):g}) is above {MAX_GIVE_UP:g} vol points: "
+                                 "more than any volatility it is taken from")
+        for name in ("financing", "hedge_cost"):
+            if getattr(self, name) > 1:
+                raise ValueError(f"Costs.{name} ({getattr(self, name):g}) is above 1: pass a decimal "
+                                 "fraction (0.03 for 3 %), not percent")
 
     @property
     def vol_give_up(self) -> float:
@@ -130,6 +152,8 @@ def rolls(implied_vol, prices, window: int = 21, offset: int = 0,
         Trading days per roll (21 is about a month).
     offset : int
         Days to skip before the first roll (0 .. window-1): a different roll calendar.
+    annualization : float
+        Trading days per year, in ``[1, 8784]``.
 
     Returns
     -------
@@ -141,11 +165,16 @@ def rolls(implied_vol, prices, window: int = 21, offset: int = 0,
     """
     w = _checks.window(window)
     off = _checks.integer(offset, "offset", minimum=0)
+    if off >= w:
+        raise ValueError(f"offset ({off}) must be below window ({w}): offsets 0 .. window - 1 are the "
+                         "distinct roll calendars")
+    ann = risk._per_year(annualization, "annualization")
     iv = _checks.vols(implied_vol, "implied_vol", allow_nan=False)
     _checks.vol_points(iv.to_numpy(), "implied_vol")
     p = _checks.prices(prices)
     _checks.overlap(iv, p, "implied_vol", "prices")
-    rv = realized.forward_realized_vol(p, window=w, annualization=annualization)
+    _checks.long_enough(len(p), w + 1, "prices", window_value=w)
+    rv = realized.forward_realized_vol(p, window=w, annualization=ann)
     first = int(np.searchsorted(p.index, iv.dropna().index[0]))
     pos = np.arange(first + off, len(p) - w, w)
     dates = p.index[pos]
@@ -179,7 +208,8 @@ def roll_paths(prices, roll_dates, window: int = 21) -> np.ndarray:
         raise ValueError(f"roll_dates: {missing[0].date()} is not a date of prices")
     pos = p.index.get_indexer(idx)
     if (pos + w >= len(p)).any():
-        raise ValueError(f"roll_dates: a roll has fewer than {w} trading days of prices after it")
+        raise ValueError(f"roll_dates: a roll has fewer than window = {w} trading days of prices after it "
+                         f"(prices hold {len(p)} dates)")
     values = p.to_numpy()
     return values[pos[:, None] + np.arange(w + 1)[None, :]]
 
@@ -193,7 +223,9 @@ def model_rolls(index, vix, window: int = 21, annualization: float = TRADING_DAY
         Shape ``(n_days + 1, n_paths)``, as :func:`vrp_lib.simulation.simulate` returns them:
         the model index level and the model VIX (vol points), time along the first axis.
     window : int
-        Trading days per roll.
+        Trading days per roll (the paths must hold at least one).
+    annualization : float
+        Trading days per year, in ``[1, 8784]``.
 
     Returns
     -------
@@ -204,6 +236,7 @@ def model_rolls(index, vix, window: int = 21, annualization: float = TRADING_DAY
         lead.
     """
     w = _checks.window(window)
+    ann = risk._per_year(annualization, "annualization")
     s = _checks.array(index, "index", positive=True)
     v = _vol_array(vix, "vix")
     if s.ndim != 2 or s.shape != v.shape:
@@ -217,11 +250,11 @@ def model_rolls(index, vix, window: int = 21, annualization: float = TRADING_DAY
         raise ValueError("vix: model implied volatility must be non-negative and not NaN")
     n_rolls = (s.shape[0] - 1) // w
     if n_rolls < 1:
-        raise ValueError(f"index: {s.shape[0] - 1} days hold no complete {w}-day roll")
+        raise ValueError(f"index: {s.shape[0] - 1} days hold no complete roll of window = {w} days")
     starts = np.arange(n_rolls) * w
     paths = s.T[:, starts[:, None] + np.arange(w + 1)[None, :]]
     rets = np.diff(np.log(paths), axis=-1)
-    rv = np.apply_along_axis(realized.realized_vol, -1, rets, annualization)
+    rv = np.apply_along_axis(realized.realized_vol, -1, rets, ann)
     return {"implied": v.T[:, starts], "realized": rv, "paths": paths}
 
 
@@ -271,19 +304,45 @@ def index_returns(roll_table, q: float = DIVIDEND_YIELD, window: int = 21,
         The output of :func:`rolls` (columns ``spot`` and ``spot_end``, prices: positive;
         every column finite, as :func:`rolls` returns it), indexed by roll date (sorted, unique, naive). One row per roll: any
         number of rolls, even one, gives one return per row.
+    q : float
+        Assumed dividend yield, continuously compounded decimal (at most 1 in size).
+    window : int
+        Trading days per roll: at most the business days between consecutive roll dates
+        (a trading day is a business day), and at most :data:`MAX_YEARS` years.
+    days_per_year : float
+        Trading days per year, in ``[1, 8784]``.
     """
     if not isinstance(roll_table, pd.DataFrame) or not {"spot", "spot_end"} <= set(roll_table):
         raise ValueError("roll_table: expected the DataFrame of strategies.rolls (spot, spot_end)")
     _checks.array(_checks.frame(roll_table, "roll_table"), "roll_table")  # no NaN, no inf
     for col in ("spot", "spot_end"):
         _checks.array(roll_table[col], f"roll_table[{col!r}]", positive=True)
-    qq = _checks.finite(q, "q")
-    t = _checks.window(window) / _checks.positive(days_per_year, "days_per_year")
+    qq = risk._rate(q, "q")
+    w = _checks.window(window)
+    _, t = _years(w, days_per_year)
+    if len(roll_table) >= 2:
+        gaps = np.busday_count(roll_table.index[:-1].values.astype("datetime64[D]"),
+                               roll_table.index[1:].values.astype("datetime64[D]"))
+        if w > gaps.min():
+            raise ValueError(f"window ({w} trading days) is longer than the gap between consecutive roll dates of "
+                             f"roll_table ({gaps.min()} business days, {len(roll_table)} rolls): pass the window "
+                             "the rolls were built with")
     price = roll_table["spot_end"] / roll_table["spot"] - 1.0
     return pd.DataFrame({"price return": price, "total return (approx.)": price + qq * t})
 
 
 # --------------------------------------------------------------------------- helpers
+
+def _years(days: int, days_per_year, what: str = "window") -> tuple[float, float]:
+    """``(days_per_year, days / days_per_year)``: a count in ``[1, 8784]`` and a life of at
+    most :data:`MAX_YEARS` years, or an error naming ``what`` and ``days_per_year``."""
+    dpy = risk._per_year(days_per_year, "days_per_year")
+    t = days / dpy
+    if t > MAX_YEARS:
+        raise ValueError(f"{what} / days_per_year = {days} / {dpy:g} = {t:g} years, above {MAX_YEARS:g}: "
+                         "pass trading days per year (252) and a life in trading days")
+    return dpy, t
+
 
 def _vol_array(x, name, *, allow_nan=False, zero_ok=False):
     """Volatilities in vol points: numbers, finite, positive (or >= 0), not decimals or prices."""
@@ -369,12 +428,13 @@ def short_variance_swap(strike_vol, realized_vol, vega_notional=1.0, *, costs=No
         Currency per vol point; broadcast against the strikes (a sizing rule's output).
     costs : Costs, optional
     cap_multiple : float, optional
-        Cap on realized volatility as a multiple of the strike (2.5 is the conventional
+        Cap on realized volatility as a multiple of the strike, at least 1 (2.5 is the conventional
         level when a cap is agreed; index variance swaps usually trade without one); None
         for no cap.
     capital : float, optional
         If given, the result is a return on this capital, net of ``costs.financing`` for
-        ``window / days_per_year`` years.
+        ``window / days_per_year`` years (at most :data:`MAX_YEARS`; ``days_per_year`` in
+        ``[1, 8784]``).
 
     Returns
     -------
@@ -396,24 +456,30 @@ def short_variance_swap(strike_vol, realized_vol, vega_notional=1.0, *, costs=No
         raise ValueError("costs: bid_ask / 2 + slippage exceeds the strike")
     if cap_multiple is not None:
         cm = _checks.positive(cap_multiple, "cap_multiple")
+        if cm < 1:
+            raise ValueError(f"cap_multiple must be at least 1 (a cap below the strike), got {cm:g}")
         rv = np.minimum(rv, cm * k_trade)
     pnl = -swaps.variance_swap_pnl(rv, k_trade, n) - c.fee * n
     if capital is not None:
         cap = _checks.positive(capital, "capital")
-        w = _checks.window(window)
-        pnl = pnl / cap - c.financing * w / _checks.positive(days_per_year, "days_per_year")
+        _, t = _years(_checks.window(window), days_per_year)
+        pnl = pnl / cap - c.financing * t
     return _like(strike_vol, pnl)
 
 
 # --------------------------------------------------------------------------- options
 
 def _per_roll(x, shape, name):
-    """A scalar, or one value per roll (array or Series) broadcast to ``shape``."""
+    """An annual rate (decimal, at most 1 in size), a scalar or one per roll (array or
+    Series) of ``shape``."""
     if x is None or isinstance(x, (bool, np.bool_)):
         raise ValueError(f"{name} must be a number or one number per roll, got {x!r}")
     a = _checks.array(x, name)
     if a.ndim and a.shape != shape:
         raise ValueError(f"{name}: shape {a.shape} does not match the rolls {shape}")
+    if (np.abs(a) > 1).any():
+        raise ValueError(f"{name}: {a[np.abs(a) > 1].flat[0]:g} is above 1 in size; pass an annual rate as a "
+                         "decimal (0.052 for 5.2 %), not percent")
     return a
 
 
@@ -425,17 +491,33 @@ def strike_vols(implied_vol, moneyness, t, *, smile="whitepaper", r=0.0, q=DIVID
     at ``K / F = moneyness * e^{-(r - q) t}``, with the smile's strip variance equal to
     ``implied_vol^2``. With ``smile=None`` or ``"flat"`` every strike trades at
     ``implied_vol`` itself (labelled comparisons only: pricing at the VIX).
+
+    ``t`` is in years (at most :data:`MAX_YEARS`), ``r`` and ``q`` annual decimals (at most
+    1 in size); a strike whose smile volatility exceeds :data:`MAX_STRIKE_VOL` raises,
+    naming ``moneyness``.
     """
+    return _strike_vols(implied_vol, moneyness, t, smile, r, q, "moneyness")
+
+
+def _strike_vols(implied_vol, moneyness, t, smile, r, q, name):
+    """:func:`strike_vols`, naming the moneyness argument ``name`` in its errors."""
     shp = smile_mod.FLAT if smile is None else smile_mod.resolve(smile, "smile")
     iv = _vol_array(implied_vol, "implied_vol")
-    moneyness = _checks.array(moneyness, "moneyness", positive=True)
+    moneyness = _checks.array(moneyness, name, positive=True)
     t = _checks.positive(t, "t")
+    if t > MAX_YEARS:
+        raise ValueError(f"t ({t:g} years) is above {MAX_YEARS:g} years: it looks like days; pass years")
     r = _per_roll(r, np.shape(r), "r")
     q = _per_roll(q, np.shape(q), "q")
     if shp.is_flat:
         return iv.copy()
     km = np.asarray(moneyness, dtype=float) * np.exp(-(r - q) * t)
-    return np.asarray(smile_mod.smile_vol(iv, km, shp, t), dtype=float)
+    out = np.asarray(smile_mod.smile_vol(iv, km, shp, t), dtype=float)
+    if (out > MAX_STRIKE_VOL).any():
+        raise ValueError(f"{name}: a strike at {np.max(np.abs(np.log(km))):.3g} in |ln(K/F)| trades at "
+                         f"{out.max():.4g} vol points on this smile at t = {t:g} years, above {MAX_STRIKE_VOL:g}: "
+                         "a strike that far from the money is no listed option")
+    return out
 
 
 def option_strategy(paths, implied_vol, *, calls: float = 0.0, puts: float = 0.0,
@@ -463,7 +545,8 @@ def option_strategy(paths, implied_vol, *, calls: float = 0.0, puts: float = 0.0
     paths : numpy.ndarray
         Daily prices from inception to expiry, shape ``(..., n_days + 1)``: ``(n_rolls,
         n + 1)`` on real data (:func:`roll_paths`), ``(n_paths, n_rolls, n + 1)`` in the
-        model world (:func:`model_rolls`). The option's life is ``n_days / days_per_year``.
+        model world (:func:`model_rolls`). The option's life is ``n_days / days_per_year``
+        (at most :data:`MAX_YEARS`; ``days_per_year`` in ``[1, 8784]``).
     implied_vol : Series or array
         The VIX (a model-free 30-day implied volatility) of each roll in vol points, shape
         ``paths.shape[:-1]``; with ``smile="flat"`` the one volatility of every strike.
@@ -501,16 +584,15 @@ def option_strategy(paths, implied_vol, *, calls: float = 0.0, puts: float = 0.0
         raise ValueError("delta_hedge and include_cash must be True or False")
     km_c = _checks.positive(call_moneyness, "call_moneyness")
     km_p = _checks.positive(put_moneyness, "put_moneyness")
-    dpy = _checks.positive(days_per_year, "days_per_year")
     r = _per_roll(r, iv.shape, "r")
     q = _per_roll(q, iv.shape, "q")
     n_days = s.shape[-1] - 1
-    t = n_days / dpy
+    dpy, t = _years(n_days, days_per_year, "paths' days")
     s0, st = s[..., 0], s[..., -1]
     kc, kp = km_c * s0, km_p * s0
     give = c.vol_give_up / 100.0
-    sig_c = strike_vols(iv, km_c, t, smile=smile, r=r, q=q) / 100.0 if calls else None
-    sig_p = strike_vols(iv, km_p, t, smile=smile, r=r, q=q) / 100.0 if puts else None
+    sig_c = _strike_vols(iv, km_c, t, smile, r, q, "call_moneyness") / 100.0 if calls else None
+    sig_p = _strike_vols(iv, km_p, t, smile, r, q, "put_moneyness") / 100.0 if puts else None
 
     def trade_vol(sig, qty):
         v = sig + give if qty > 0 else sig - give
@@ -696,7 +778,7 @@ def regime_filter(implied_vol, trailing_vol, days: int = 5, reentry_spread: floa
         ``(paths, time)``, time on the last axis. A NaN in ``trailing_vol`` (the first
         days of a trailing window) counts as no breach.
     days : int
-        Consecutive breach days that trigger the exit.
+        Consecutive breach days that trigger the exit (at most the length of the data).
     reentry_spread : float
         Spread (vol points) the market must offer again before re-entering; 0 re-enters
         as soon as implied is back above trailing.
@@ -717,6 +799,9 @@ def regime_filter(implied_vol, trailing_vol, days: int = 5, reentry_spread: floa
     if iv.ndim not in (1, 2) or iv.shape[-1] == 0:
         raise ValueError("implied_vol: expected a non-empty 1-D or 2-D (paths x time) array")
     d = _checks.window(days, "days")
+    if d > iv.shape[-1]:
+        raise ValueError(f"days ({d}) is longer than implied_vol ({iv.shape[-1]} days): the filter could "
+                         "never step out")
     spread_min = _checks.finite(reentry_spread, "reentry_spread")
     iv2, tv2 = np.atleast_2d(iv), np.atleast_2d(tv)
     breach = np.nan_to_num(tv2, nan=-np.inf) > iv2
@@ -800,7 +885,8 @@ def filter_grid(pnl, implied_vol, prices, *, trailing_windows=(5, 10, 21), days=
         A second P&L series (e.g. gross of costs) whose filtered Sharpe ratio is reported
         as ``Sharpe gross``.
     periods_per_year : float
-        Rolls per year (12 for monthly rolls), to annualize the Sharpe ratios.
+        Rolls per year (12 for monthly rolls), to annualize the Sharpe ratios; in
+        ``[0.1, 8784]`` (:func:`vrp_lib.risk.sharpe`).
 
     Returns
     -------
@@ -813,8 +899,10 @@ def filter_grid(pnl, implied_vol, prices, *, trailing_windows=(5, 10, 21), days=
     if not isinstance(pnl, pd.Series):
         raise ValueError("pnl: expected a Series of P&L per roll, indexed by roll date")
     pnl = _checks.series(pnl, "pnl")
-    ppy = _checks.positive(periods_per_year, "periods_per_year")
-    _checks.array(pnl.to_numpy(), "pnl", min_size=max(2, int(np.ceil(ppy))))
+    ppy = risk._ppy(periods_per_year)
+    _checks.array(pnl.to_numpy(), "pnl")
+    _checks.long_enough(len(pnl), max(2, int(np.ceil(ppy))), "pnl", what="rolls (one year)",
+                        window_value=f"{ppy:g}", window_name="periods_per_year")
     iv = _checks.vols(implied_vol, "implied_vol", allow_nan=False)
     _checks.vol_points(iv.to_numpy(), "implied_vol")
     p = _checks.prices(prices)
@@ -823,7 +911,10 @@ def filter_grid(pnl, implied_vol, prices, *, trailing_windows=(5, 10, 21), days=
     if len(missing):
         raise ValueError(f"pnl, implied_vol: no implied value on roll date {missing[0].date()}")
     tws = _grid(trailing_windows, "trailing_windows", _checks.window)
+    _checks.long_enough(len(p), max(tws) + 1, "prices", window_value=max(tws), window_name="trailing_windows")
     ds = _grid(days, "days", _checks.window)
+    _checks.long_enough(len(iv), max(ds), "implied_vol", what="days", window_value=max(ds), window_name="days",
+                        detail="a filter that can never step out")
     spreads = _grid(reentry_spreads, "reentry_spreads", _checks.finite)
     if gross is not None:
         gross = _checks.series(gross, "gross")
@@ -861,8 +952,10 @@ def model_tenor_table(paths, physical, risk_neutral, tenors=(21, 42, 63, 126, 25
         Simulated paths (model world, synthetic).
     physical, risk_neutral : vrp_lib.bates.BatesParams
     tenors : sequence of int
-        Swap lives in trading days.
+        Swap lives in trading days; the paths must hold one roll of each.
     costs : Costs, optional
+    days_per_year : float
+        Trading days per year, in ``[1, 8784]``.
 
     Returns
     -------
@@ -874,7 +967,11 @@ def model_tenor_table(paths, physical, risk_neutral, tenors=(21, 42, 63, 126, 25
     p, q = models.check_pair(physical, risk_neutral)
     if not isinstance(paths, models.ModelPaths):
         raise ValueError(f"paths: expected vrp_lib.models.ModelPaths, got {type(paths).__name__}")
-    days_per_year = _checks.positive(days_per_year, "days_per_year")
+    days_per_year = risk._per_year(days_per_year, "days_per_year")
+    n_days = np.shape(paths.index)[0] - 1
+    for d in _grid(tenors, "tenors", _checks.window):
+        if d > n_days:
+            raise ValueError(f"tenors: a tenor of {d} days is longer than the paths ({n_days} days)")
     rows = []
     for d in _grid(tenors, "tenors", _checks.window):
         t_years = d / days_per_year
