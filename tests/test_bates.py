@@ -560,3 +560,50 @@ def test_cos_price_first_order_in_xi_with_correlation(t):
     np.testing.assert_allclose(slopes[0], slopes[1], rtol=0, atol=1e-5 * np.max(np.abs(slopes[1])) + 1e-6)
     np.testing.assert_allclose(slopes[1], slopes[2], rtol=0, atol=1e-3 * np.max(np.abs(slopes[2])) + 1e-6)
     assert np.max(np.abs(slopes[1])) > 0.01      # a genuine first-order term, not zero
+
+
+# --------------------------------------------------------------------------- absurd values refused
+
+@pytest.mark.parametrize("field,value,match", [
+    ("xi", 58.8, r"BatesParams.xi=58.8 is above 10: it looks like percent"),
+    ("kappa", 5000.0, r"BatesParams.kappa=5000.0 is above 1000 per year"),
+    ("lam", 1e4, r"BatesParams.lam must lie in \[0, 1000\] jumps per year"),
+    ("lam", -0.5, r"BatesParams.lam must lie in \[0, 1000\]"),
+    ("theta", 0.0, "BatesParams.theta must be a positive decimal variance"),
+    ("rho", -1.01, r"BatesParams.rho must lie in \[-1, 1\]"),
+    ("sigma_j", "0.05", "BatesParams.sigma_j must be a number, got the string"),
+    ("mu_j", np.array([-0.05]), "BatesParams.mu_j must be a number"),
+])
+def test_params_absurd_values_refused(field, value, match):
+    kw = dict(kappa=2.0, theta=0.04, xi=0.5, rho=-0.5, lam=1.0, mu_j=-0.05, sigma_j=0.05)
+    kw[field] = value
+    with pytest.raises(ValueError, match=match):
+        bates.BatesParams(**kw)
+
+
+def test_params_at_the_bounds_accepted():
+    p = bates.BatesParams(kappa=bates.MAX_KAPPA, theta=0.04, xi=bates.MAX_XI, rho=-1.0, lam=bates.MAX_LAMBDA,
+                          mu_j=-1.0, sigma_j=1.0)
+    assert np.isfinite(bates.call_price(p, 100.0, 100.0, 0.1, 0.04))
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: bates.call_price(Q, 100.0, 100.0, 0.1, 0.04, method="quad", n_nodes=4), "n_nodes must be at least 16"),
+    (lambda: bates.put_price(Q, 100.0, 100.0, 0.1, 0.04, n_nodes=10**7), "n_nodes=10000000 is above 65536"),
+    (lambda: bates.call_price(Q, 100.0, 100.0, 0.1, 0.04, n_nodes=256.5), "n_nodes must be an integer"),
+    (lambda: bates.stationary_mean_vix(P, Q, n_nodes=1), "n_nodes must be at least 2"),
+    (lambda: bates.stationary_mean_vix(P, Q, n_nodes=5000), "n_nodes=5000 is above 1000"),
+    # checked also when the answer needs no quadrature (xi = 0)
+    (lambda: bates.stationary_mean_vix(bates.BatesParams(**{**P.__dict__, "xi": 0.0}),
+                                       bates.BatesParams(**{**Q.__dict__, "xi": 0.0}), n_nodes=-3),
+     "n_nodes must be at least 2"),
+])
+def test_node_counts_bounded(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_integral_float_node_counts_read_as_integers():
+    assert bates.call_price(Q, 100.0, 100.0, 0.1, 0.04, method="quad", n_nodes=512.0) == \
+        bates.call_price(Q, 100.0, 100.0, 0.1, 0.04, method="quad", n_nodes=512)
+    assert bates.stationary_mean_vix(P, Q, n_nodes=32.0) == bates.stationary_mean_vix(P, Q, n_nodes=32)
