@@ -138,6 +138,8 @@ def test_model_long_sample_lands_near_source_table():
     (lambda: calibration.heston_block_autocovariance(2.0, -1.0, 1 / 12, [1]), "var_v must be non-negative"),
     (lambda: calibration.autocovariance([1.0, np.inf, 2.0, 3.0], 1), "x: contains an infinite value"),
     (lambda: calibration.autocovariance(None, 1), "x: got None"),
+    (lambda: calibration.autocovariance(np.array([1.0, 2.0, 3.0, 4.0], dtype=object), 1), "x: values of dtype object"),
+    (lambda: calibration.autocovariance(["1", "2", "3", "4"], 1), "x: contains None, a boolean or a string"),
     (lambda: calibration.autocovariance(np.ones((4, 2)), 1), "one-dimensional"),
     (lambda: calibration.autocovariance([1.0, 2.0, 3.0, 4.0], True), "max_lag must be an integer"),
 ])
@@ -155,6 +157,9 @@ def _returns_series(n=300, seed=0):
     (lambda r: None, {}, "returns is None"),
     (lambda r: r.where(r.index != r.index[5], np.inf), {}, "returns: infinite value"),
     (lambda r: r.tz_localize("UTC"), {}, "tz-aware"),
+    (lambda r: r.astype(object), {}, "returns: values of dtype object"),
+    (lambda r: r.astype(str), {}, "returns: contains strings"),
+    (lambda r: r > 0, {}, "returns: booleans are not numbers"),
     (lambda r: r, dict(threshold=True), "threshold must be a number, got the boolean"),
     (lambda r: r, dict(threshold=-1.0), "threshold must be positive"),
     (lambda r: r, dict(window=2.5), "window must be an integer"),

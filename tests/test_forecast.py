@@ -236,7 +236,15 @@ def test_har_model_reads_integral_floats_as_integers():
     (lambda: fc.garch_fit(SHORT, train_end="2000-02-01"), "train_end: only"),
     (lambda: fc.garch_fit(SHORT.tz_localize("UTC")), "prices: tz-aware"),
     (lambda: fc.garch_fit(SHORT.astype(str)), "prices"),
-    (lambda: fc.har_fit(SHORT, horizon=5000), "prices: window of 5000 needs at least 5001 prices"),
+    (lambda: fc.har_fit(SHORT, horizon=5000), "horizon: 5000 days needs at least 5001 prices, got 2515"),
+    # object dtype (floats that could as well be text or None) is refused, not converted
+    (lambda: fc.har_fit(SHORT.astype(object)), "prices: values of dtype object"),
+    (lambda: fc.garch_fit(SHORT.astype(object)), "prices: values of dtype object"),
+    (lambda: fc.realized_variance_target(SHORT.astype(object)), "prices: values of dtype object"),
+    (lambda: fc.har_features(SHORT.astype(object)), "prices: values of dtype object"),
+    (lambda: fc.qlike(RV.astype(object), FC), "realized: values of dtype object"),
+    (lambda: fc.losses(RV, FC.astype(object)), "forecast: values of dtype object"),
+    (lambda: fc.evaluate(RV, {"a": FC.astype(object)}), r"forecasts\['a'\]: values of dtype object"),
 ])
 def test_garch_and_har_bounds(call, match):
     with pytest.raises(ValueError, match=match):

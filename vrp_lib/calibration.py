@@ -56,6 +56,9 @@ def _annualization(x) -> float:
 def _returns(returns) -> pd.Series:
     if returns is None:
         raise ValueError("returns is None; pass a pandas Series of daily log returns")
+    if isinstance(returns, pd.Series) and returns.dtype == object:
+        raise _checks.ArgumentTypeError("returns: values of dtype object; pass a float Series (object columns can "
+                                        "hide text, None or booleans)")
     r = _checks.series(returns, "returns")
     x = r.to_numpy()
     if np.isnan(x).any():
@@ -122,6 +125,8 @@ def block_variance(returns, block=21, annualization=DAYS_PER_YEAR) -> pd.Series:
 
 def autocovariance(x, max_lag) -> np.ndarray:
     """Sample autocovariances ``gamma(1..max_lag)`` of a series (divisor n)."""
+    if isinstance(x, np.ndarray) and x.dtype == object:
+        raise _checks.ArgumentTypeError("x: values of dtype object; pass a float array")
     a = _array(x, "x")
     if a.ndim != 1:
         raise ValueError(f"x must be one-dimensional, got shape {a.shape}")
@@ -225,7 +230,7 @@ def calibrate_physical(prices, block=21, max_lag=12, jump_threshold=4.0, jump_wi
         raise ValueError("prices: fewer than two jump days detected; lower jump_threshold")
     lam, mu_j, sigma_j = len(rj) / years, float(rj.mean()), float(rj.std(ddof=1))
     absr = r.abs()
-    bpv = (np.pi / 2.0) * (absr * absr.shift(1)).rolling(jump_window, min_periods=jump_window).mean().shift(1)
+    bpv = (np.pi / 2.0) * (absr * absr.shift(1)).rolling(jw, min_periods=jw).mean().shift(1)
     rc = r.where(~jumps, np.sqrt(bpv))
     y = block_variance(rc, b, a)
     theta = float(y.mean())

@@ -49,13 +49,33 @@ MAX_ANNUALIZATION = 366.0
 BACKCAST_DECAY, BACKCAST_DAYS = 0.94, 75
 
 
+def _typed(x, name: str):
+    """Refuse an object-dtype Series or array (numbers hidden among anything); return ``x``."""
+    if isinstance(x, (pd.Series, np.ndarray)) and x.dtype == object:
+        raise _checks.ArgumentTypeError(f"{name}: values of dtype object; pass a float Series (object columns "
+                                        "can hide text, None or booleans)")
+    return x
+
+
+def _prices(prices, name: str = "prices") -> pd.Series:
+    return _checks.prices(_typed(prices, name), name)
+
+
+def _horizon(horizon, p: pd.Series) -> int:
+    h = _checks.window(horizon, "horizon")
+    if h >= len(p):
+        raise ValueError(f"horizon: {h} days needs at least {h + 1} prices, got {len(p)} (too short for the "
+                         "horizon)")
+    return h
+
+
 def realized_variance_target(prices, horizon: int = 21) -> pd.Series:
     """The forecast target: forward realized variance over days t+1 .. t+h, vol points squared.
 
     ``forward_realized_vol(prices, horizon) ** 2``, named ``realized_variance``; NaN where
     fewer than ``horizon`` returns follow.
     """
-    h = _checks.window(horizon, "horizon")
+    h = _horizon(horizon, _prices(prices))
     out = forward_realized_vol(prices, window=h) ** 2
     out.name = "realized_variance"
     return out
@@ -70,6 +90,7 @@ def har_features(prices, lags=HAR_LAGS) -> pd.DataFrame:
     intraday measure Corsi used.
     """
     lags = _lags(lags)
+    _typed(prices, "prices")
     cols = {f"rv_{lag}": trailing_realized_vol(prices, window=lag) ** 2 for lag in lags}
     out = pd.DataFrame(cols)
     out.index.name = "date"
@@ -188,8 +209,8 @@ def har_fit(prices, horizon: int = 21, lags=HAR_LAGS, train_end=None) -> HARMode
     -------
     HARModel
     """
-    p = _checks.prices(prices)
-    h = _checks.window(horizon, "horizon")
+    p = _prices(prices)
+    h = _horizon(horizon, p)
     lags = _lags(lags)
     x = har_features(p, lags)
     y = realized_variance_target(p, h)
@@ -245,7 +266,7 @@ def _garch_setup(prices, train_end, o):
     """Percent log returns, the position of the last estimation return and the arch model."""
     from arch import arch_model
 
-    p = _checks.prices(prices)
+    p = _prices(prices)
     o = _o(o)
     r = 100.0 * log_returns(p)
     if train_end is None:
@@ -390,8 +411,8 @@ def _no_inf(s: pd.Series, name: str) -> None:
 
 
 def _aligned(realized, forecast, name_r="realized", name_f="forecast"):
-    rv = _checks.series(realized, name_r)
-    fc = _checks.series(forecast, name_f)
+    rv = _checks.series(_typed(realized, name_r), name_r)
+    fc = _checks.series(_typed(forecast, name_f), name_f)
     _no_inf(rv, name_r)
     _no_inf(fc, name_f)
     common = _checks.overlap(rv, fc, name_r, name_f)
@@ -466,12 +487,12 @@ def evaluate(realized, forecasts: dict) -> pd.DataFrame:
         raise ValueError("forecasts: give a non-empty dict of name -> Series")
     if realized is None:
         raise ValueError("realized is None; pass a Series of realized variances")
-    rv = _checks.series(realized, "realized")
+    rv = _checks.series(_typed(realized, "realized"), "realized")
     _no_inf(rv, "realized")
     rv = rv.dropna()
     common = rv.index
     for name, f in forecasts.items():
-        fs = _checks.series(f, f"forecasts[{name!r}]")
+        fs = _checks.series(_typed(f, f"forecasts[{name!r}]"), f"forecasts[{name!r}]")
         _no_inf(fs, f"forecasts[{name!r}]")
         fs = fs.dropna()
         common = common.intersection(fs.index)
