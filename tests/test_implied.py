@@ -562,9 +562,166 @@ def test_cboe_term_record_checks_its_fields(near):
         ("forward", np.inf, ValueError, r"^forward must be positive"),
         ("k0", -1.0, ValueError, r"^k0 must be positive"),
         ("strip", None, TypeError, r"^strip must be a pandas DataFrame"),
-        ("strip_term", np.nan, ValueError, r"^strip_term must be finite"),
+        ("strip_term", np.nan, ValueError, r"^strip_term must be non-negative and finite"),
         ("forward_term", -1e-6, ValueError, r"\bforward_term\b"),
         ("variance", True, TypeError, r"\bvariance\b"),
     ]:
         with pytest.raises(exc, match=match):
             implied.CboeTerm(**{**fields, name: bad})
+
+
+# ----------------------------------------------------------------------------- accurate tails
+
+def _mp_price(s, k, t, r, v, q, kind):
+    """Black-Scholes at 60 significant digits from the same (float) inputs."""
+    import mpmath as mp
+
+    with mp.workdps(60):
+        s, k, t, r, v, q = (mp.mpf(float(a)) for a in (s, k, t, r, v, q))
+        sd = v * mp.sqrt(t)
+        d1 = (mp.log(s / k) + (r - q) * t) / sd + sd / 2
+        d2 = d1 - sd
+        if kind == "call":
+            return s * mp.exp(-q * t) * mp.ncdf(d1) - k * mp.exp(-r * t) * mp.ncdf(d2)
+        return k * mp.exp(-r * t) * mp.ncdf(-d2) - s * mp.exp(-q * t) * mp.ncdf(-d1)
+
+
+def _tail_grid(n=400, seed=7, z_max=30.0):
+    # maturities 1 day to 5 years, vols 1 % to 200 %, moneyness ln(K/F) / (sigma sqrt T) in
+    # [-z_max, z_max], plus the corners of that box
+    rng = np.random.default_rng(seed)
+    t = np.exp(rng.uniform(np.log(1 / 365), np.log(5.0), n))
+    v = np.exp(rng.uniform(np.log(0.01), np.log(2.0), n))
+    z = rng.uniform(-z_max, z_max, n)
+    corners = np.array([(a, b, c) for a in (1 / 365, 5.0) for b in (0.01, 2.0) for c in (-z_max, 0.0, z_max)])
+    t, v, z = (np.concatenate([col, corners[:, i]]) for i, col in enumerate((t, v, z)))
+    r, q, s = 0.03, 0.01, 100.0
+    k = s * np.exp((r - q) * t + z * v * np.sqrt(t))
+    return s, k, t, r, v, q, z
+
+
+@pytest.mark.parametrize("kind", ["call", "put"])
+def test_bs_price_relative_accuracy_to_30_standard_deviations(kind):
+    # every price, in or out of the money out to 30 standard deviations (prices down to 1e-198),
+    # within 1e-12 relative of the 60-digit value: the out-of-the-money side no longer comes
+    # from put-call parity, whose subtraction lost everything beyond 6 standard deviations
+    s, k, t, r, v, q, _ = _tail_grid()
+    price = implied.bs_price(s, k, t, r, v, q, kind)
+    ref = np.array([float(_mp_price(s, kk, tt, r, vv, q, kind)) for kk, tt, vv in zip(k, t, v)])
+    assert ref.min() < 1e-190  # the grid reaches the tail
+    np.testing.assert_allclose(price, ref, rtol=1e-12, atol=0)
+
+
+def test_bs_price_put_six_standard_deviations_out():
+    # the issue's case: a put 6 standard deviations out of the money was 39 % off by parity
+    k = 100 * np.exp(-6 * 0.2)
+    ref = float(_mp_price(100, k, 1.0, 0.0, 0.2, 0.0, "put"))
+    assert implied.bs_price(100, k, 1.0, 0.0, 0.2, kind="put") == pytest.approx(ref, rel=1e-13)
+
+
+@given(k=st.floats(70, 140), t=st.floats(1 / 365, 5), r=st.floats(-0.01, 0.08),
+       v=st.floats(0.01, 2.0), q=st.floats(0, 0.05))
+def test_bs_put_call_parity_is_an_identity_near_the_money(k, t, r, v, q):
+    # calls and puts come from separate formulas: parity must hold to rounding of the larger
+    # of the two prices and the forward (a few ulps of the spot)
+    s = 100.0
+    c = implied.bs_price(s, k, t, r, v, q, "call")
+    p = implied.bs_price(s, k, t, r, v, q, "put")
+    fwd_diff = s * math.exp(-q * t) - k * math.exp(-r * t)
+    assert c - p == pytest.approx(fwd_diff, abs=16 * np.finfo(float).eps * (s + k))
+
+
+@given(t=st.floats(1 / 365, 5), v=st.floats(0.01, 2.0), kind=st.sampled_from(["call", "put"]),
+       z=st.floats(-25, 25))
+def test_bs_price_monotone_in_strike_and_sigma(t, v, kind, z):
+    s, r, q = 100.0, 0.02, 0.01
+    k = s * np.exp((r - q) * t + z * v * np.sqrt(t)) * np.array([1.0, 1.0 + 1e-3])
+    pk = implied.bs_price(s, k, t, r, v, q, kind)
+    pv = implied.bs_price(s, k[0], t, r, v * np.array([1.0, 1.001]), q, kind)
+    # to rounding: deep in the money a 0.1 % move of a tiny strike is below the price's last digit
+    ulp = 4 * np.finfo(float).eps
+    if kind == "call":
+        assert pk[1] <= pk[0] * (1 + ulp)
+    else:
+        assert pk[1] >= pk[0] * (1 - ulp)
+    assert pv[1] >= pv[0] * (1 - ulp)
+
+
+@pytest.mark.parametrize("kind", ["call", "put"])
+def test_implied_vol_round_trip_in_the_tails(kind):
+    # out-of-the-money options out to where the price is still a normal double above 1e-300
+    # (about 37 standard deviations): price -> implied_vol -> sigma within 1e-11 relative. The
+    # solver stops at a Householder step below 2e-4 relative (error of order 1e-15); what is
+    # left is the price's own rounding divided by the price's elasticity to sigma (h^2 here).
+    s, r, q = 100.0, 0.03, 0.01
+    rng = np.random.default_rng(11)
+    n = 3000
+    t = np.exp(rng.uniform(np.log(1 / 365), np.log(5.0), n))
+    v = np.exp(rng.uniform(np.log(0.01), np.log(2.0), n))
+    z = rng.uniform(0.0, 37.0, n) * (1 if kind == "call" else -1)
+    k = s * np.exp((r - q) * t + z * v * np.sqrt(t))
+    price = implied.bs_price(s, k, t, r, v, q, kind)
+    keep = price > 1e-300
+    assert keep.mean() > 0.9
+    iv = implied.implied_vol(price[keep], s, k[keep], t[keep], r, q, kind)
+    np.testing.assert_allclose(iv, v[keep], rtol=1e-11, atol=0)
+
+
+def test_normalised_black_expansions_against_mpmath():
+    # each of the four regions of the normalised Black function at 1e-12 relative
+    import mpmath as mp
+
+    x = np.array([-300.0, -3.0, -0.01, -2.0, -40.0, -0.5, 0.0, -1e-8])
+    sd = np.array([10.0, 0.2, 0.3, 0.9, 5.0, 3.0, 0.05, 1e-3])
+    b = implied._black(x, sd)
+    with mp.workdps(60):
+        ref = [mp.exp(xx / 2) * mp.ncdf(xx / ss + ss / 2) - mp.exp(-xx / 2) * mp.ncdf(xx / ss - ss / 2)
+               for xx, ss in ((mp.mpf(float(a)), mp.mpf(float(c))) for a, c in zip(x, sd))]
+    np.testing.assert_allclose(b, [float(v) for v in ref], rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("price", [[21, 12.5, True, 1.2, 0.2], [21, "12.5", 4.9, 1.2, 0.2],
+                                   [21, None, 4.9, 1.2, 0.2], np.array([21.0, 12.5, None, 1.2, 0.2], dtype=object),
+                                   np.array(["21", "12.5", "4.9", "1.2", "0.2"]), "21", np.array([1 + 0j] * 5)])
+def test_implied_vol_price_must_be_numbers(price):
+    with pytest.raises(TypeError, match=r"^price"):
+        implied.implied_vol(price, 100.0, [80.0, 90.0, 100.0, 110.0, 120.0], 0.25, 0.02)
+
+
+def test_cboe_term_rejects_impossible_variances(near):
+    term = implied.cboe_term(near, t=T1, r=R1)
+    fields = {f: getattr(term, f) for f in term.__dataclass_fields__}
+    for changes, match in [
+        (dict(variance=-1e300), r"^variance must be non-negative"),
+        (dict(variance=-1e-6), r"^variance must be non-negative"),
+        (dict(variance=np.inf), r"^variance must be non-negative and finite"),
+        (dict(variance=1e300, strip_term=1e300), r"^variance 1e\+300 is above 25"),
+        (dict(variance=term.variance * 2), r"^variance .* must equal strip_term - forward_term"),
+        (dict(strip_term=-1.0), r"^strip_term must be non-negative"),
+        (dict(forward_term=np.nan), r"^forward_term must be non-negative and finite"),
+        (dict(forward=-1.0), r"^forward must be positive"),
+        (dict(t=np.nan), r"^t must be positive"),
+    ]:
+        with pytest.raises(ValueError, match=match):
+            implied.CboeTerm(**{**fields, **changes})
+
+
+def test_days_must_lie_between_the_terms(near, nxt):
+    kw = dict(t_near=T1, t_next=T2, r_near=R1, r_next=R2)
+    # the white paper's terms are 35,924 and 46,394 minutes: 24.95 and 32.22 days
+    for days in (10**7, 40, 24, 1, 32.3):
+        with pytest.raises(ValueError, match=r"^days .* must lie between the two terms' maturities"):
+            implied.cboe_vix(near, nxt, **kw, days=days)
+        with pytest.raises(ValueError, match=r"^days .*does not extrapolate"):
+            implied.interpolate_variance(0.02, T1, 0.02, T2, days=days)
+    # both ends are allowed: there the rule returns that term's variance
+    assert implied.interpolate_variance(0.02, T1, 0.03, T2, days=T1 * 365) == pytest.approx(0.02, rel=1e-12)
+    assert implied.interpolate_variance(0.02, T1, 0.03, T2, days=T2 * 365) == pytest.approx(0.03, rel=1e-12)
+    assert implied.cboe_vix(near, nxt, **kw, days=30.0) == implied.cboe_vix(near, nxt, **kw, days=30)
+
+
+def test_smile_fair_variance_bounds_n_strikes():
+    with pytest.raises(ValueError, match=r"^n_strikes must be at most 100,001"):
+        implied.smile_fair_variance(100.0, 0.25, 0.2, 0.1, n_strikes=10**7)
+    with pytest.raises(ValueError, match=r"\bn_strikes\b"):
+        implied.smile_fair_variance(100.0, 0.25, 0.2, 0.1, n_strikes=50)

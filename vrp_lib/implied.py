@@ -18,13 +18,15 @@ one row per strike, strikes sorted and unique.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
+from math import comb, factorial
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtr, ndtri
+from scipy.special import erfcx, ndtr, ndtri
 
 from . import _checks
-from .swaps import _broadcast, _numeric, _scalar, _spacing, fair_variance, strike_spacing
+from .swaps import _spacing, fair_variance, strike_spacing
 
 __all__ = [
     "MINUTES_PER_YEAR", "CHAIN_COLUMNS", "MAX_DECIMAL_VOL", "bs_price", "bs_delta", "bs_vega",
@@ -36,6 +38,166 @@ __all__ = [
 MINUTES_PER_YEAR = 525_600
 CHAIN_COLUMNS = ("strike", "call_bid", "call_ask", "put_bid", "put_ask")
 MAX_DECIMAL_VOL = 5.0
+_MAX_STRIKES = 100_001
+
+
+# --------------------------------------------------------------------------- argument helpers
+
+def _numeric(x, name):
+    """A non-empty float array: no NaN, inf, None, booleans, strings or object values."""
+    return _checks.array(x, name)
+
+
+def _scalar(x, name):
+    a = _numeric(x, name)
+    if a.ndim != 0:
+        raise ValueError(f"{name} must be one number, got shape {a.shape}")
+    return float(a)
+
+
+def _broadcast(names, *arrays):
+    try:
+        return np.broadcast_arrays(*arrays)
+    except ValueError:
+        shapes = ", ".join(f"{n} {np.shape(a)}" for n, a in zip(names, arrays))
+        raise ValueError(f"lengths do not match: {shapes} cannot be broadcast together") from None
+
+
+# --------------------------------------------------------------------------- normalised Black
+
+# Jaeckel's normalised Black call (Let's Be Rational, 2015), for x = ln(F/K) <= 0, s = sigma sqrt(T):
+#     b(x, s) = e^{x/2} N(h + t) - e^{-x/2} N(h - t),   h = x / s,  t = s / 2,
+#             = phi-factor * [Y(h + t) - Y(h - t)],       Y(z) = N(z) / n(z),
+# with phi-factor = exp(-(h^2 + t^2) / 2) / sqrt(2 pi). Out of the money the two terms cancel; each
+# region below evaluates the difference without cancelling more than a few digits.
+_INV_SQRT2PI = 1.0 / np.sqrt(2.0 * np.pi)
+_SQRT_HALF = np.sqrt(0.5)
+_SQRT_HALF_PI = np.sqrt(0.5 * np.pi)
+_ETA = -10.0                                       # asymptotic expansion for h below this
+_TAU = 2.0 * np.finfo(float).eps ** (1.0 / 16.0)   # small-t expansion for t below this (0.21)
+_UNDERFLOW = -30.0                                 # N(z) for z below this through erfcx
+
+
+def _small_t_coefficients(order=6):
+    """Taylor coefficients of Y(h + t) - Y(h - t) in t, as polynomials in h^2 and a = 1 + h Y(h).
+
+    ``Y' = 1 + h Y``, so ``Y^(n) = P_n(h) + Q_n(h) Y`` with ``P_{n+1} = P_n' + Q_n`` and
+    ``Q_{n+1} = Q_n' + h Q_n`` (exact fractions). For odd n, with ``Y = (a - 1)/h``,
+    ``Y^(n)/n! = A(h^2) + B(h^2) a``: returns the pairs (A, B) for n = 1, 3, ..., 2 order + 1,
+    lowest power first (Jaeckel's expansion to t^13).
+    """
+    def deriv(p):
+        return [i * c for i, c in enumerate(p)][1:] or [Fraction(0)]
+
+    def add(p, q):
+        n = max(len(p), len(q))
+        return [(p[i] if i < len(p) else 0) + (q[i] if i < len(q) else 0) for i in range(n)]
+
+    p, q, out = [Fraction(0)], [Fraction(1)], []
+    for n in range(1, 2 * order + 2):
+        p, q = add(deriv(p), q), add(deriv(q), [Fraction(0)] + q)
+        if n % 2:
+            r = q[1::2]                                  # Q_n / h as a polynomial in h^2
+            a_part = add(p[0::2], [-c for c in r])
+            out.append(([float(c / factorial(n)) for c in a_part], [float(c / factorial(n)) for c in r]))
+    return out
+
+
+def _asymptotic_coefficients(order=17):
+    """``c[n][m] = (-1)^n (2n - 1)!! 2 C(2n + 1, 2m + 1)``: the asymptotic series of
+    ``Y(z) ~ -sum_n (-1)^n (2n - 1)!! / z^(2n+1)`` differenced at ``h + t`` and ``h - t``."""
+    out, dfact = [], 1
+    for n in range(order + 1):
+        dfact *= max(2 * n - 1, 1)
+        out.append([float((-1) ** n * dfact * 2 * comb(2 * n + 1, 2 * m + 1)) for m in range(n + 1)])
+    return out
+
+
+_SMALL_T = _small_t_coefficients()
+_ASYMPTOTIC = _asymptotic_coefficients()
+
+
+def _poly(coefs, z):
+    """``sum_i coefs[i] z^i`` by Horner's rule."""
+    out = np.full_like(z, coefs[-1])
+    for c in coefs[-2::-1]:
+        out = out * z + c
+    return out
+
+
+def _y_difference_small_t(h, t):
+    """``Y(h + t) - Y(h - t)`` by its Taylor series in t (to t^13; accurate for t < 0.21)."""
+    a = 1.0 + h * (_SQRT_HALF_PI * erfcx(-_SQRT_HALF * h))
+    h2, w = h * h, t * t
+    out = np.zeros_like(h)
+    for a_part, b_part in reversed(_SMALL_T):
+        out = out * w + (_poly(a_part, h2) + _poly(b_part, h2) * a)
+    return 2.0 * t * out
+
+
+def _y_difference_asymptotic(h, t):
+    """``Y(h + t) - Y(h - t)`` by the asymptotic series in ``1/(h +- t)^2`` (for h + t < -9.8).
+
+    ``= t/r sum_n q^n sum_m c[n][m] e^m`` with ``e = (t/h)^2``, ``r = h^2 - t^2``, ``q = (h/r)^2``.
+    """
+    e = (t / h) ** 2
+    r = (h + t) * (h - t)
+    q = (h / r) ** 2
+    out = np.zeros_like(h)
+    for coefs in reversed(_ASYMPTOTIC):
+        out = out * q + _poly(coefs, e)
+    return t / r * out
+
+
+def _black_cdf(x, h, t):
+    """``e^{x/2} N(h + t) - e^{-x/2} N(h - t)`` term by term (a term whose N would underflow
+    through ``exp(-(h^2 + t^2)/2) erfcx``)."""
+    d1, d2 = h + t, h - t
+    with np.errstate(over="ignore", invalid="ignore"):
+        b = np.exp(0.5 * x) * ndtr(d1) - np.exp(-0.5 * x) * ndtr(d2)
+    low = d2 < _UNDERFLOW
+    if low.any():
+        i = np.flatnonzero(low)
+        xi, hi, ti, d1i = x[i], h[i], t[i], d1[i]
+        far = 0.5 * np.exp(-0.5 * (hi * hi + ti * ti))
+        first = np.where(d1i < _UNDERFLOW, far * erfcx(-_SQRT_HALF * d1i), np.exp(0.5 * xi) * ndtr(d1i))
+        b[i] = first - far * erfcx(-_SQRT_HALF * d2[i])
+    return b
+
+
+def _black(x, s):
+    """Normalised out-of-the-money Black call ``b(x, s)`` for ``x <= 0`` and ``s > 0`` (1-D arrays).
+
+    Relative accuracy about 1e-13 wherever b is a normal double: Jaeckel's four regions, the
+    asymptotic expansion (h < -10 and h + t < -9.8), the small-t expansion (t < 0.21), the
+    two normal cdfs where ``h + t > 0.85`` (the first term dominates) and the erfcx form
+    ``exp(-(h^2 + t^2)/2)/2 [erfcx(-(h + t)/sqrt 2) - erfcx(-(h - t)/sqrt 2)]`` elsewhere.
+    """
+    h = x / s
+    t = 0.5 * s
+    b = np.empty_like(h)
+    asym = (h < _ETA) & (h + t < _ETA + _TAU)
+    small = ~asym & (t < _TAU)
+    cdf = ~(asym | small) & (h + t > 0.85)
+    mid = ~(asym | small | cdf)
+    for mask, diff in ((asym, _y_difference_asymptotic), (small, _y_difference_small_t)):
+        if mask.any():
+            hh, tt = h[mask], t[mask]
+            b[mask] = _INV_SQRT2PI * np.exp(-0.5 * (hh * hh + tt * tt)) * diff(hh, tt)
+    if cdf.any():
+        b[cdf] = _black_cdf(x[cdf], h[cdf], t[cdf])
+    if mid.any():
+        hh, tt = h[mid], t[mid]
+        b[mid] = 0.5 * np.exp(-0.5 * (hh * hh + tt * tt)) * (
+            erfcx(-_SQRT_HALF * (hh + tt)) - erfcx(-_SQRT_HALF * (hh - tt)))
+    return np.maximum(b, 0.0)
+
+
+def _log_moneyness(s, k, drift):
+    """``ln(F/K) = ln(S/K) + drift`` to relative accuracy (log1p of an exact S - K near the money)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        near = (k <= 2.0 * s) & (s <= 2.0 * k)
+        return np.where(near, np.log1p((s - k) / k), np.log(s / k)) + drift
 
 
 # --------------------------------------------------------------------------- Black-Scholes
@@ -109,18 +271,20 @@ def bs_price(spot, strike, t, r, sigma, q=0.0, kind="call"):
     """
     _kind(kind)
     s, k, tt, rr, v, qq = _bs_inputs(spot, strike, t, r, sigma, q)
-    fwd = s * np.exp((rr - qq) * tt)
-    df = np.exp(-rr * tt)
+    shape = s.shape
+    s, k, tt, rr, v, qq = (np.ravel(a) for a in (s, k, tt, rr, v, qq))
+    x = _log_moneyness(s, k, (rr - qq) * tt)
+    if kind == "put":
+        x = -x
     sd = v * np.sqrt(tt)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        d1 = np.where(sd > 0, (np.log(fwd / k) + 0.5 * sd**2) / np.where(sd > 0, sd, 1.0), np.inf)
-        d2 = d1 - sd
-    call = np.where(
-        sd > 0, df * (fwd * ndtr(d1) - k * ndtr(d2)), df * np.maximum(fwd - k, 0.0)
-    )
-    out = call if kind == "call" else call - df * (fwd - k)
-    out = np.maximum(out, 0.0)  # parity can leave -1e-15 on deep in-the-money puts
-    return float(out) if np.ndim(out) == 0 else out
+    # in the money: intrinsic value 2 sinh(x/2) plus the out-of-the-money price at -|x| (no parity
+    # subtraction, so every price keeps its relative accuracy)
+    b = 2.0 * np.sinh(0.5 * np.maximum(x, 0.0))
+    live = sd > 0
+    if live.any():
+        b[live] += _black(-np.abs(x[live]), sd[live])
+    out = (np.sqrt(s) * np.sqrt(k) * np.exp(-0.5 * (rr + qq) * tt) * b).reshape(shape)
+    return float(out) if out.ndim == 0 else out
 
 
 def bs_delta(spot, strike, t, r, sigma, q=0.0, kind="call"):
@@ -156,94 +320,289 @@ def bs_vega(spot, strike, t, r, sigma, q=0.0):
 
 # --------------------------------------------------------------------------- implied volatility
 
-_INV_SQRT2PI = 1.0 / np.sqrt(2.0 * np.pi)
+# Jaeckel's rational cubic interpolation (Let's Be Rational, 2015, section 4)
+_RMIN = -(1.0 - np.sqrt(np.finfo(float).eps))
+_RMAX = 2.0 / np.finfo(float).eps ** 2
+_TINY = np.finfo(float).tiny
+_SQRT3 = np.sqrt(3.0)
+_F_LOWER = 2.0 * np.pi / np.sqrt(27.0)
 
 
-def _otm_call(x, s, ep, em):
-    """Normalized out-of-the-money Black call ``b(x, s)``, x <= 0, with ep = e^{x/2}."""
-    d1 = x / s + 0.5 * s
-    return ep * ndtr(d1) - em * ndtr(d1 - s)
+def _black_iterate(x, h, t):
+    """b(x, s) for the solver: the two normal cdfs, and :func:`_black` where they would cancel
+    too much for a 1e-12 volatility (``h < -4`` or ``t < 1e-3``; ``s = 2t``)."""
+    b = _black_cdf(x, h, t)
+    hard = (h < -4.0) | (t < 1e-3)
+    if hard.any():
+        b[hard] = _black(x[hard], 2.0 * t[hard])
+    return b
 
 
-def _solve_normalized(x, beta, max_iter=60):
+def _rational_cubic(z, zl, zr, yl, yr, dl, dr, r):
+    """Delbourgo-Gregory rational cubic through (zl, yl), (zr, yr) with end slopes dl, dr and
+    control parameter r (linear for r at its maximum)."""
+    w = zr - zl
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        u = (z - zl) / w
+        v = 1.0 - u
+        y = (yr * u * u * u + (r * yr - w * dr) * u * u * v + (r * yl + w * dl) * u * v * v + yl * v * v * v) \
+            / (1.0 + (r - 3.0) * u * v)
+    return np.where(r >= _RMAX, yr * u + yl * v, y)
+
+
+def _r_convex(zl, zr, yl, yr, dl, dr, d2, left, prefer_shape):
+    """Control parameter that fits the second derivative d2 at the left (right) end, raised to
+    Jaeckel's minimum that keeps the interpolant monotonic and convex (concave) as the data."""
+    w = zr - zl
+    slope = (yr - yl) / w
+    num = 0.5 * w * d2 + (dr - dl)
+    den = slope - dl if left else dr - slope
+    fallback = _RMAX if prefer_shape else -np.inf
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        r = np.where(np.abs(num) < _TINY, 0.0,
+                     np.where(np.abs(den) < _TINY, np.where(num > 0, _RMAX, _RMIN), num / den))
+        mono = (dl * slope >= 0) & (dr * slope >= 0)
+        shaped = ((dl <= slope) & (slope <= dr)) | ((dl >= slope) & (slope >= dr))
+        r1 = np.where(mono, np.where(np.abs(slope) >= _TINY, (dr + dl) / slope, fallback), -np.inf)
+        a, c = slope - dl, dr - slope
+        r2 = np.where((np.abs(a) >= _TINY) & (np.abs(c) >= _TINY),
+                      np.maximum(np.abs((dr - dl) / c), np.abs((dr - dl) / a)), fallback)
+    r2 = np.where(shaped, r2, np.where(mono & prefer_shape, _RMAX, -np.inf))
+    r_min = np.where(mono | shaped, np.maximum(_RMIN, np.maximum(r1, r2)), _RMIN)
+    return np.maximum(r, r_min)
+
+
+def _vega(x, s):
+    """Normalised vega db/ds = exp(-(h^2 + t^2)/2) / sqrt(2 pi)."""
+    h = x / s
+    return _INV_SQRT2PI * np.exp(-0.5 * (h * h + 0.25 * s * s))
+
+
+# Correction of the lowest segment's guess: the lower map's rational cubic leaves errors of a few
+# per cent (its slope at beta = 0 is reached only logarithmically), which cost a second Householder
+# step. The ratio exact / guessed s is smooth in (xi, v) = (|x| / (1 + |x|), 1 / (1 - ln(beta / b_l))),
+# both in [0, 1]: tabulated once on a 128 x 128 grid (by the solver itself, without the correction)
+# and interpolated bilinearly, it brings the guess within about 1e-4, so one step suffices. It only
+# moves the starting point: the answer is still the solver's, to its own tolerance.
+_RHO_N = 128
+_RHO_XI_MAX = 0.95
+_RHO = []
+
+
+def _lower_table():
+    if not _RHO:
+        n = _RHO_N
+        xi, v = np.meshgrid(np.linspace(0.0, _RHO_XI_MAX, n), np.linspace(0.0, 1.0, n), indexing="ij")
+        ax = (xi / (1.0 - xi)).ravel()
+        with np.errstate(divide="ignore"):
+            u = np.exp(1.0 - 1.0 / v.ravel())
+        sc = np.sqrt(2.0 * ax)
+        bmax = np.exp(-0.5 * ax)
+        sl = sc - (0.5 * bmax - np.exp(0.5 * ax) * ndtr(-sc)) / (_INV_SQRT2PI * bmax)
+        rho = np.ones(n * n)
+        ok = (ax > 0) & (u > 0)
+        beta = u[ok] * _black(-ax[ok], sl[ok])
+        fine = beta > 1e-290
+        i = np.flatnonzero(ok)[fine]
+        x, beta = -ax[i], beta[fine]
+        exact = _solve_normalized(x, beta, correct=False)
+        guess, kind, _ = _guess(x, beta, correct=False)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = exact / guess
+        rho[i] = np.where((kind == 0) & np.isfinite(ratio) & (ratio > 0), ratio, 1.0)
+        _RHO.append(rho.reshape(n, n))
+    return _RHO[0]
+
+
+def _lower_correction(ax, u):
+    """Bilinear interpolation of the tabulated ratio exact / guessed s at |x| = ax, beta / b_l = u."""
+    rho = _lower_table()
+    n1 = _RHO_N - 1
+    fi = np.minimum(ax / (1.0 + ax), _RHO_XI_MAX) * (n1 / _RHO_XI_MAX)
+    with np.errstate(divide="ignore"):
+        fj = n1 / (1.0 - np.log(u))
+    i = np.minimum(fi.astype(np.intp), n1 - 1)
+    j = np.minimum(fj.astype(np.intp), n1 - 1)
+    a, b = fi - i, fj - j
+    return (rho[i, j] * (1.0 - b) + rho[i, j + 1] * b) * (1.0 - a) + (rho[i + 1, j] * (1.0 - b) + rho[i + 1, j + 1] * b) * a
+
+
+def _guess(x, beta, correct=True):
+    """Jaeckel's initial guess (Let's Be Rational, section 4) and the objective per option.
+
+    Four segments of beta split at b_l < b_c < b_h, the prices at ``s_c = sqrt(2|x|)`` (the
+    inflection point) and at the tangents' zero and maximum: a rational cubic in the lower map
+    ``f = 2 pi |x| / sqrt(27) N(-|x| / (sqrt 3 s))^3`` below b_l, in s between b_l and b_h, in
+    the upper map ``f = N(-s/2)`` above b_h; each map is then inverted in closed form. Objective:
+    0 for ``1/ln b`` (lowest segment), 1 for ``b``, 2 for ``ln(b_max - b)`` (above b_h and half
+    of b_max).
+    """
+    ax = -x
+    bmax = np.exp(0.5 * x)
+    sc = np.sqrt(2.0 * ax)
+    # b_c = b(x, s_c): h + t = 0 and h - t = -s_c
+    with np.errstate(over="ignore", invalid="ignore"):
+        bc = 0.5 * bmax - np.exp(0.5 * ax) * ndtr(-sc)
+    far = ax > 400.0
+    if far.any():
+        bc[far] = 0.5 * bmax[far] * (1.0 - erfcx(np.sqrt(ax[far])))
+    bc = np.maximum(bc, 0.0)
+    vc = _INV_SQRT2PI * bmax
+    s = np.empty_like(x)
+    kind = np.ones(x.shape, dtype=np.int8)
+    low = beta < bc
+    il = np.flatnonzero(low)
+    if il.size:
+        xl, bel, bcl, vcl, scl = x[il], beta[il], bc[il], vc[il], sc[il]
+        sl = scl - bcl / vcl
+        bl = _black_iterate(xl, xl / sl, 0.5 * sl)
+        lowest = bel < bl
+        j = np.flatnonzero(lowest)
+        if j.size:
+            xj, sj, bj, bej = xl[j], sl[j], bl[j], bel[j]
+            axj = -xj
+            z = axj / (_SQRT3 * sj)
+            y = z * z
+            m = 0.5 * erfcx(_SQRT_HALF * z)                       # N(-z) e^{y/2}
+            with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+                f = _F_LOWER * axj * (m * np.exp(-0.5 * y)) ** 3
+                fp = 2.0 * np.pi * y * m * m * np.exp(0.125 * sj * sj)
+                fpp = (np.pi / 6.0) * y / sj ** 3 * m * np.exp(1.5 * y + 0.25 * sj * sj) * (
+                    8.0 * _SQRT3 * sj * axj
+                    + (3.0 * sj * sj * (sj * sj - 8.0) - 8.0 * axj * axj) * np.sqrt(2.0 * np.pi) * m)
+            fpp = np.where(np.isfinite(fpp), fpp, np.inf)
+            r = _r_convex(0.0, bj, 0.0, f, 1.0, fp, fpp, left=False, prefer_shape=True)
+            fg = _rational_cubic(bej, 0.0, bj, 0.0, f, 1.0, fp, r)
+            u = bej / bj
+            fg = np.where(fg > 0, fg, (f * u + bj * (1.0 - u)) * u)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                sg = np.abs(axj / (_SQRT3 * ndtri(np.cbrt(fg / (_F_LOWER * axj)))))
+            s[il[j]] = sg * _lower_correction(axj, bej / bj) if correct else sg
+            kind[il[j]] = 0
+        j = np.flatnonzero(~lowest)
+        if j.size:
+            dl, dr = 1.0 / _vega(xl[j], sl[j]), 1.0 / vcl[j]
+            r = _r_convex(bl[j], bcl[j], sl[j], scl[j], dl, dr, 0.0, left=False, prefer_shape=False)
+            s[il[j]] = _rational_cubic(bel[j], bl[j], bcl[j], sl[j], scl[j], dl, dr, r)
+    ih = np.flatnonzero(~low)
+    if ih.size:
+        xh, beh, bch, vch, sch, bmh = x[ih], beta[ih], bc[ih], vc[ih], sc[ih], bmax[ih]
+        sh = sch + (bmh - bch) / vch
+        bh = _black_iterate(xh, xh / sh, 0.5 * sh)
+        middle = beh <= bh
+        j = np.flatnonzero(middle)
+        if j.size:
+            dl, dr = 1.0 / vch[j], 1.0 / _vega(xh[j], sh[j])
+            r = _r_convex(bch[j], bh[j], sch[j], sh[j], dl, dr, 0.0, left=True, prefer_shape=False)
+            s[ih[j]] = _rational_cubic(beh[j], bch[j], bh[j], sch[j], sh[j], dl, dr, r)
+        j = np.flatnonzero(~middle)
+        if j.size:
+            xj, sj, bj, bej, bm = xh[j], sh[j], bh[j], beh[j], bmh[j]
+            f = ndtr(-0.5 * sj)
+            w = (xj / sj) ** 2
+            with np.errstate(over="ignore", invalid="ignore"):
+                fp = -0.5 * np.exp(0.5 * w)
+                fpp = np.sqrt(0.5 * np.pi) * np.exp(w + 0.125 * sj * sj) * w / sj
+            ok = np.isfinite(fpp) & np.isfinite(fp)
+            r = _r_convex(bj, bm, f, 0.0, fp, -0.5, np.where(ok, fpp, 0.0), left=True, prefer_shape=True)
+            fg = np.where(ok, _rational_cubic(bej, bj, bm, f, 0.0, fp, -0.5, r), -1.0)
+            u = (bej - bj) / (bm - bj)
+            fg = np.where(fg > 0, fg, (f * (1.0 - u) + 0.5 * (bm - bj) * u) * (1.0 - u))
+            s[ih[j]] = -2.0 * ndtri(fg)
+            kind[ih[j]] = np.where(bej > 0.5 * bm, 2, 1)
+    return s, kind, bmax
+
+
+def _solve_normalized(x, beta, max_iter=60, correct=True):
     """Total volatility s with b(x, s) = beta, for x <= 0 and 0 < beta < e^{x/2}.
 
-    Jaeckel's "By Implication" (2006) scheme: split at the inflection point
-    ``s_c = sqrt(2|x|)``; below it Halley steps on ``1/ln b``, above it on ``b``, from his
-    rational/asymptotic initial guesses; every step is kept inside a bracket that tightens
-    as the iteration proceeds (bisection where a step would leave it).
+    Jaeckel's "Let's Be Rational" (2015): the rational initial guess of :func:`_guess`, then
+    Householder steps of order 3 (quartic convergence) on ``1/ln b`` in the lowest segment,
+    ``ln(b_max - b)`` in the highest and ``b`` between; about two steps reach the last digits.
+    Each step is kept inside a bracket that tightens with every evaluation (bisection where a
+    step would leave it), so a poor guess costs steps, never a wrong answer.
     """
-    ep, em = np.exp(0.5 * x), np.exp(-0.5 * x)
-    sc = np.sqrt(-2.0 * x)
-    neg = x < 0
-    bc = np.zeros_like(x)
-    if neg.any():
-        bc[neg] = _otm_call(x[neg], sc[neg], ep[neg], em[neg])
-    low = beta < bc
-    s = np.empty_like(x)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        s_low = np.sqrt(2.0 * x * x / (np.abs(x) - 4.0 * np.log(beta / bc)))
-        arg = (ep - beta) / (ep - bc) * ndtr(-0.5 * sc)
-        s_high = -2.0 * ndtri(arg)
-    s = np.where(low, s_low, s_high)
-    s = np.where(np.isfinite(s) & (s > 0), s, np.where(low, 0.5 * sc, sc + 1.0))
+    s, kind, bmax = _guess(x, beta, correct)
+    s = np.where(np.isfinite(s) & (s > 0), s, np.sqrt(-2.0 * x) + 1.0)
     lo = np.zeros_like(x)
     hi = np.full_like(x, np.inf)
     lnbeta = np.log(beta)
-    if low.any():
-        # near the money the asymptotic guess is poor: b(x, s) ~ b(0, s) + x/2 gives a
-        # second candidate; keep the one whose price is closer (in logs) and bracket both
-        li = np.flatnonzero(low)
-        xl, el, ml, bl = x[li], ep[li], em[li], beta[li]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            s_atm = -2.0 * ndtri(0.5 * (1.0 - bl + 0.5 * xl))
-        s_atm = np.where(np.isfinite(s_atm) & (s_atm > 0), s_atm, s[li])
-        cand = np.stack([s[li], s_atm])
-        with np.errstate(divide="ignore"):
-            err = np.log(_otm_call(np.broadcast_to(xl, cand.shape), cand, el, ml)) - lnbeta[li]
-        under = err < 0
-        lo[li] = np.max(np.where(under, cand, 0.0), axis=0)
-        hi[li] = np.min(np.where(under, np.inf, cand), axis=0)
-        s[li] = np.where(np.abs(err[0]) <= np.abs(err[1]), cand[0], cand[1])
     active = np.arange(x.size)
     for _ in range(max_iter):
-        xa, sa, epa, ema = x[active], s[active], ep[active], em[active]
-        ba, la = beta[active], low[active]
-        d1 = xa / sa + 0.5 * sa
-        b = epa * ndtr(d1) - ema * ndtr(d1 - sa)
-        bp = epa * _INV_SQRT2PI * np.exp(-0.5 * d1 * d1)        # db/ds
-        h2 = xa * xa / (sa * sa * sa) - 0.25 * sa                # b''/b'
-        below = b < ba
-        lo[active] = np.where(below, np.maximum(lo[active], sa), lo[active])
-        hi[active] = np.where(below, hi[active], np.minimum(hi[active], sa))
+        xa, sa, ba, ka = x[active], s[active], beta[active], kind[active]
+        h = xa / sa
+        t = 0.5 * sa
+        b = _black_iterate(xa, h, t)
+        bp = _INV_SQRT2PI * np.exp(-0.5 * (h * h + t * t))     # db/ds
+        hs = h / sa
+        d2 = h * hs - 0.5 * t                                   # b''/b' = x^2/s^3 - s/4
+        d3 = d2 * d2 - 3.0 * hs * hs - 0.25                     # b'''/b'
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            # upper branch: f = b - beta
-            nu_h = (ba - b) / bp
-            hh = h2
-            # lower branch: g = 1/ln b - 1/ln beta
-            lb = np.log(b)
-            r = bp / b
-            nu_l = (1.0 / lb - 1.0 / lnbeta[active]) * b * lb * lb / bp
-            hl = h2 - r * (1.0 + 2.0 / lb)
-            nu = np.where(la, nu_l, nu_h)
-            hx = np.where(la, hl, hh)
-            halley = np.isfinite(nu) & (np.abs(0.5 * nu * hx) < 0.5)
-            step = np.where(halley, nu / (1.0 + 0.5 * nu * hx), nu)
+            nu = (ba - b) / bp                                  # objective b - beta
+            g2, g3 = d2, d3
+            lower = ka == 0
+            if lower.any():                                     # objective 1/ln b - 1/ln beta
+                lb, lnb = np.log(b), lnbeta[active]
+                p = bp / b
+                c = 1.0 + 2.0 / lb
+                nu = np.where(lower, (lnb - lb) * lb / (lnb * p), nu)
+                g2 = np.where(lower, d2 - p * c, g2)
+                g3 = np.where(lower, d3 - 3.0 * p * d2 * c + 2.0 * p * p * (1.0 + 3.0 / lb * (1.0 + 1.0 / lb)), g3)
+            upper = ka == 2
+            if upper.any():                                     # objective ln(bmax - beta) - ln(bmax - b)
+                bm = bmax[active]
+                qd = bp / (bm - b)
+                nu = np.where(upper, (np.log(bm - b) - np.log(bm - ba)) / qd, nu)
+                g2 = np.where(upper, d2 + qd, g2)
+                g3 = np.where(upper, d3 + 3.0 * d2 * qd + 2.0 * qd * qd, g3)
+            step = nu * (1.0 + 0.5 * g2 * nu) / (1.0 + nu * (g2 + g3 * nu / 6.0))
             new = sa + step
-        la_, ha_ = lo[active], hi[active]
-        # Halley converges cubically, Newton quadratically: a step this small leaves an
-        # error of order its cube (its square) relative to s, below 1e-15
-        rel = np.abs(step) / sa
-        done = np.isfinite(new) & ((rel <= 1e-8) | (halley & (rel <= 1e-5)))
-        outside = ~done & (~np.isfinite(new) | (new <= la_) | (new >= ha_))
-        bis = np.where(np.isfinite(ha_), 0.5 * (la_ + ha_), 2.0 * np.maximum(sa, la_))
-        new = np.where(outside, bis, new)
+        below = b < ba
+        la = np.where(below, np.maximum(lo[active], sa), lo[active])
+        ha = np.where(below, hi[active], np.minimum(hi[active], sa))
+        lo[active], hi[active] = la, ha
+        # the error after a Householder step of relative size d is of order d^4: below 2e-4 the
+        # step leaves an error under 1e-14 relative
+        done = np.isfinite(new) & (np.abs(step) <= 2e-4 * sa)
+        outside = ~done & (~np.isfinite(new) | (new <= la) | (new >= ha))
+        new = np.where(outside, np.where(np.isfinite(ha), 0.5 * (la + ha), 2.0 * np.maximum(sa, la)), new)
         s[active] = new
-        done |= np.isfinite(ha_) & ((ha_ - la_) <= 4e-16 * ha_)
+        done |= np.isfinite(ha) & ((ha - la) <= 4e-16 * ha)
         active = active[~done]
         if active.size == 0:
             break
     return s
+
+
+def _prices(price):
+    """Quoted prices as a float array. NaN and inf pass (bad quotes, handled by ``errors``);
+    None, booleans, strings and other non-numbers anywhere in the array are type errors."""
+    if price is None:
+        raise _checks.ArgumentTypeError("price is None: pass a number or an array of prices")
+    if isinstance(price, (bool, np.bool_)):
+        raise _checks.ArgumentTypeError("price holds booleans: pass prices")
+    if isinstance(price, (str, bytes)):
+        raise _checks.ArgumentTypeError(f"price must be numbers, got the string {price!r}")
+    if isinstance(price, (pd.Series, pd.DataFrame, pd.Index)):
+        price = price.to_numpy()
+    raw = np.asarray(price)
+    if raw.dtype.kind in "iuf" and not isinstance(price, (list, tuple)):
+        return raw.astype(float, copy=False)
+    if raw.dtype == bool:
+        raise _checks.ArgumentTypeError("price holds booleans: pass prices")
+    if raw.dtype.kind == "O" or isinstance(price, (list, tuple)):
+        # numpy reads [21, True] as [21.0, 1.0] and [1.0, "2"] as text
+        flat = np.ravel(np.asarray(price, dtype=object))
+        bad = [v for v in flat if v is None or isinstance(v, (bool, np.bool_, str, bytes))]
+        if bad:
+            raise _checks.ArgumentTypeError(
+                f"price holds {_checks._what(bad[0])} among the prices; pass numbers only")
+    try:
+        if raw.dtype.kind in "USVc":
+            raise TypeError
+        return np.asarray(raw, dtype=float)
+    except (TypeError, ValueError):
+        raise _checks.ArgumentTypeError(f"price must be numbers, got {raw.dtype} values") from None
 
 
 def implied_vol(price, spot, strike, t, r, q=0.0, kind="call", lo=1e-6, hi=MAX_DECIMAL_VOL,
@@ -302,47 +661,42 @@ def implied_vol(price, spot, strike, t, r, q=0.0, kind="call", lo=1e-6, hi=MAX_D
         raise ValueError(f"lo ({lo_:g}) must be below hi ({hi_:g})")
     if hi_ > MAX_DECIMAL_VOL:
         raise ValueError(f"hi must be at most {MAX_DECIMAL_VOL:g} (a decimal: 5 is 500 vol points), got {hi_:g}")
-    if price is None:
-        raise ValueError("price is None: pass a number or an array of prices")
-    if isinstance(price, (bool, np.bool_)) or np.asarray(price).dtype == bool:
-        raise TypeError("price holds booleans: pass prices")
-    p = np.asarray(price, dtype=float) if np.asarray(price).dtype.kind in "iuf" else None
-    if p is None:
-        try:
-            p = np.asarray(price, dtype=float)
-        except (TypeError, ValueError):
-            raise TypeError(f"price must be numeric, got {type(price).__name__}") from None
+    p = _prices(price)
     if p.size == 0:
         raise ValueError("price is empty")
     s, k, tt, rr, qq = _market(spot, strike, t, r, q)
     p, s, k, tt, rr, qq = _broadcast(("price", "spot", "strike", "t", "r", "q"), p, s, k, tt, rr, qq)
     shape = p.shape
     p, s, k, tt, rr, qq = (np.ravel(a) for a in (p, s, k, tt, rr, qq))
-    fwd = s * np.exp((rr - qq) * tt)
-    df = np.exp(-rr * tt)
-    und = p / df
-    intrinsic = np.maximum(fwd - k, 0.0) if kind == "call" else np.maximum(k - fwd, 0.0)
-    otm = und - intrinsic
+    # normalised as bs_price prices: b = price / (e^{-rT} sqrt(F K)) at x = ln(F/K) (-x for a put)
+    x = _log_moneyness(s, k, (rr - qq) * tt)
+    if kind == "put":
+        x = -x
+    scale = np.sqrt(s) * np.sqrt(k) * np.exp(-0.5 * (rr + qq) * tt)
+    beta = p / scale
+    ax = np.abs(x)
+    intrinsic = 2.0 * np.sinh(0.5 * np.maximum(x, 0.0))
+    otm = beta - intrinsic
+    upper = np.exp(-0.5 * ax)                      # min(F, K) / sqrt(F K)
     # rounding only enters through the intrinsic value subtracted from an in-the-money price
-    tol = np.where(intrinsic > 0, 8.0 * np.finfo(float).eps * (np.abs(und) + np.maximum(fwd, k)), 0.0)
-    upper = np.minimum(fwd, k)
-    finite = np.isfinite(und)
+    tol = np.where(x > 0, 8.0 * np.finfo(float).eps * (np.abs(beta) + np.exp(0.5 * ax)), 0.0)
+    finite = np.isfinite(beta)
     at_bound = finite & (np.abs(otm) <= tol)
     bad = ~finite | (otm < -tol) | (otm >= upper)
     ok = ~(bad | at_bound)
     vol = np.zeros(p.shape)
     vol[bad] = np.nan
-    if ok.any():
-        x = -np.abs(np.log(fwd[ok] / k[ok]))
-        beta = otm[ok] / np.sqrt(fwd[ok] * k[ok])
-        vol[ok] = _solve_normalized(x, beta) / np.sqrt(tt[ok])
+    if ok.all():
+        vol = _solve_normalized(-ax, otm) / np.sqrt(tt)
+    elif ok.any():
+        vol[ok] = _solve_normalized(-ax[ok], otm[ok]) / np.sqrt(tt[ok])
     out_of_range = ok & ((vol < lo_) | (vol > hi_))
     vol[out_of_range] = np.nan
     nbad = int(bad.sum() + out_of_range.sum())
     if nbad and errors == "raise":
         i = int(np.flatnonzero(bad | out_of_range)[0])
         where = "" if len(shape) == 0 else f" at index {tuple(int(j) for j in np.unravel_index(i, shape))}"
-        lower_b, upper_b = df[i] * intrinsic[i], df[i] * (intrinsic[i] + upper[i])
+        lower_b, upper_b = scale[i] * intrinsic[i], scale[i] * (intrinsic[i] + upper[i])
         if bad[i]:
             why = (f"lies outside the no-arbitrage bounds ({lower_b:.6g}, {upper_b:.6g}): "
                    f"no implied volatility exists")
@@ -514,7 +868,10 @@ def cboe_strip(chain, *, t, r) -> pd.DataFrame:
 class CboeTerm:
     """Every intermediate number of one expiry in the Cboe method.
 
-    ``variance = strip_term - forward_term``; all variances are annualized decimals.
+    ``variance = strip_term - forward_term``; all variances are annualized decimals. Checked
+    when built: t, forward and k0 positive, r finite, the three terms finite and non-negative,
+    the variance at most 25 (500 vol points) and equal to ``strip_term - forward_term`` to
+    rounding.
     """
 
     t: float
@@ -534,9 +891,16 @@ class CboeTerm:
         _checks.positive(self.k0, "k0")
         if not isinstance(self.strip, pd.DataFrame):
             raise TypeError(f"strip must be a pandas DataFrame, got {type(self.strip).__name__}")
-        _checks.finite(self.strip_term, "strip_term")
+        _checks.nonnegative(self.strip_term, "strip_term")
         _checks.nonnegative(self.forward_term, "forward_term")
-        _checks.finite(self.variance, "variance")
+        v = _checks.nonnegative(self.variance, "variance")
+        if v > MAX_DECIMAL_VOL ** 2:
+            raise ValueError(f"variance {v:g} is above {MAX_DECIMAL_VOL ** 2:g} ({100 * MAX_DECIMAL_VOL:.0f} vol "
+                             f"points squared): an annualized variance is a decimal (0.04 for 20 vol points)")
+        gap = abs(v - (self.strip_term - self.forward_term))
+        if gap > 1e-12 * max(1.0, self.strip_term):
+            raise ValueError(f"variance ({v:g}) must equal strip_term - forward_term "
+                             f"({self.strip_term:g} - {self.forward_term:g})")
 
 
 def cboe_term(chain, *, t, r) -> CboeTerm:
@@ -589,6 +953,10 @@ def interpolate_variance(var_near, t_near, var_next, t_next, days=30):
 
     with N counted in minutes (``N_T = T * 525,600``) and ``N_d = days * 1,440``. The
     weights are linear in total variance, so variance is interpolated, not volatility.
+
+    ``days`` counts calendar days of 1,440 minutes and must lie between the two terms'
+    maturities in the same units, ``t_near * 365 <= days <= t_next * 365`` (the white paper's
+    24.9 and 32.2 days bracket its 30); outside them the rule would extrapolate, and it raises.
     """
     t1 = _checks.positive(_scalar(t_near, "t_near"), "t_near")
     t2 = _checks.positive(_scalar(t_next, "t_next"), "t_next")
@@ -599,7 +967,13 @@ def interpolate_variance(var_near, t_near, var_next, t_next, days=30):
     if v1 < 0 or v2 < 0:
         raise ValueError(f"negative variance: var_near={v1:g}, var_next={v2:g}")
     n1, n2 = t1 * MINUTES_PER_YEAR, t2 * MINUTES_PER_YEAR
-    nd = _checks.positive(_scalar(days, "days"), "days") * 1440.0
+    d = _checks.positive(_scalar(days, "days"), "days")
+    d1, d2 = n1 / 1440.0, n2 / 1440.0
+    if not d1 * (1 - 1e-12) <= d <= d2 * (1 + 1e-12):
+        raise ValueError(
+            f"days ({d:g}) must lie between the two terms' maturities, {d1:.6g} and {d2:.6g} days "
+            f"(t_near and t_next times 365): the Cboe rule interpolates, it does not extrapolate")
+    nd = d * 1440.0
     w1 = (n2 - nd) / (n2 - n1)
     return (t1 * v1 * w1 + t2 * v2 * (1.0 - w1)) * MINUTES_PER_YEAR / nd
 
@@ -608,7 +982,8 @@ def cboe_vix(near, next, *, t_near, t_next, r_near, r_next, days=30):  # noqa: A
     """The VIX index level, in vol points, from a near-term and a next-term chain.
 
     ``VIX = 100 * sqrt(interpolated 30-day variance)``; see :func:`cboe_variance` and
-    :func:`interpolate_variance`. Times in years, rates continuously compounded decimals.
+    :func:`interpolate_variance`. Times in years, rates continuously compounded decimals;
+    ``days`` (calendar days) must lie between the terms, ``t_near * 365 <= days <= t_next * 365``.
     """
     a1, a2 = _chain_array(near, "near"), _chain_array(next, "next")
     t1, r1 = _tr(t_near, r_near, "t_near", "r_near")
@@ -711,16 +1086,18 @@ def smile_fair_variance(forward, t, atm_vol, skew, *, moneyness="strike", lo=0.0
     lo, hi : float
         Strike range as multiples of the forward, ``0 < lo < 1 < hi``.
     n_strikes : int
-        Number of strikes, at least 101.
+        Number of strikes, from 101 to 100,001 (an integral float such as 401.0 passes).
     """
     f = _checks.positive(_scalar(forward, "forward"), "forward")
     tt = _checks.positive(_scalar(t, "t"), "t")
     lo_, hi_ = _scalar(lo, "lo"), _scalar(hi, "hi")
     if not 0 < lo_ < 1 < hi_:
         raise ValueError(f"need 0 < lo < 1 < hi (multiples of the forward), got lo={lo_:g}, hi={hi_:g}")
-    if isinstance(n_strikes, bool) or not isinstance(n_strikes, (int, np.integer)) or n_strikes < 101:
-        raise ValueError(f"n_strikes must be an integer of at least 101, got {n_strikes!r}")
-    k = np.linspace(lo_ * f, hi_ * f, int(n_strikes))
+    n = _checks.integer(n_strikes, "n_strikes", minimum=101)
+    if n > _MAX_STRIKES:
+        raise ValueError(f"n_strikes must be at most {_MAX_STRIKES:,} (finer strips change nothing at double "
+                         f"precision), got {n:,}")
+    k = np.linspace(lo_ * f, hi_ * f, n)
     k = np.union1d(k, [f])
     vols = skew_smile(k, f, atm_vol, skew, moneyness=moneyness)
     otm = np.where(k < f, bs_price(f, k, tt, 0.0, vols, 0.0, "put"), bs_price(f, k, tt, 0.0, vols, 0.0, "call"))
