@@ -182,3 +182,16 @@ def test_frames_with_bad_dates():
         co.realized_correlation(px.iloc[:40], window=63)
     with pytest.raises(ValueError, match="prices: the series is empty"):
         co.stock_returns(px.iloc[:0])
+
+
+def test_rule_realized_correlation_annualization_bounded():
+    """annualization=1e7 turned the volatilities into 'price levels' and 1e-9 into 'decimals',
+    errors that named component_vols: the count itself is checked first, by name."""
+    p = _prices(120)
+    for bad in (0, -252, 0.5, 1e-9, 366 * 24 + 1, 1e7):
+        with pytest.raises(ValueError, match=r"annualization must lie in \[1, 8,784\]"):
+            co.realized_correlation(p, 21, annualization=bad)
+    # the correlation does not depend on the annualization (it cancels), the vols scale with its root
+    a, b = co.realized_correlation(p, 21, annualization=252), co.realized_correlation(p, 21, annualization=365)
+    assert np.allclose(a["correlation"], b["correlation"], rtol=1e-12, atol=1e-12)
+    assert np.allclose(b["index_vol"] / a["index_vol"], np.sqrt(365 / 252), rtol=1e-12)

@@ -490,6 +490,12 @@ def test_rule_counts_longer_than_the_data_raise():
         premium.monthly_samples(s, 10**7)
 
 
+def test_rule_integral_float_window_same_result():
+    iv, p = _iv_p()
+    pd.testing.assert_series_equal(premium.summary(iv, p, window=5.0), premium.summary(iv, p, window=5))
+    assert premium.summary(iv, p, window=5.0).name == "5d"
+
+
 def test_rule_n_boot_bounded():
     import time
 

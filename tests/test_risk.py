@@ -496,6 +496,10 @@ def test_rule_bootstrap_sizes_named_and_fast():
         risk.mean_se(x, 12, block=40)
     with pytest.raises(ValueError, match=r"block of 10000000"):
         risk.hit_rate_se(x, block=10**7)
+    # the block is unused by the formula, but a block longer than the record is still a mistake
+    with pytest.raises(ValueError, match=r"block \(61\) is longer than returns \(60 periods\)"):
+        risk.sharpe_se(x, 12, "opdyke", block=61)
+    assert risk.sharpe_se(x, 12, "opdyke", block=60) == risk.sharpe_se(x, 12, "opdyke")
     t0 = time.perf_counter()
     for f in (lambda: risk.mean_se(x, 12, 12, 10**7), lambda: risk.hit_rate_se(x, 12, 10**7),
               lambda: risk.sharpe_se(x, 12, "opdyke", 12, 10**7),

@@ -249,3 +249,23 @@ def test_bad_inputs():
 def test_module_exports():
     for name in smile.__all__:
         assert hasattr(smile, name)
+
+
+def test_rule_t_from_an_hour_to_ten_years():
+    """t=1e7 failed inside scipy ('x must be strictly increasing'): t outside [1/8784, 10] years
+    raises naming t, in every function that takes it."""
+    assert smile.MIN_T == 1 / 8784 and smile.MAX_T == 10.0
+    for f in (lambda t: smile.atm_vol(18.0, t=t), lambda t: smile.smile_vol(18.0, 0.9, t=t),
+              lambda t: smile.model_free_vol(15.0, t=t), lambda t: smile.model_world_shape(t=t),
+              lambda t: smile.fit_shape(np.linspace(-0.1, 0.1, 6), t, np.full(6, 20.0))):
+        for bad in (1e7, 10.5, 1e-9):
+            with pytest.raises(ValueError, match=r"t must lie in \[1/8784, 10\] years"):
+                f(bad)
+    assert smile.atm_vol(18.0, t=10.0) < 18.0  # the ends are valid
+    assert smile.atm_vol(18.0, t=smile.MIN_T) < 18.0
+
+
+def test_rule_shape_too_steep_for_t_named():
+    steep = smile.SmileShape(200.0, -0.5, 0.01, "steep")
+    with pytest.raises(ValueError, match="shape: at t = 10 years its put wing breaks Lee's bound"):
+        smile.atm_vol(18.0, steep, t=10.0)

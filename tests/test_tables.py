@@ -304,3 +304,22 @@ def test_rule_styled_format_strings_have_one_field():
     with pytest.raises(ValueError, match="formats: '{:.1f' is not a format string"):
         tables.styled(df, "{:.1f", "t")
     assert "1.5 %" in tables.styled(df, "{:.1f} %", "t").to_html()
+
+
+# ------------------------------------------------------------- no silent results (bounds)
+
+def test_rule_digits_at_most_17():
+    """digits=10**7 built a string of ten million characters: at most 17 (a double's digits)."""
+    assert tables.number_text(0.1, 17) == "0.10000000000000001"
+    assert tables.significant(2 / 3, 17) == 2 / 3
+    assert tables.number_text(12.5, 1.0) == "12.5"  # an integral float is the integer
+    for call in (lambda d: tables.number_text(1.5, d), lambda d: tables.percent_text(0.5, d),
+                 lambda d: tables.rounded(1.5, d), lambda d: tables.significant(1.5, d),
+                 lambda d: tables.value_se(1.5, 0.1, d)):
+        with pytest.raises(ValueError, match=r"digits must be at most 17 .*, got 18"):
+            call(18)
+        with pytest.raises(ValueError, match="digits must be at most 17"):
+            call(10**7)
+    t = pd.DataFrame({"v": [1.0], "se": [0.1]})
+    with pytest.raises(ValueError, match="digits must be at most 17"):
+        tables.se_table(t, {"V": ("v", "se", 40)})

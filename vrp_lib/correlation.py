@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import _checks
+from . import _checks, risk
 from .realized import TRADING_DAYS
 
 __all__ = ["index_vol", "implied_correlation", "stock_returns", "average_correlation", "realized_correlation"]
@@ -286,7 +286,7 @@ def realized_correlation(prices, window: int = 63, weights=None,
     weights : array, optional
         Portfolio weights, non-negative, summing to 1, one per column (equal by default).
     annualization : float
-        Trading days per year.
+        Trading days per year, in ``[1, 8784]`` (0 or an absurd count raises).
 
     Returns
     -------
@@ -299,7 +299,7 @@ def realized_correlation(prices, window: int = 63, weights=None,
     p = _price_frame(prices)
     k = p.shape[1]
     win = _checks.window(window)
-    _checks.positive(annualization, "annualization")
+    annualization = risk._per_year(annualization, "annualization")
     _checks.long_enough(len(p), win + 1, "prices", window_value=win)
     w = _weights(np.full(k, 1.0 / k) if weights is None else weights, k, members="prices")
     prices = p

@@ -344,7 +344,7 @@ def summary(implied_vol, prices, window: int = 21, annualization: float = TRADIN
             "hit_rate": float((spread > 0).mean()),
             "n": int(len(df)),
         },
-        name=f"{window}d",
+        name=f"{_checks.window(window)}d",  # 21.0 is named "21d", as 21
         dtype=object,
     )
 

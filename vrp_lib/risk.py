@@ -492,8 +492,9 @@ def sharpe_se(returns, periods_per_year: float = 12, method: str = "opdyke", blo
     block, n_boot, seed : int
         Bootstrap block length (periods), number of resamples and seed; used by
         ``"bootstrap"`` only, but validated whatever the method (integers, ``block >= 1``,
-        ``2 <= n_boot <=`` :data:`vrp_lib.bootstrap.MAX_N_BOOT`, ``seed >= 0``); with
-        ``"bootstrap"`` the record must hold at least two blocks.
+        ``2 <= n_boot <=`` :data:`vrp_lib.bootstrap.MAX_N_BOOT`, ``seed >= 0``, ``block``
+        at most the record's length); with ``"bootstrap"`` the record must hold at least
+        two blocks.
     lags : int
         Newey-West lags for ``"opdyke"`` (0: no autocorrelation correction).
 
@@ -516,12 +517,14 @@ def sharpe_se(returns, periods_per_year: float = 12, method: str = "opdyke", blo
     # The bootstrap settings are checked whatever the method: a bad value is a mistake
     # even where it is not used (the record's length is checked against the block only
     # by the bootstrap).
-    _int_arg(block, "block", 1)
+    b = _int_arg(block, "block", 1)
     _int_arg(n_boot, "n_boot", 2)
     _int_arg(seed, "seed", 0)
     from . import bootstrap
 
     bootstrap._n_boot(n_boot, 2)
+    if b > a.size:
+        raise ValueError(f"block ({b}) is longer than returns ({a.size} periods)")
     if method == "bootstrap":
         from . import bootstrap
 

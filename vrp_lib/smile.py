@@ -60,13 +60,16 @@ from scipy.special import log_ndtr, ndtr
 from . import _checks
 
 __all__ = [
-    "VIX_T", "MIN_MID", "WHITEPAPER_TERMS", "SmileShape", "FLAT", "WHITEPAPER",
+    "VIX_T", "MIN_T", "MAX_T", "MIN_MID", "WHITEPAPER_TERMS", "SmileShape", "FLAT", "WHITEPAPER",
     "resolve", "atm_vol", "smile_vol", "model_free_vol", "fit_shape", "board_smile",
     "model_world_shape",
 ]
 
 #: The VIX horizon: 30 calendar days, in years.
 VIX_T = 30 / 365
+#: Shortest and longest expiry accepted, in years: one hour (of a leap year) and ten years.
+MIN_T = 1 / (366 * 24)
+MAX_T = 10.0
 #: Smallest mid quote (index points) of the white-paper board used to fit the shape: below
 #: about ten ticks of 0.05 the implied volatility is mostly quote rounding.
 MIN_MID = 0.5
@@ -215,9 +218,14 @@ def _array(x, name: str) -> np.ndarray:
 
 
 def _years(t, name: str = "t") -> float:
+    """A time to expiry in years, from one hour (1/8784) to :data:`MAX_T` (10 years)."""
     if t is None or isinstance(t, (bool, np.bool_)):
         raise ValueError(f"{name} must be a time in years, got {t!r}")
-    return _checks.positive(t, name)
+    v = _checks.positive(t, name)
+    if not MIN_T <= v <= MAX_T:
+        raise ValueError(f"{name} must lie in [1/8784, {MAX_T:g}] years (an hour to ten years), got {v:g}: "
+                         "a longer time looks like days, a shorter one leaves no smile to read")
+    return v
 
 
 def _wrap(template, values, name):
@@ -290,7 +298,8 @@ def model_free_vol(atm, shape="whitepaper", t: float = VIX_T):
     shape : SmileShape, name or None
         Default :data:`WHITEPAPER`; None or ``"flat"`` is :data:`FLAT`.
     t : float
-        Expiry in years (default :data:`VIX_T`, 30 calendar days).
+        Expiry in years (default :data:`VIX_T`, 30 calendar days), from :data:`MIN_T` (an
+        hour) to :data:`MAX_T` (ten years).
     """
     a = _vol_points(atm, "atm")
     s = resolve(shape, "shape")
@@ -298,7 +307,7 @@ def model_free_vol(atm, shape="whitepaper", t: float = VIX_T):
     if s.is_flat:
         return _wrap(atm, a.copy() if a.ndim else float(a), "model_free_vol")
     if (_wing_slope(a / 100.0, s, tt) > _MAX_SLOPE).any():
-        raise ValueError(f"atm: above {_max_atm(s, tt):.4g} vol points the put wing's total "
+        raise ValueError(f"atm: above {_max_atm(s, tt):.4g} vol points at t = {tt:g} years the put wing's total "
                          "variance grows too fast in |k| (Lee's bound): no finite strip")
     out = 100.0 * np.sqrt(_strip_variance(a / 100.0, s, tt))
     return _wrap(atm, out, "model_free_vol")
@@ -333,7 +342,8 @@ def atm_vol(vix, shape="whitepaper", t: float = VIX_T):
     shape : SmileShape, name or None
         Default :data:`WHITEPAPER`; None or ``"flat"`` returns ``vix`` itself.
     t : float
-        Years to the expiry whose model-free variance ``vix`` is (default 30 days).
+        Years to the expiry whose model-free variance ``vix`` is (default 30 days), from
+        :data:`MIN_T` to :data:`MAX_T`.
 
     Returns
     -------
@@ -353,6 +363,9 @@ def atm_vol(vix, shape="whitepaper", t: float = VIX_T):
     tt = _years(t)
     if s.is_flat:
         return _wrap(vix, v.copy() if v.ndim else float(v), "atm_vol")
+    if _max_atm(s, tt) <= 0.5:
+        raise ValueError(f"shape: at t = {tt:g} years its put wing breaks Lee's bound above "
+                         f"{_max_atm(s, tt):.3g} vol points (b = {s.b:g}); use a shorter t or a flatter shape")
     spline, lo, hi = _ratio_table(s, round(tt, 12))
     if v.max() > hi or v.min() < lo:
         bad = v.max() if v.max() > hi else v.min()
@@ -385,7 +398,7 @@ def smile_vol(vix, moneyness, shape="whitepaper", t: float = VIX_T):
         Default :data:`WHITEPAPER`; None or ``"flat"`` (:data:`FLAT`) prices every strike
         at the VIX.
     t : float
-        Years to expiry.
+        Years to expiry, from :data:`MIN_T` to :data:`MAX_T`.
 
     Returns
     -------
@@ -420,7 +433,7 @@ def fit_shape(log_moneyness, t, vols, group=None, name: str = "fitted", shift: b
     log_moneyness : array
         ``ln(K / F)`` of each quote.
     t : float or array
-        Years to expiry of each quote.
+        Years to expiry of each quote, from :data:`MIN_T` to :data:`MAX_T`.
     vols : array
         Implied volatilities, vol points.
     group : array, optional
@@ -440,6 +453,8 @@ def fit_shape(log_moneyness, t, vols, group=None, name: str = "fitted", shift: b
     t_arr = _array(t, "t")
     if (t_arr <= 0).any():
         raise ValueError("t: times to expiry must be positive (years)")
+    for each in np.ravel(t_arr):
+        _years(each)
     if t_arr.ndim and t_arr.shape != k.shape:
         raise ValueError(f"t: {t_arr.shape} does not match log_moneyness {k.shape}")
     tt = np.broadcast_to(t_arr, k.shape)
@@ -556,7 +571,7 @@ def model_world_shape(params=None, v0=None, t: float = VIX_T) -> SmileShape:
         Spot variance, decimal (default: the physical long-run level
         ``models.PHYSICAL.theta``, the model world's typical state).
     t : float
-        Expiry in years (default 30 days).
+        Expiry in years (default 30 days), from :data:`MIN_T` to :data:`MAX_T`.
     """
     from . import models
 

@@ -25,7 +25,8 @@ Bad input
 ---------
 Numbers must be real, finite scalars (or arrays of them): ``None``, booleans, strings,
 NaN and inf raise a ``ValueError`` (a ``TypeError`` for a wrong type) naming the argument,
-with the rules of :mod:`vrp_lib._checks`. A standard error must not be negative.
+with the rules of :mod:`vrp_lib._checks`. A standard error must not be negative. Every
+``digits`` is an integer from 0 (1 for :func:`significant`) to 17 (``21.0`` is read as 21).
 """
 
 from __future__ import annotations
@@ -47,8 +48,16 @@ __all__ = [
 _UUID = re.compile(r"[A-Za-z0-9_-]+")
 
 
-def _digits(digits, name: str = "digits") -> int:
-    return ck.integer(digits, name, minimum=0)
+#: Most digits any function here shows: a double holds 17 significant digits, so more would
+#: print rounding noise (and 10**7 digits a string of ten million characters).
+MAX_DIGITS = 17
+
+
+def _digits(digits, name: str = "digits", minimum: int = 0) -> int:
+    d = ck.integer(digits, name, minimum=minimum)
+    if d > MAX_DIGITS:
+        raise ValueError(f"{name} must be at most {MAX_DIGITS} (a double holds 17 significant digits), got {d}")
+    return d
 
 
 def _format(fmt, name: str):
@@ -173,7 +182,7 @@ def significant(x, digits: int = 8) -> float:
         ``significant(2 / 3) == 0.66666667``; ``significant(123456789.0, 3) == 123000000.0``.
     """
     v = ck.finite(x, "x")
-    d = ck.integer(digits, "digits", minimum=1)
+    d = _digits(digits, minimum=1)
     return float(f"{v:.{d}g}")
 
 
