@@ -158,8 +158,10 @@ def test_bad_window(window):
 
 
 @pytest.mark.parametrize("make, match", [
-    (lambda p: p.astype(object).where(p.index != p.index[1], True), r"prices: object dtype holding a boolean \(True\)"),
-    (lambda p: p.astype(object).where(p.index != p.index[1], "101"), r"prices: object dtype holding a string \('101'\)"),
+    (lambda p: p.astype(object).where(p.index != p.index[1], True),
+     r"prices: object dtype holding a boolean \(True\) on 2020-01-02"),
+    (lambda p: p.astype(object).where(p.index != p.index[1], "101"),
+     r"prices: object dtype holding a string \('101'\) on 2020-01-02"),
     (lambda p: p.astype("string"), r"prices: contains strings"),
 ])
 def test_prices_of_the_wrong_dtype(make, match):
