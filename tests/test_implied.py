@@ -725,3 +725,31 @@ def test_smile_fair_variance_bounds_n_strikes():
         implied.smile_fair_variance(100.0, 0.25, 0.2, 0.1, n_strikes=10**7)
     with pytest.raises(ValueError, match=r"\bn_strikes\b"):
         implied.smile_fair_variance(100.0, 0.25, 0.2, 0.1, n_strikes=50)
+
+
+def test_chain_columns_of_text_or_objects_are_rejected(near):
+    bad = near.copy()
+    bad["put_ask"] = bad["put_ask"].astype(str)  # numeric strings, once read as numbers
+    with pytest.raises(TypeError, match=r"^chain: column 'put_ask' must be numeric, got dtype"):
+        implied.check_chain(bad)
+    bad = near.copy()
+    bad["strike"] = bad["strike"].astype(object)
+    with pytest.raises(TypeError, match=r"^near: column 'strike' must be numeric"):
+        implied.cboe_vix(bad, near, t_near=T1, t_next=T2, r_near=R1, r_next=R2)
+
+
+def test_cboe_vix_matches_an_independent_plain_implementation(near, nxt):
+    # benchmarks/plain_cboe.py: the white paper's steps in plain numpy, written separately
+    import importlib.util
+    import pathlib
+
+    path = pathlib.Path(__file__).resolve().parent.parent / "benchmarks" / "plain_cboe.py"
+    spec = importlib.util.spec_from_file_location("plain_cboe", path)
+    plain = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plain)
+    kw = dict(t_near=T1, t_next=T2, r_near=R1, r_next=R2)
+    assert round(float(plain.vix(near, nxt, **kw)), 2) == 13.69
+    # the same sums in a different order: equal to a few ulps
+    assert implied.cboe_vix(near, nxt, **kw) == pytest.approx(float(plain.vix(near, nxt, **kw)), rel=1e-13)
+    for chain, t, r in ((near, T1, R1), (nxt, T2, R2)):
+        assert implied.cboe_variance(chain, t=t, r=r) == pytest.approx(plain.term_variance(chain, t, r), rel=1e-13)

@@ -18,6 +18,7 @@ one row per strike, strikes sorted and unique.
 from __future__ import annotations
 
 from dataclasses import dataclass
+import math
 from fractions import Fraction
 from math import comb, factorial
 
@@ -37,6 +38,7 @@ __all__ = [
 
 MINUTES_PER_YEAR = 525_600
 CHAIN_COLUMNS = ("strike", "call_bid", "call_ask", "put_bid", "put_ask")
+_CHAIN_LIST = list(CHAIN_COLUMNS)
 MAX_DECIMAL_VOL = 5.0
 _MAX_STRIKES = 100_001
 
@@ -49,6 +51,8 @@ def _numeric(x, name):
 
 
 def _scalar(x, name):
+    if type(x) is float and math.isfinite(x):
+        return x
     a = _numeric(x, name)
     if a.ndim != 0:
         raise ValueError(f"{name} must be one number, got shape {a.shape}")
@@ -717,6 +721,16 @@ def _chain_array(chain, name="chain"):
     """Validated chain as five float arrays (strike, call bid/ask, put bid/ask)."""
     if not isinstance(chain, pd.DataFrame):
         raise ValueError(f"{name}: expected a DataFrame, got {type(chain).__name__}")
+    if list(chain.columns) == _CHAIN_LIST and len(chain) >= 3:
+        # fast path: the five columns in order, all numbers (a bool or object column makes the
+        # frame's common dtype object), finite, non-negative, sorted strikes, asks above bids
+        a = chain.to_numpy()
+        if a.dtype.kind in "fiu":
+            a = a.astype(float, copy=False)
+            k = a[:, 0]
+            if (np.isfinite(a).all() and (a >= 0).all() and (k[0] > 0) and (k[1:] > k[:-1]).all()
+                    and (a[:, 2] >= a[:, 1]).all() and (a[:, 4] >= a[:, 3]).all()):
+                return a
     missing = [c for c in CHAIN_COLUMNS if c not in chain.columns]
     if missing:
         raise ValueError(f"{name}: missing column(s) {missing}; need {list(CHAIN_COLUMNS)}")
@@ -727,6 +741,9 @@ def _chain_array(chain, name="chain"):
             raise ValueError(f"{name}: duplicate column {c!r}")
         if col.dtype == bool:
             raise TypeError(f"{name}: column {c!r} holds booleans; quotes must be numbers")
+        if col.dtype.kind not in "iuf":
+            # object columns: numeric strings ("1.5") or None would otherwise be read as numbers
+            raise _checks.ArgumentTypeError(f"{name}: column {c!r} must be numeric, got dtype {col.dtype}")
         try:
             cols.append(col.to_numpy(dtype=float))
         except (TypeError, ValueError):
@@ -966,14 +983,22 @@ def interpolate_variance(var_near, t_near, var_next, t_next, days=30):
     v2 = _scalar(var_next, "var_next")
     if v1 < 0 or v2 < 0:
         raise ValueError(f"negative variance: var_near={v1:g}, var_next={v2:g}")
-    n1, n2 = t1 * MINUTES_PER_YEAR, t2 * MINUTES_PER_YEAR
+    return _interpolate(v1, t1, v2, t2, _days(days, t1, t2))
+
+
+def _days(days, t1, t2):
+    """``days`` as a float, checked to lie between the terms' maturities (t * 365 days)."""
     d = _checks.positive(_scalar(days, "days"), "days")
-    d1, d2 = n1 / 1440.0, n2 / 1440.0
+    d1, d2 = t1 * (MINUTES_PER_YEAR / 1440.0), t2 * (MINUTES_PER_YEAR / 1440.0)
     if not d1 * (1 - 1e-12) <= d <= d2 * (1 + 1e-12):
         raise ValueError(
             f"days ({d:g}) must lie between the two terms' maturities, {d1:.6g} and {d2:.6g} days "
             f"(t_near and t_next times 365): the Cboe rule interpolates, it does not extrapolate")
-    nd = d * 1440.0
+    return d
+
+
+def _interpolate(v1, t1, v2, t2, days):
+    n1, n2, nd = t1 * MINUTES_PER_YEAR, t2 * MINUTES_PER_YEAR, days * 1440.0
     w1 = (n2 - nd) / (n2 - n1)
     return (t1 * v1 * w1 + t2 * v2 * (1.0 - w1)) * MINUTES_PER_YEAR / nd
 
@@ -988,9 +1013,14 @@ def cboe_vix(near, next, *, t_near, t_next, r_near, r_next, days=30):  # noqa: A
     a1, a2 = _chain_array(near, "near"), _chain_array(next, "next")
     t1, r1 = _tr(t_near, r_near, "t_near", "r_near")
     t2, r2 = _tr(t_next, r_next, "t_next", "r_next")
+    if t2 <= t1:
+        raise ValueError(f"t_next ({t2:g}) must be later than t_near ({t1:g})")
+    d = _days(days, t1, t2)
     v1 = _variance(a1, t1, r1)
     v2 = _variance(a2, t2, r2)
-    v = interpolate_variance(v1, t_near, v2, t_next, days=days)
+    if v1 < 0 or v2 < 0:
+        raise ValueError(f"negative variance: var_near={v1:g}, var_next={v2:g}; check the chains")
+    v = _interpolate(v1, t1, v2, t2, d)
     if v < 0:
         raise ValueError(f"interpolated variance is negative ({v:g}): check the chains")
     return 100.0 * float(np.sqrt(v))
