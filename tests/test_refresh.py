@@ -12,7 +12,7 @@ from __future__ import annotations
 import collections
 import functools
 import hashlib
-import importlib
+import importlib.util
 import json
 import math
 import pickle
@@ -26,6 +26,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vrp_lib import data, refresh
 
@@ -314,6 +316,12 @@ def test_optional_series_404_is_skipped_and_its_old_file_dropped(site):
     assert len(refresh.load_latest("vix3m")) > 0
 
 
+def test_csv_served_as_text_html_is_judged_by_its_body(site):
+    site.types[path_of(VIX_FILE)] = "text/html"  # a misconfigured server: the body is still the CSV
+    manifest, _ = run()
+    assert manifest["files"][VIX_FILE]["rows"] == 8695 + len(SYNTHETIC_VIX_DAYS)
+
+
 def test_http_429_with_retry_after_is_waited_out(site):
     site.faults[path_of(VIX_FILE)] = too_many("0", times=2)
     manifest, _ = run()
@@ -330,7 +338,7 @@ def test_a_revised_day_is_reported_and_not_taken(site):
     overlap = manifest["files"][VIX_FILE]["overlap"]
     assert overlap["revised"] == 1
     revised = float(f"{embedded + 1:.6f}")  # as written in the served file
-    assert overlap["revisions"] == [{"date": "2008-10-10", "embedded": embedded, "refreshed": revised}]
+    assert overlap["revisions"] == [{"date": "2008-10-10", "reference": embedded, "refreshed": revised}]
     saved = json.loads((site.home / refresh.MANIFEST).read_text())
     assert saved["files"][VIX_FILE]["overlap"]["revisions"] == overlap["revisions"]
     assert "1 revised (reported in the manifest, not taken)" in lines[0]
@@ -480,6 +488,40 @@ def test_a_file_changed_after_the_refresh_is_not_read(site):
         refresh.load_latest("vix")
 
 
+def test_an_error_raised_midway_leaves_no_trace(site, previous):
+    shutil.copytree(previous, site.home)
+    before = snapshot(site.home)
+    lines = []
+
+    def progress(line):
+        lines.append(line)
+        if len(lines) == 3:
+            raise KeyboardInterrupt  # the reader stops the refresh after the third file
+
+    with pytest.raises(KeyboardInterrupt):
+        refresh.refresh(progress=progress)
+    assert snapshot(site.home) == before
+
+
+def test_a_commit_killed_before_the_manifest_is_detected(site, previous, monkeypatch):
+    shutil.copytree(previous, site.home)
+    _replace_line(VIX, "08/30/2024,", "08/30/2024,15.000000,15.500000,14.500000,15.000000")(site)
+    real = refresh.os.replace
+
+    def crash(src, dst):
+        if Path(dst).name == refresh.MANIFEST:
+            raise OSError("simulated crash before the manifest")
+        return real(src, dst)
+
+    monkeypatch.setattr(refresh.os, "replace", crash)
+    with pytest.raises(OSError, match="simulated crash"):
+        refresh.refresh(progress=lambda line: None)
+    assert not [p for p in site.home.iterdir() if p.name.startswith(".refresh-")]
+    with pytest.raises(ValueError, match=r"VIX_History.csv does not match the sha256 .*interrupted refresh"):
+        refresh.load_latest("vix")
+    assert len(refresh.load_latest("dtb3")) > 0  # unchanged bytes: still the manifest's
+
+
 # ---------------------------------------------------------------------------------------
 # rules, addresses, arguments
 
@@ -516,6 +558,14 @@ def test_extend_keeps_the_embedded_values_and_appends_after_the_last_date():
         refresh.extend(embedded.to_frame(), refreshed.to_frame())
     with pytest.raises(ValueError, match="refreshed: missing or infinite value on 2024-03-11"):
         refresh.extend(embedded, refreshed.where(refreshed.index != "2024-03-11"))
+
+
+@given(st.integers(1, 120), st.integers(1, 120), st.integers(0, 119))
+def test_extend_of_two_slices_of_one_history_is_the_history(n_embedded, n_tail, overlap):
+    days = pd.bdate_range("2020-01-01", periods=n_embedded + n_tail, name="date")
+    full = pd.Series(10.0 + np.arange(len(days)) % 7, index=days, name="vix")
+    start = max(0, n_embedded - 1 - min(overlap, n_embedded - 1))  # at least one common day
+    pd.testing.assert_series_equal(refresh.extend(full.iloc[:n_embedded], full.iloc[start:]), full)
 
 
 def test_addresses_and_folder_defaults(monkeypatch, tmp_path):
@@ -566,7 +616,9 @@ def test_no_network_and_no_file_at_import(monkeypatch, tmp_path):
 
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setenv("VRP_DATA_HOME", str(tmp_path / "home"))
-    importlib.reload(refresh)
+    # a fresh copy of the module, executed apart (reloading vrp_lib.refresh would replace its classes)
+    spec = importlib.util.spec_from_file_location("vrp_lib._refresh_import_probe", refresh.__file__)
+    spec.loader.exec_module(importlib.util.module_from_spec(spec))
     assert not (tmp_path / "home").exists()
 
 

@@ -7,8 +7,10 @@ embedded history extended by the refreshed rows. Nothing here runs at import tim
 network access, no file written); the committed book, its tests and its stored outputs never
 depend on a refresh.
 
-Sources (:data:`SERIES`)
-------------------------
+Sources
+-------
+The series are listed in :data:`SERIES`.
+
 * Cboe daily history files ``<INDEX>_History.csv`` of the VIX (required) and of VIX9D,
   VIX3M and VIX6M (optional: skipped with a note when the server answers 404): header
   ``DATE,OPEN,HIGH,LOW,CLOSE`` or a single value column ``DATE,<INDEX>``, dates MM/DD/YYYY,
@@ -48,7 +50,7 @@ Atomic writes
 -------------
 Every file is fetched into a temporary folder inside the data folder and checked there;
 only when every required file passed (optional ones passed or answered 404) are they moved
-into place with :func:`os.replace`, the manifest last. Any error before that leaves the
+into place with ``os.replace``, the manifest last. Any error before that leaves the
 previous refresh byte for byte as it was, and the temporary folder is removed.
 :func:`load_latest` checks each file's sha256 against the manifest, so a refresh killed
 while moving files is detected instead of read.
@@ -84,7 +86,6 @@ import io
 import json
 import os
 import shutil
-import socket
 import sys
 import tempfile
 import time
@@ -131,6 +132,7 @@ REVISION_SHARE = 0.01
 MAX_TIMEOUT, MAX_ATTEMPTS, MAX_WAIT = 600.0, 20, 3600.0
 #: The manifest's file name in the data folder.
 MANIFEST = "manifest.json"
+#: The licence note written into every manifest.
 LICENCE = ("Refreshed files are Cboe's and S&P Dow Jones Indices' (via FRED) data, fetched for the "
            "reader's own use on their own machine under those providers' terms; never commit or "
            "redistribute them.")
@@ -270,8 +272,7 @@ def _get(address: str, timeout: float) -> tuple[bytes, str]:
 
 
 def _fetch(address: str, timeout: float, attempts: int, max_wait: float) -> tuple[bytes, str]:
-    """GET with a timeout; HTTP 429 is retried after Retry-After (at most ``max_wait`` s, ``attempts`` tries).
-    """
+    """GET with a timeout; HTTP 429 is tried again after Retry-After (``max_wait``, ``attempts``)."""
     waited = 0.0
     for attempt in range(1, attempts + 1):
         try:
@@ -293,10 +294,10 @@ def _fetch(address: str, timeout: float, attempts: int, max_wait: float) -> tupl
                            "Retry-After respected); gave up, try again later") from None
             time.sleep(wait)
             waited += wait
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:  # socket.timeout is TimeoutError
             raise _Bad(f"timed out after {timeout:g} s (timeout)") from None
         except urllib.error.URLError as exc:
-            if isinstance(exc.reason, (TimeoutError, socket.timeout)):
+            if isinstance(exc.reason, TimeoutError):
                 raise _Bad(f"timed out after {timeout:g} s (timeout)") from None
             raise _Bad(f"could not connect ({exc.reason}); are you online?") from None
         except (http.client.HTTPException, OSError) as exc:
@@ -315,9 +316,9 @@ def _headers(name: str) -> tuple[str, ...]:
     return f"observation_date,{code}", f"DATE,{code}"
 
 
-def _is_html(text: str, ctype: str) -> bool:
-    head = text.lstrip()[:200].lower()
-    return "html" in ctype.lower() or head.startswith(("<!doctype", "<html", "<?xml", "<head", "<body"))
+def _is_html(text: str) -> bool:
+    """A markup page (HTML, XML) rather than CSV: judged by the body, whatever the Content-Type says."""
+    return text.lstrip().startswith("<")
 
 
 def _html_title(text: str) -> str:
@@ -333,7 +334,7 @@ def _parse(raw: bytes, name: str, ctype: str = "") -> pd.DataFrame:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise _Bad("the body is not UTF-8 text, so not the expected CSV") from None
-    if _is_html(text, ctype):
+    if _is_html(text):
         raise _Bad(f"an HTML page{_html_title(text)} instead of CSV (Content-Type {ctype or 'not given'})")
     if not text.strip():
         raise _Bad("an empty body instead of CSV")
@@ -426,7 +427,8 @@ def _close(df: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _compare(new: pd.Series, old: pd.Series, what: str, new_name: str = "the refresh") -> dict:
-    """Compare two histories on their common dates (within REL_TOL); the revisions, or ``_Bad``."""
+    """Compare ``new`` with the reference ``old`` (described by ``what``) on their common dates, within
+    REL_TOL; the summary with the revisions (``reference`` is the value of ``old``), or ``_Bad``."""
     common = new.index.intersection(old.index)
     if len(common) == 0:
         raise _Bad(f"{new_name} ({new.index[0].date()} to {new.index[-1].date()}) has no date in common with "
@@ -440,7 +442,7 @@ def _compare(new: pd.Series, old: pd.Series, what: str, new_name: str = "the ref
         raise _Bad(f"{new_name} disagrees with {what} on {k:,} of {n:,} common days (more than "
                    f"{REVISION_SHARE:.0%}; first on {common[i].date()}: {a[i]:g} against {b[i]:g}): "
                    "a different series, not a revision")
-    revised = [{"date": str(common[i].date()), "embedded": float(b[i]), "refreshed": float(a[i])}
+    revised = [{"date": str(common[i].date()), "reference": float(b[i]), "refreshed": float(a[i])}
                for i in np.flatnonzero(differ)]
     return {"with": what, "days": n, "first": str(common[0].date()), "last": str(common[-1].date()),
             "revised": len(revised), "revisions": revised}
@@ -504,9 +506,10 @@ def refresh(*, data_home: str | os.PathLike | None = None, cboe_url: str | None 
     dict
         The manifest written to ``<data_home>/manifest.json``: ``refreshed`` (UTC), ``licence``,
         ``files`` (per file: ``name``, ``address``, ``fetched`` (UTC), ``sha256``, ``bytes``,
-        ``rows``, ``values``, ``first``, ``last``, ``columns`` and, where compared, ``overlap``
-        with its ``revisions``), ``skipped`` (optional files answered 404, with the reason);
-        plus ``folder``, the data folder.
+        ``rows``, ``values``, ``first``, ``last``, ``columns`` and, where compared, ``overlap``:
+        ``with`` (the reference history), ``days``, ``first``, ``last``, ``revised`` and
+        ``revisions``, a list of ``{date, reference, refreshed}``), ``skipped`` (optional files
+        answered 404, with the reason); plus ``folder``, the data folder.
 
     Raises
     ------
