@@ -75,7 +75,8 @@ def _returns(returns, name: str = "returns", min_obs: int = 2) -> np.ndarray:
         raise TypeError(f"{name}: contains strings; pass numbers, not text")
     if raw.dtype == bool:
         raise TypeError(f"{name}: booleans are not returns (pass numbers)")
-    if raw.dtype == object and any(x is None or isinstance(x, (bool, np.bool_, str, bytes)) for x in raw.ravel()):
+    if raw.dtype == object and any(x is None or isinstance(x, (bool, np.bool_, str, bytes))
+                                   for x in raw.ravel()):
         raise TypeError(f"{name}: contains None, a boolean or a string; pass numbers")
     try:
         a = np.asarray(raw, dtype=float)
@@ -119,8 +120,8 @@ def _per_year(x, name: str, low: float = 1.0) -> float:
     """
     v = _number(x, name)
     if not low <= v <= MAX_PER_YEAR:
-        raise ValueError(f"{name} must lie in [{low:g}, {MAX_PER_YEAR:,}] periods a year (252 for daily data, "
-                         f"12 for monthly), got {v:g}")
+        raise ValueError(f"{name} must lie in [{low:g}, {MAX_PER_YEAR:,}] periods a year "
+                         f"(252 for daily data, 12 for monthly), got {v:g}")
     return v
 
 

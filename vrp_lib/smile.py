@@ -307,8 +307,8 @@ def model_free_vol(atm, shape="whitepaper", t: float = VIX_T):
     if s.is_flat:
         return _wrap(atm, a.copy() if a.ndim else float(a), "model_free_vol")
     if (_wing_slope(a / 100.0, s, tt) > _MAX_SLOPE).any():
-        raise ValueError(f"atm: above {_max_atm(s, tt):.4g} vol points at t = {tt:g} years the put wing's total "
-                         "variance grows too fast in |k| (Lee's bound): no finite strip")
+        raise ValueError(f"atm: above {_max_atm(s, tt):.4g} vol points at t = {tt:g} years the put "
+                         "wing's total variance grows too fast in |k| (Lee's bound): no finite strip")
     out = 100.0 * np.sqrt(_strip_variance(a / 100.0, s, tt))
     return _wrap(atm, out, "model_free_vol")
 
@@ -365,7 +365,8 @@ def atm_vol(vix, shape="whitepaper", t: float = VIX_T):
         return _wrap(vix, v.copy() if v.ndim else float(v), "atm_vol")
     if _max_atm(s, tt) <= 0.5:
         raise ValueError(f"shape: at t = {tt:g} years its put wing breaks Lee's bound above "
-                         f"{_max_atm(s, tt):.3g} vol points (b = {s.b:g}); use a shorter t or a flatter shape")
+                         f"{_max_atm(s, tt):.3g} vol points (b = {s.b:g}); use a shorter t or a "
+                         "flatter shape")
     spline, lo, hi = _ratio_table(s, round(tt, 12))
     if v.max() > hi or v.min() < lo:
         bad = v.max() if v.max() > hi else v.min()

@@ -108,8 +108,8 @@ class Costs:
                 raise ValueError(f"Costs.{name} must be a non-negative finite number, got {v!r}")
         for name in ("bid_ask", "slippage"):
             if getattr(self, name) > MAX_GIVE_UP:
-                raise ValueError(f"Costs.{name} ({getattr(self, name):g}) is above {MAX_GIVE_UP:g} vol points: "
-                                 "more than any volatility it is taken from")
+                raise ValueError(f"Costs.{name} ({getattr(self, name):g}) is above {MAX_GIVE_UP:g} "
+                                 "vol points: more than any volatility it is taken from")
         for name in ("financing", "hedge_cost"):
             if getattr(self, name) > 1:
                 raise ValueError(f"Costs.{name} ({getattr(self, name):g}) is above 1: pass a decimal "
@@ -324,9 +324,9 @@ def index_returns(roll_table, q: float = DIVIDEND_YIELD, window: int = 21,
         gaps = np.busday_count(roll_table.index[:-1].values.astype("datetime64[D]"),
                                roll_table.index[1:].values.astype("datetime64[D]"))
         if w > gaps.min():
-            raise ValueError(f"window ({w} trading days) is longer than the gap between consecutive roll dates of "
-                             f"roll_table ({gaps.min()} business days, {len(roll_table)} rolls): pass the window "
-                             "the rolls were built with")
+            raise ValueError(f"window ({w} trading days) is longer than the gap between consecutive "
+                             f"roll dates of roll_table ({gaps.min()} business days, {len(roll_table)} "
+                             "rolls): pass the window the rolls were built with")
     price = roll_table["spot_end"] / roll_table["spot"] - 1.0
     return pd.DataFrame({"price return": price, "total return (approx.)": price + qq * t})
 
@@ -515,8 +515,8 @@ def _strike_vols(implied_vol, moneyness, t, smile, r, q, name):
     out = np.asarray(smile_mod.smile_vol(iv, km, shp, t), dtype=float)
     if (out > MAX_STRIKE_VOL).any():
         raise ValueError(f"{name}: a strike at {np.max(np.abs(np.log(km))):.3g} in |ln(K/F)| trades at "
-                         f"{out.max():.4g} vol points on this smile at t = {t:g} years, above {MAX_STRIKE_VOL:g}: "
-                         "a strike that far from the money is no listed option")
+                         f"{out.max():.4g} vol points on this smile at t = {t:g} years, above "
+                         f"{MAX_STRIKE_VOL:g}: a strike that far from the money is no listed option")
     return out
 
 
@@ -913,8 +913,8 @@ def filter_grid(pnl, implied_vol, prices, *, trailing_windows=(5, 10, 21), days=
     tws = _grid(trailing_windows, "trailing_windows", _checks.window)
     _checks.long_enough(len(p), max(tws) + 1, "prices", window_value=max(tws), window_name="trailing_windows")
     ds = _grid(days, "days", _checks.window)
-    _checks.long_enough(len(iv), max(ds), "implied_vol", what="days", window_value=max(ds), window_name="days",
-                        detail="a filter that can never step out")
+    _checks.long_enough(len(iv), max(ds), "implied_vol", what="days", window_value=max(ds),
+                        window_name="days", detail="a filter that can never step out")
     spreads = _grid(reentry_spreads, "reentry_spreads", _checks.finite)
     if gross is not None:
         gross = _checks.series(gross, "gross")

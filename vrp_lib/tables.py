@@ -56,7 +56,8 @@ MAX_DIGITS = 17
 def _digits(digits, name: str = "digits", minimum: int = 0) -> int:
     d = ck.integer(digits, name, minimum=minimum)
     if d > MAX_DIGITS:
-        raise ValueError(f"{name} must be at most {MAX_DIGITS} (a double holds 17 significant digits), got {d}")
+        raise ValueError(f"{name} must be at most {MAX_DIGITS} (a double holds 17 significant digits), "
+                         f"got {d}")
     return d
 
 
