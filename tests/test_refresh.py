@@ -106,6 +106,9 @@ def path_of(file: str) -> str:
     return f"/fred/fredgraph.csv?id={file[:-4]}"
 
 
+VIX, SPX = path_of(VIX_FILE), path_of(SPX_FILE)
+
+
 # ---------------------------------------------------------------------------------------
 # the server
 
@@ -322,10 +325,17 @@ def test_csv_served_as_text_html_is_judged_by_its_body(site):
     assert manifest["files"][VIX_FILE]["rows"] == 8695 + len(SYNTHETIC_VIX_DAYS)
 
 
-def test_http_429_with_retry_after_is_waited_out(site):
-    site.faults[path_of(VIX_FILE)] = too_many("0", times=2)
+def test_http_429_with_retry_after_is_waited_out(site, monkeypatch):
+    waits = []
+    monkeypatch.setattr(refresh.time, "sleep", waits.append)  # record the waits instead of sleeping
+    site.faults[VIX] = too_many("7", times=2)
     manifest, _ = run()
-    assert site.hits[path_of(VIX_FILE)] == 3 and VIX_FILE in manifest["files"]
+    assert site.hits[VIX] == 3 and VIX_FILE in manifest["files"] and waits == [7.0, 7.0]
+    waits.clear()
+    site.faults[SPX] = too_many(None, times=99)  # no Retry-After: 1, 2, 4... s, capped at max_wait
+    with pytest.raises(refresh.RefreshError, match=r"on each of 4 attempts \(waited 6 s in all"):
+        run(attempts=4, max_wait=3.0)
+    assert waits == [1.0, 2.0, 3.0]
 
 
 def test_a_revised_day_is_reported_and_not_taken(site):
@@ -402,7 +412,6 @@ def _fault(path: str, fault):
     return apply
 
 
-VIX, SPX = path_of(VIX_FILE), path_of(SPX_FILE)
 FAULTS = {  # label: (how, refresh arguments, the file named, what the message says)
     "html": (_html, {}, VIX_FILE, r"an HTML page titled 'Access Denied' instead of CSV"),
     "404 required": (_fault(SPX, not_found), {}, SPX_FILE, r"HTTP 404 Not Found .* a required series"),
