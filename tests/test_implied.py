@@ -753,3 +753,18 @@ def test_cboe_vix_matches_an_independent_plain_implementation(near, nxt):
     assert implied.cboe_vix(near, nxt, **kw) == pytest.approx(float(plain.vix(near, nxt, **kw)), rel=1e-13)
     for chain, t, r in ((near, T1, R1), (nxt, T2, R2)):
         assert implied.cboe_variance(chain, t=t, r=r) == pytest.approx(plain.term_variance(chain, t, r), rel=1e-13)
+
+
+@pytest.mark.parametrize("z", [38.0, 39.0])
+def test_price_normal_where_the_normalised_price_underflows(z):
+    # a call 5 years at 200 %, 38 standard deviations out: b = price / (e^{-rT} sqrt(F K)) is
+    # ~1e-317 (subnormal; at 39 it is zero) while the price, scaled by sqrt(K) with K = F e^170,
+    # is an ordinary double: bs_price keeps its relative accuracy and implied_vol inverts it
+    # (it used to return 0.0 or lose digits). A put that far out has an underflowing price.
+    kind = "call"
+    s, t, r, v, q = 100.0, 5.0, 0.03, 2.0, 0.01
+    k = s * np.exp((r - q) * t + z * v * np.sqrt(t))
+    price = implied.bs_price(s, k, t, r, v, q, kind)
+    assert 1e-300 < price < 1e-250
+    assert price == pytest.approx(float(_mp_price(s, k, t, r, v, q, kind)), rel=1e-12)
+    assert implied.implied_vol(price, s, k, t, r, q, kind) == pytest.approx(v, rel=1e-12)

@@ -169,16 +169,20 @@ def _black_cdf(x, h, t):
     return b
 
 
-def _black(x, s):
-    """Normalised out-of-the-money Black call ``b(x, s)`` for ``x <= 0`` and ``s > 0`` (1-D arrays).
+def _black(x, s, log_scale=0.0):
+    """Normalised out-of-the-money Black call ``b(x, s)`` for ``x <= 0`` and ``s > 0`` (1-D arrays),
+    times ``exp(log_scale)`` (a scalar or an array like x).
 
-    Relative accuracy about 1e-13 wherever b is a normal double: Jaeckel's four regions, the
-    asymptotic expansion (h < -10 and h + t < -9.8), the small-t expansion (t < 0.21), the
+    Relative accuracy about 1e-13 wherever the result is a normal double: Jaeckel's four regions,
+    the asymptotic expansion (h < -10 and h + t < -9.8), the small-t expansion (t < 0.21), the
     two normal cdfs where ``h + t > 0.85`` (the first term dominates) and the erfcx form
-    ``exp(-(h^2 + t^2)/2)/2 [erfcx(-(h + t)/sqrt 2) - erfcx(-(h - t)/sqrt 2)]`` elsewhere.
+    ``exp(-(h^2 + t^2)/2)/2 [erfcx(-(h + t)/sqrt 2) - erfcx(-(h - t)/sqrt 2)]`` elsewhere. The
+    scale enters the exponent ``-(h^2 + t^2)/2``, so a price ``sqrt(F K) b`` stays accurate where
+    b alone would underflow (far out of the money with a large total volatility).
     """
     h = x / s
     t = 0.5 * s
+    ls = np.broadcast_to(log_scale, h.shape)
     b = np.empty_like(h)
     asym = (h < _ETA) & (h + t < _ETA + _TAU)
     small = ~asym & (t < _TAU)
@@ -187,12 +191,12 @@ def _black(x, s):
     for mask, diff in ((asym, _y_difference_asymptotic), (small, _y_difference_small_t)):
         if mask.any():
             hh, tt = h[mask], t[mask]
-            b[mask] = _INV_SQRT2PI * np.exp(-0.5 * (hh * hh + tt * tt)) * diff(hh, tt)
+            b[mask] = _INV_SQRT2PI * np.exp(ls[mask] - 0.5 * (hh * hh + tt * tt)) * diff(hh, tt)
     if cdf.any():
-        b[cdf] = _black_cdf(x[cdf], h[cdf], t[cdf])
+        b[cdf] = _black_cdf(x[cdf], h[cdf], t[cdf]) * np.exp(ls[cdf])
     if mid.any():
         hh, tt = h[mid], t[mid]
-        b[mid] = 0.5 * np.exp(-0.5 * (hh * hh + tt * tt)) * (
+        b[mid] = 0.5 * np.exp(ls[mid] - 0.5 * (hh * hh + tt * tt)) * (
             erfcx(-_SQRT_HALF * (hh + tt)) - erfcx(-_SQRT_HALF * (hh - tt)))
     return np.maximum(b, 0.0)
 
@@ -283,11 +287,12 @@ def bs_price(spot, strike, t, r, sigma, q=0.0, kind="call"):
     sd = v * np.sqrt(tt)
     # in the money: intrinsic value 2 sinh(x/2) plus the out-of-the-money price at -|x| (no parity
     # subtraction, so every price keeps its relative accuracy)
-    b = 2.0 * np.sinh(0.5 * np.maximum(x, 0.0))
+    log_scale = 0.5 * (np.log(s) + np.log(k) - (rr + qq) * tt)      # ln(e^{-rT} sqrt(F K))
+    out = np.exp(log_scale) * (2.0 * np.sinh(0.5 * np.maximum(x, 0.0)))
     live = sd > 0
     if live.any():
-        b[live] += _black(-np.abs(x[live]), sd[live])
-    out = (np.sqrt(s) * np.sqrt(k) * np.exp(-0.5 * (rr + qq) * tt) * b).reshape(shape)
+        out[live] += _black(-np.abs(x[live]), sd[live], log_scale[live])
+    out = out.reshape(shape)
     return float(out) if out.ndim == 0 else out
 
 
@@ -463,25 +468,16 @@ def _guess(x, beta, correct=True):
         lowest = bel < bl
         j = np.flatnonzero(lowest)
         if j.size:
-            xj, sj, bj, bej = xl[j], sl[j], bl[j], bel[j]
-            axj = -xj
-            z = axj / (_SQRT3 * sj)
-            y = z * z
-            m = 0.5 * erfcx(_SQRT_HALF * z)                       # N(-z) e^{y/2}
-            with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-                f = _F_LOWER * axj * (m * np.exp(-0.5 * y)) ** 3
-                fp = 2.0 * np.pi * y * m * m * np.exp(0.125 * sj * sj)
-                fpp = (np.pi / 6.0) * y / sj ** 3 * m * np.exp(1.5 * y + 0.25 * sj * sj) * (
-                    8.0 * _SQRT3 * sj * axj
-                    + (3.0 * sj * sj * (sj * sj - 8.0) - 8.0 * axj * axj) * np.sqrt(2.0 * np.pi) * m)
-            fpp = np.where(np.isfinite(fpp), fpp, np.inf)
-            r = _r_convex(0.0, bj, 0.0, f, 1.0, fp, fpp, left=False, prefer_shape=True)
-            fg = _rational_cubic(bej, 0.0, bj, 0.0, f, 1.0, fp, r)
+            # the lower map f = 2 pi |x| / sqrt(27) N(-|x| / (sqrt 3 s))^3 has f ~ beta for small
+            # beta: a quadratic through f(0) = 0, f'(0) = 1 and f(b_l), inverted in closed form,
+            # then the tabulated correction (which absorbs the quadratic's error)
+            axj, sj, bj, bej = -xl[j], sl[j], bl[j], bel[j]
+            fl = _F_LOWER * axj * ndtr(-axj / (_SQRT3 * sj)) ** 3
             u = bej / bj
-            fg = np.where(fg > 0, fg, (f * u + bj * (1.0 - u)) * u)
+            fg = (fl * u + bj * (1.0 - u)) * u
             with np.errstate(divide="ignore", invalid="ignore"):
                 sg = np.abs(axj / (_SQRT3 * ndtri(np.cbrt(fg / (_F_LOWER * axj)))))
-            s[il[j]] = sg * _lower_correction(axj, bej / bj) if correct else sg
+            s[il[j]] = sg * _lower_correction(axj, u) if correct else sg
             kind[il[j]] = 0
         j = np.flatnonzero(~lowest)
         if j.size:
@@ -517,7 +513,7 @@ def _guess(x, beta, correct=True):
     return s, kind, bmax
 
 
-def _solve_normalized(x, beta, max_iter=60, correct=True):
+def _solve_normalized(x, beta, max_iter=60, correct=True, lnbeta=None):
     """Total volatility s with b(x, s) = beta, for x <= 0 and 0 < beta < e^{x/2}.
 
     Jaeckel's "Let's Be Rational" (2015): the rational initial guess of :func:`_guess`, then
@@ -527,10 +523,16 @@ def _solve_normalized(x, beta, max_iter=60, correct=True):
     step would leave it), so a poor guess costs steps, never a wrong answer.
     """
     s, kind, bmax = _guess(x, beta, correct)
+    if lnbeta is None:
+        lnbeta = np.log(beta)
+    # b underflowing (ln beta below -644): ln b ~ -x^2 / (2 s^2) for the guess, ln b in the steps
+    deep = lnbeta < -644.0
+    if deep.any():
+        s[deep] = -x[deep] / np.sqrt(-2.0 * lnbeta[deep])
+        kind[deep] = 0
     s = np.where(np.isfinite(s) & (s > 0), s, np.sqrt(-2.0 * x) + 1.0)
     lo = np.zeros_like(x)
     hi = np.full_like(x, np.inf)
-    lnbeta = np.log(beta)
     active = np.arange(x.size)
     for _ in range(max_iter):
         xa, sa, ba, ka = x[active], s[active], beta[active], kind[active]
@@ -538,6 +540,16 @@ def _solve_normalized(x, beta, max_iter=60, correct=True):
         t = 0.5 * sa
         b = _black_iterate(xa, h, t)
         bp = _INV_SQRT2PI * np.exp(-0.5 * (h * h + t * t))     # db/ds
+        lnb = lnbeta[active]
+        lb = p = None
+        da = deep[active]
+        if da.any():
+            # scaled by 1/beta, b/beta and b'/beta are normal doubles near the solution
+            with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+                lb = np.log(b)
+                lb[da] = np.log(_black(xa[da], sa[da], -lnb[da])) + lnb[da]
+                p = bp / b
+                p[da] = np.exp(-0.5 * (h[da] ** 2 + t[da] ** 2) - lb[da]) * _INV_SQRT2PI
         hs = h / sa
         d2 = h * hs - 0.5 * t                                   # b''/b' = x^2/s^3 - s/4
         d3 = d2 * d2 - 3.0 * hs * hs - 0.25                     # b'''/b'
@@ -546,8 +558,8 @@ def _solve_normalized(x, beta, max_iter=60, correct=True):
             g2, g3 = d2, d3
             lower = ka == 0
             if lower.any():                                     # objective 1/ln b - 1/ln beta
-                lb, lnb = np.log(b), lnbeta[active]
-                p = bp / b
+                if lb is None:
+                    lb, p = np.log(b), bp / b
                 c = 1.0 + 2.0 / lb
                 nu = np.where(lower, (lnb - lb) * lb / (lnb * p), nu)
                 g2 = np.where(lower, d2 - p * c, g2)
@@ -562,6 +574,8 @@ def _solve_normalized(x, beta, max_iter=60, correct=True):
             step = nu * (1.0 + 0.5 * g2 * nu) / (1.0 + nu * (g2 + g3 * nu / 6.0))
             new = sa + step
         below = b < ba
+        if da.any():
+            below[da] = lb[da] < lnb[da]
         la = np.where(below, np.maximum(lo[active], sa), lo[active])
         ha = np.where(below, hi[active], np.minimum(hi[active], sa))
         lo[active], hi[active] = la, ha
@@ -676,7 +690,8 @@ def implied_vol(price, spot, strike, t, r, q=0.0, kind="call", lo=1e-6, hi=MAX_D
     x = _log_moneyness(s, k, (rr - qq) * tt)
     if kind == "put":
         x = -x
-    scale = np.sqrt(s) * np.sqrt(k) * np.exp(-0.5 * (rr + qq) * tt)
+    log_scale = 0.5 * (np.log(s) + np.log(k) - (rr + qq) * tt)      # ln(e^{-rT} sqrt(F K))
+    scale = np.exp(log_scale)
     beta = p / scale
     ax = np.abs(x)
     intrinsic = 2.0 * np.sinh(0.5 * np.maximum(x, 0.0))
@@ -685,15 +700,22 @@ def implied_vol(price, spot, strike, t, r, q=0.0, kind="call", lo=1e-6, hi=MAX_D
     # rounding only enters through the intrinsic value subtracted from an in-the-money price
     tol = np.where(x > 0, 8.0 * np.finfo(float).eps * (np.abs(beta) + np.exp(0.5 * ax)), 0.0)
     finite = np.isfinite(beta)
-    at_bound = finite & (np.abs(otm) <= tol)
+    # far out of the money with a large total volatility b can underflow (even to zero) while the
+    # price does not: there the solver works with ln b = ln(price) - ln(scale)
+    tiny = (x <= 0) & finite & (p > 0) & (otm < 1e-280)
+    at_bound = finite & (np.abs(otm) <= tol) & ~tiny
     bad = ~finite | (otm < -tol) | (otm >= upper)
     ok = ~(bad | at_bound)
     vol = np.zeros(p.shape)
     vol[bad] = np.nan
+    lnbeta = None
+    if tiny.any():
+        with np.errstate(divide="ignore"):
+            lnbeta = np.where(tiny, np.log(p) - log_scale, np.log(otm))
     if ok.all():
-        vol = _solve_normalized(-ax, otm) / np.sqrt(tt)
+        vol = _solve_normalized(-ax, otm, lnbeta=lnbeta) / np.sqrt(tt)
     elif ok.any():
-        vol[ok] = _solve_normalized(-ax[ok], otm[ok]) / np.sqrt(tt[ok])
+        vol[ok] = _solve_normalized(-ax[ok], otm[ok], lnbeta=None if lnbeta is None else lnbeta[ok]) / np.sqrt(tt[ok])
     out_of_range = ok & ((vol < lo_) | (vol > hi_))
     vol[out_of_range] = np.nan
     nbad = int(bad.sum() + out_of_range.sum())
