@@ -421,7 +421,7 @@ FAULTS = {  # label: (how, refresh arguments, the file named, what the message s
                        r"HTTP 429 .* on each of 3 attempts .* gave up"),
     "429 without Retry-After": (_fault(VIX, too_many(None, times=99)), {"attempts": 2, "max_wait": 0.01},
                                 VIX_FILE, r"on each of 2 attempts \(waited 0.01 s in all"),
-    "timeout": (_fault(SPX, slow(1.0)), {"timeout": 0.25}, SPX_FILE, r"timed out after 0.25 s"),
+    "timeout": (_fault(SPX, slow(2.0)), {"timeout": 0.25}, SPX_FILE, r"timed out after 0.25 s"),
     "short body": (_fault(VIX, short(5000)), {}, VIX_FILE, r"truncated body: the connection closed after "
                    r"5,000 bytes of \d+ \(Content-Length\)"),
     "cut last line (Cboe)": (_cut(VIX, 20), {}, VIX_FILE, r"the last line '08/30/2024,.*' is cut"),
