@@ -387,49 +387,59 @@ def _vega(x, s):
     return _INV_SQRT2PI * np.exp(-0.5 * (h * h + 0.25 * s * s))
 
 
-# Correction of the lowest segment's guess: the lower map's rational cubic leaves errors of a few
-# per cent (its slope at beta = 0 is reached only logarithmically), which cost a second Householder
-# step. The ratio exact / guessed s is smooth in (xi, v) = (|x| / (1 + |x|), 1 / (1 - ln(beta / b_l))),
-# both in [0, 1]: tabulated once on a 128 x 128 grid (by the solver itself, without the correction)
-# and interpolated bilinearly, it brings the guess within about 1e-4, so one step suffices. It only
+# Correction tables for the guess. The lowest segment's quadratic in the lower map is a few per cent
+# off (the map's slope at beta = 0 is reached only logarithmically) and the rational cubics of the two
+# middle segments about 1e-3; either costs a second Householder step. The ratio exact / guessed s is
+# smooth in (xi, w), xi = |x| / (1 + |x|) and w the position of beta in its segment
+# (1 / (1 - ln(beta / b_l)) in the lowest, linear between the ends in the middle ones), both in
+# [0, 1]: tabulated once per segment on a 128 x 128 grid (by the solver itself, without correction)
+# and interpolated bilinearly, it brings the guess within about 1e-5, so one step suffices. It only
 # moves the starting point: the answer is still the solver's, to its own tolerance.
-_RHO_N = 128
-_RHO_XI_MAX = 0.95
-_RHO = []
+_TABLE_N = 128
+_XI_MAX = 0.95
+_TABLES = {}
 
 
-def _lower_table():
-    if not _RHO:
-        n = _RHO_N
-        xi, v = np.meshgrid(np.linspace(0.0, _RHO_XI_MAX, n), np.linspace(0.0, 1.0, n), indexing="ij")
-        ax = (xi / (1.0 - xi)).ravel()
+def _segment_ends(x):
+    """``b_max, s_c, b_c, s_l, b_l, s_h, b_h`` of Jaeckel's segments (``b_l``, ``b_h`` by :func:`_black`)."""
+    ax = -x
+    bmax = np.exp(0.5 * x)
+    sc = np.sqrt(2.0 * ax)
+    bc = np.maximum(0.5 * bmax - np.exp(0.5 * ax) * ndtr(-sc), 0.0)
+    vc = _INV_SQRT2PI * bmax
+    sl = sc - bc / vc
+    sh = sc + (bmax - bc) / vc
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bl = np.where(sl > 0, _black(x, np.where(sl > 0, sl, 1.0)), 0.0)
+    return bmax, sc, bc, sl, bl, sh, _black(x, sh)
+
+
+def _table(segment):
+    if segment not in _TABLES:
+        n = _TABLE_N
+        xi, w = np.meshgrid(np.linspace(0.0, _XI_MAX, n), np.linspace(0.0, 1.0, n), indexing="ij")
+        xi, w = xi.ravel(), w.ravel()
+        x = -xi / (1.0 - xi)
+        bmax, sc, bc, sl, bl, sh, bh = _segment_ends(x)
         with np.errstate(divide="ignore"):
-            u = np.exp(1.0 - 1.0 / v.ravel())
-        sc = np.sqrt(2.0 * ax)
-        bmax = np.exp(-0.5 * ax)
-        sl = sc - (0.5 * bmax - np.exp(0.5 * ax) * ndtr(-sc)) / (_INV_SQRT2PI * bmax)
+            beta = (np.exp(1.0 - 1.0 / w) * bl, bl + w * (bc - bl), bc + w * (bh - bc))[segment]
         rho = np.ones(n * n)
-        ok = (ax > 0) & (u > 0)
-        beta = u[ok] * _black(-ax[ok], sl[ok])
-        fine = beta > 1e-290
-        i = np.flatnonzero(ok)[fine]
-        x, beta = -ax[i], beta[fine]
-        exact = _solve_normalized(x, beta, correct=False)
-        guess, kind, _ = _guess(x, beta, correct=False)
+        i = np.flatnonzero((beta > 1e-290) & (beta < bmax) & ((x < 0) | (segment == 2)))
+        exact = _solve_normalized(x[i], beta[i], correct=False)
+        guess, seg, _ = _guess(x[i], beta[i], correct=False)
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = exact / guess
-        rho[i] = np.where((kind == 0) & np.isfinite(ratio) & (ratio > 0), ratio, 1.0)
-        _RHO.append(rho.reshape(n, n))
-    return _RHO[0]
+        rho[i] = np.where((seg == segment) & np.isfinite(ratio) & (ratio > 0), ratio, 1.0)
+        _TABLES[segment] = rho.reshape(n, n)
+    return _TABLES[segment]
 
 
-def _lower_correction(ax, u):
-    """Bilinear interpolation of the tabulated ratio exact / guessed s at |x| = ax, beta / b_l = u."""
-    rho = _lower_table()
-    n1 = _RHO_N - 1
-    fi = np.minimum(ax / (1.0 + ax), _RHO_XI_MAX) * (n1 / _RHO_XI_MAX)
-    with np.errstate(divide="ignore"):
-        fj = n1 / (1.0 - np.log(u))
+def _correction(segment, ax, w):
+    """Bilinear interpolation of the tabulated ratio exact / guessed s at |x| = ax, position w."""
+    rho = _table(segment)
+    n1 = _TABLE_N - 1
+    fi = np.minimum(ax / (1.0 + ax), _XI_MAX) * (n1 / _XI_MAX)
+    fj = np.clip(w, 0.0, 1.0) * n1
     i = np.minimum(fi.astype(np.intp), n1 - 1)
     j = np.minimum(fj.astype(np.intp), n1 - 1)
     a, b = fi - i, fj - j
@@ -442,9 +452,10 @@ def _guess(x, beta, correct=True):
     Four segments of beta split at b_l < b_c < b_h, the prices at ``s_c = sqrt(2|x|)`` (the
     inflection point) and at the tangents' zero and maximum: a rational cubic in the lower map
     ``f = 2 pi |x| / sqrt(27) N(-|x| / (sqrt 3 s))^3`` below b_l, in s between b_l and b_h, in
-    the upper map ``f = N(-s/2)`` above b_h; each map is then inverted in closed form. Objective:
-    0 for ``1/ln b`` (lowest segment), 1 for ``b``, 2 for ``ln(b_max - b)`` (above b_h and half
-    of b_max).
+    the upper map ``f = N(-s/2)`` above b_h; each map is then inverted in closed form (below
+    b_l a quadratic in the lower map), then corrected by the segment's table. Returns the guess,
+    the segment (0 lowest, 1 and 2 the middle ones, 3 highest above half of b_max, 4 highest
+    below) and b_max.
     """
     ax = -x
     bmax = np.exp(0.5 * x)
@@ -458,7 +469,7 @@ def _guess(x, beta, correct=True):
     bc = np.maximum(bc, 0.0)
     vc = _INV_SQRT2PI * bmax
     s = np.empty_like(x)
-    kind = np.ones(x.shape, dtype=np.int8)
+    seg = np.full(x.shape, 2, dtype=np.int8)
     low = beta < bc
     il = np.flatnonzero(low)
     if il.size:
@@ -477,13 +488,20 @@ def _guess(x, beta, correct=True):
             fg = (fl * u + bj * (1.0 - u)) * u
             with np.errstate(divide="ignore", invalid="ignore"):
                 sg = np.abs(axj / (_SQRT3 * ndtri(np.cbrt(fg / (_F_LOWER * axj)))))
-            s[il[j]] = sg * _lower_correction(axj, u) if correct else sg
-            kind[il[j]] = 0
+            if correct:
+                with np.errstate(divide="ignore"):
+                    sg = sg * _correction(0, axj, 1.0 / (1.0 - np.log(u)))
+            s[il[j]] = sg
+            seg[il[j]] = 0
         j = np.flatnonzero(~lowest)
         if j.size:
             dl, dr = 1.0 / _vega(xl[j], sl[j]), 1.0 / vcl[j]
             r = _r_convex(bl[j], bcl[j], sl[j], scl[j], dl, dr, 0.0, left=False, prefer_shape=False)
-            s[il[j]] = _rational_cubic(bel[j], bl[j], bcl[j], sl[j], scl[j], dl, dr, r)
+            sg = _rational_cubic(bel[j], bl[j], bcl[j], sl[j], scl[j], dl, dr, r)
+            if correct:
+                sg = sg * _correction(1, -xl[j], (bel[j] - bl[j]) / (bcl[j] - bl[j]))
+            s[il[j]] = sg
+            seg[il[j]] = 1
     ih = np.flatnonzero(~low)
     if ih.size:
         xh, beh, bch, vch, sch, bmh = x[ih], beta[ih], bc[ih], vc[ih], sc[ih], bmax[ih]
@@ -494,7 +512,10 @@ def _guess(x, beta, correct=True):
         if j.size:
             dl, dr = 1.0 / vch[j], 1.0 / _vega(xh[j], sh[j])
             r = _r_convex(bch[j], bh[j], sch[j], sh[j], dl, dr, 0.0, left=True, prefer_shape=False)
-            s[ih[j]] = _rational_cubic(beh[j], bch[j], bh[j], sch[j], sh[j], dl, dr, r)
+            sg = _rational_cubic(beh[j], bch[j], bh[j], sch[j], sh[j], dl, dr, r)
+            if correct:
+                sg = sg * _correction(2, -xh[j], (beh[j] - bch[j]) / (bh[j] - bch[j]))
+            s[ih[j]] = sg
         j = np.flatnonzero(~middle)
         if j.size:
             xj, sj, bj, bej, bm = xh[j], sh[j], bh[j], beh[j], bmh[j]
@@ -509,8 +530,8 @@ def _guess(x, beta, correct=True):
             u = (bej - bj) / (bm - bj)
             fg = np.where(fg > 0, fg, (f * (1.0 - u) + 0.5 * (bm - bj) * u) * (1.0 - u))
             s[ih[j]] = -2.0 * ndtri(fg)
-            kind[ih[j]] = np.where(bej > 0.5 * bm, 2, 1)
-    return s, kind, bmax
+            seg[ih[j]] = np.where(bej > 0.5 * bm, 3, 4)
+    return s, seg, bmax
 
 
 def _solve_normalized(x, beta, max_iter=60, correct=True, lnbeta=None):
@@ -522,7 +543,8 @@ def _solve_normalized(x, beta, max_iter=60, correct=True, lnbeta=None):
     Each step is kept inside a bracket that tightens with every evaluation (bisection where a
     step would leave it), so a poor guess costs steps, never a wrong answer.
     """
-    s, kind, bmax = _guess(x, beta, correct)
+    s, seg, bmax = _guess(x, beta, correct)
+    kind = np.where(seg == 0, 0, np.where(seg == 3, 2, 1)).astype(np.int8)
     if lnbeta is None:
         lnbeta = np.log(beta)
     # b underflowing (ln beta below -644): ln b ~ -x^2 / (2 s^2) for the guess, ln b in the steps
