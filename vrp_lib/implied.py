@@ -235,7 +235,8 @@ def _market(spot, strike, t, r, q):
 def _sigma(sigma, name="sigma"):
     v = _numeric(sigma, name)
     if (v < 0).any():
-        raise ValueError(f"{name} must be a non-negative decimal volatility (0.2 for 20 %), got {v[v < 0].flat[0]:g}")
+        raise ValueError(f"{name} must be a non-negative decimal volatility (0.2 for 20 %), "
+                         f"got {v[v < 0].flat[0]:g}")
     if (v > MAX_DECIMAL_VOL).any():
         bad = v[v > MAX_DECIMAL_VOL].flat[0]
         raise ValueError(
@@ -269,7 +270,13 @@ def bs_price(spot, strike, t, r, sigma, q=0.0, kind="call"):
     Returns
     -------
     float or numpy.ndarray
-        Option price in the currency of ``spot``.
+        Option price in the currency of ``spot``: ``e^{-rT} sqrt(F K)`` times the intrinsic
+        value ``2 sinh(x/2)`` (in the money, ``x = ln(F/K)``, ``-x`` for a put) plus the
+        normalised out-of-the-money Black price at ``-|x|`` (:func:`_black`, Jaeckel's
+        regions). Calls and puts each come from this formula, never by put-call parity, so
+        every price has a relative accuracy of about 1e-12 or better (against 60-digit
+        arithmetic) out to at least 30 standard deviations, maturities 1 day to 5 years and
+        vols 1 % to 200 %, down to prices of 1e-300.
 
     Raises
     ------
@@ -354,7 +361,8 @@ def _rational_cubic(z, zl, zr, yl, yr, dl, dr, r):
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         u = (z - zl) / w
         v = 1.0 - u
-        y = (yr * u * u * u + (r * yr - w * dr) * u * u * v + (r * yl + w * dl) * u * v * v + yl * v * v * v) \
+        y = (yr * u * u * u + (r * yr - w * dr) * u * u * v + (r * yl + w * dl) * u * v * v
+             + yl * v * v * v) \
             / (1.0 + (r - 3.0) * u * v)
     return np.where(r >= _RMAX, yr * u + yl * v, y)
 
@@ -443,7 +451,8 @@ def _correction(segment, ax, w):
     i = np.minimum(fi.astype(np.intp), n1 - 1)
     j = np.minimum(fj.astype(np.intp), n1 - 1)
     a, b = fi - i, fj - j
-    return (rho[i, j] * (1.0 - b) + rho[i, j + 1] * b) * (1.0 - a) + (rho[i + 1, j] * (1.0 - b) + rho[i + 1, j + 1] * b) * a
+    return ((rho[i, j] * (1.0 - b) + rho[i, j + 1] * b) * (1.0 - a)
+            + (rho[i + 1, j] * (1.0 - b) + rho[i + 1, j + 1] * b) * a)
 
 
 def _guess(x, beta, correct=True):
@@ -585,7 +594,8 @@ def _solve_normalized(x, beta, max_iter=60, correct=True, lnbeta=None):
                 c = 1.0 + 2.0 / lb
                 nu = np.where(lower, (lnb - lb) * lb / (lnb * p), nu)
                 g2 = np.where(lower, d2 - p * c, g2)
-                g3 = np.where(lower, d3 - 3.0 * p * d2 * c + 2.0 * p * p * (1.0 + 3.0 / lb * (1.0 + 1.0 / lb)), g3)
+                g3l = d3 - 3.0 * p * d2 * c + 2.0 * p * p * (1.0 + 3.0 / lb * (1.0 + 1.0 / lb))
+                g3 = np.where(lower, g3l, g3)
             upper = ka == 2
             if upper.any():                                     # objective ln(bmax - beta) - ln(bmax - b)
                 bm = bmax[active]
@@ -649,14 +659,17 @@ def implied_vol(price, spot, strike, t, r, q=0.0, kind="call", lo=1e-6, hi=MAX_D
                 *, errors="raise"):
     """Black-Scholes implied volatility (decimal), vectorized over numpy arrays.
 
-    Each price is normalized to an undiscounted out-of-the-money Black price
-    ``b = Q / sqrt(F K)`` at log-moneyness ``x = -|ln(F/K)|`` (an in-the-money option by
-    put-call parity), then solved for total volatility ``s = sigma sqrt(T)`` by Jaeckel's
-    "By Implication" scheme: rational/asymptotic initial guesses on either side of the
-    inflection point ``sqrt(2|x|)`` and Halley steps on ``1/ln b`` (low prices) or ``b``
-    (high prices), each kept inside a bracket. There is no Python loop per option; the
-    result is accurate to about 1e-12 in volatility for ``|x|`` up to several standard
-    deviations and maturities from a day to years.
+    Each price is normalized as :func:`bs_price` prices, ``b = Q / (e^{-rT} sqrt(F K))`` at
+    ``x = ln(F/K)`` (``-x`` for a put), less the intrinsic value ``2 sinh(x/2)`` in the money,
+    and solved for total volatility ``s = sigma sqrt(T)`` at ``-|x|`` by Jaeckel's "Let's Be
+    Rational" (2015): his rational initial guess on four segments around the inflection point
+    ``sqrt(2|x|)``, corrected by tabulated ratios (built at first use), then Householder steps
+    of order 3 on ``1/ln b``, ``b`` or ``ln(b_max - b)``, each kept inside a bracket; one step
+    suffices for about 98 % of options. There is no Python loop per option. The result is
+    accurate to about 1e-12 in volatility for maturities from a day to years and vols from
+    1 % to 200 %; out of the money the round trip ``bs_price -> implied_vol`` holds to 1e-11
+    relative out to where the price underflows (about 37 standard deviations), also where the
+    normalised price b is below the smallest double (it is then carried as ``ln b``).
 
     Parameters
     ----------
@@ -689,6 +702,9 @@ def implied_vol(price, spot, strike, t, r, q=0.0, kind="call", lo=1e-6, hi=MAX_D
         Invalid ``spot``, ``strike``, ``t``, ``r``, ``q`` (NaN, inf, None, non-positive),
         ``lo``/``hi`` out of order or above 5, unknown ``kind`` or ``errors``, shapes that
         do not broadcast; bad quotes under ``errors="raise"``.
+    TypeError
+        ``price`` (or any other array argument) holding None, booleans, strings or other
+        non-numbers, anywhere in the array (``[21, 12.5, True]`` is not read as 1.0).
     """
     _kind(kind)
     if not isinstance(errors, str) or errors not in ("raise", "nan"):
@@ -700,7 +716,8 @@ def implied_vol(price, spot, strike, t, r, q=0.0, kind="call", lo=1e-6, hi=MAX_D
     if lo_ >= hi_:
         raise ValueError(f"lo ({lo_:g}) must be below hi ({hi_:g})")
     if hi_ > MAX_DECIMAL_VOL:
-        raise ValueError(f"hi must be at most {MAX_DECIMAL_VOL:g} (a decimal: 5 is 500 vol points), got {hi_:g}")
+        raise ValueError(f"hi must be at most {MAX_DECIMAL_VOL:g} (a decimal: 5 is 500 vol points), "
+                         f"got {hi_:g}")
     p = _prices(price)
     if p.size == 0:
         raise ValueError("price is empty")
@@ -737,7 +754,8 @@ def implied_vol(price, spot, strike, t, r, q=0.0, kind="call", lo=1e-6, hi=MAX_D
     if ok.all():
         vol = _solve_normalized(-ax, otm, lnbeta=lnbeta) / np.sqrt(tt)
     elif ok.any():
-        vol[ok] = _solve_normalized(-ax[ok], otm[ok], lnbeta=None if lnbeta is None else lnbeta[ok]) / np.sqrt(tt[ok])
+        lnb = None if lnbeta is None else lnbeta[ok]
+        vol[ok] = _solve_normalized(-ax[ok], otm[ok], lnbeta=lnb) / np.sqrt(tt[ok])
     out_of_range = ok & ((vol < lo_) | (vol > hi_))
     vol[out_of_range] = np.nan
     nbad = int(bad.sum() + out_of_range.sum())
@@ -800,10 +818,12 @@ def _chain_array(chain, name="chain"):
         raise ValueError(f"{name}: NaN in column {CHAIN_COLUMNS[int(np.flatnonzero(nan.any(0))[0])]!r}")
     inf = np.isinf(a)
     if inf.any():
-        raise ValueError(f"{name}: infinite value in column {CHAIN_COLUMNS[int(np.flatnonzero(inf.any(0))[0])]!r}")
+        col = CHAIN_COLUMNS[int(np.flatnonzero(inf.any(0))[0])]
+        raise ValueError(f"{name}: infinite value in column {col!r}")
     neg = a < 0
     if neg.any():
-        raise ValueError(f"{name}: negative value in column {CHAIN_COLUMNS[int(np.flatnonzero(neg.any(0))[0])]!r}")
+        col = CHAIN_COLUMNS[int(np.flatnonzero(neg.any(0))[0])]
+        raise ValueError(f"{name}: negative value in column {col!r}")
     k = a[:, 0]
     if (k <= 0).any():
         raise ValueError("strikes: must be positive numbers")
@@ -956,8 +976,9 @@ class CboeTerm:
         _checks.nonnegative(self.forward_term, "forward_term")
         v = _checks.nonnegative(self.variance, "variance")
         if v > MAX_DECIMAL_VOL ** 2:
-            raise ValueError(f"variance {v:g} is above {MAX_DECIMAL_VOL ** 2:g} ({100 * MAX_DECIMAL_VOL:.0f} vol "
-                             f"points squared): an annualized variance is a decimal (0.04 for 20 vol points)")
+            raise ValueError(f"variance {v:g} is above {MAX_DECIMAL_VOL ** 2:g} ({100 * MAX_DECIMAL_VOL:.0f} "
+                             f"vol points squared): an annualized variance is a decimal (0.04 for 20 "
+                             f"vol points)")
         gap = abs(v - (self.strip_term - self.forward_term))
         if gap > 1e-12 * max(1.0, self.strip_term):
             raise ValueError(f"variance ({v:g}) must equal strip_term - forward_term "
@@ -1174,7 +1195,8 @@ def smile_fair_variance(forward, t, atm_vol, skew, *, moneyness="strike", lo=0.0
     k = np.linspace(lo_ * f, hi_ * f, n)
     k = np.union1d(k, [f])
     vols = skew_smile(k, f, atm_vol, skew, moneyness=moneyness)
-    otm = np.where(k < f, bs_price(f, k, tt, 0.0, vols, 0.0, "put"), bs_price(f, k, tt, 0.0, vols, 0.0, "call"))
+    put, call = bs_price(f, k, tt, 0.0, vols, 0.0, "put"), bs_price(f, k, tt, 0.0, vols, 0.0, "call")
+    otm = np.where(k < f, put, call)
     return fair_variance(k, otm, f, tt, 0.0, k0=f)
 
 
