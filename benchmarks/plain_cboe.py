@@ -6,7 +6,7 @@ K0 the first strike at or below it, out-of-the-money puts below K0 and calls abo
 skipping zero bids, stopping after two consecutive zero bids), the put/call average at K0, Delta K
 half the distance between neighbours (the full distance at the ends), each term's variance
 ``2/T sum Delta K / K^2 e^{RT} Q(K) - (F/K0 - 1)^2 / T``, and the constant-maturity interpolation
-in minutes. On the white paper's board ``vix(near, next, ...)`` gives 13.69 (13.6858...).
+in minutes. On the white paper's board ``cboe_vix(near, next, ...)`` gives 13.69 (13.6858...).
 Not part of the library: ``benchmarks`` compares its speed with ``cboe_vix``.
 """
 
@@ -48,7 +48,7 @@ def term_variance(chain, t, r):
     return 2.0 / t * np.sum(dk / ks**2 * growth * qs) - (fwd / k[i0] - 1.0) ** 2 / t
 
 
-def vix(near, next, *, t_near, t_next, r_near, r_next, days=30):  # noqa: A002
+def cboe_vix(near, next, *, t_near, t_next, r_near, r_next, days=30):  # noqa: A002
     """The index level (vol points) from the near- and next-term chains, as ``implied.cboe_vix``."""
     v1 = term_variance(near, t_near, r_near)
     v2 = term_variance(next, t_next, r_next)
