@@ -27,6 +27,8 @@ export PYTHONHASHSEED := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 JB_FLAGS := --all
+# Every target but `make book VRP_DATA=latest` and `make refresh` runs on the embedded data.
+EMBEDDED := env VRP_DATA=embedded
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 
 # JavaScript for offline reading, fetched once at set-up from the npm registry (pinned versions,
@@ -43,7 +45,7 @@ SLOW_TESTS := tests/test_browser.py tests/test_pdf.py tests/test_student.py test
 # (tools/test_pythons.py; each in its own .venv-3.X).
 
 .PHONY: book test test-lib test-notebooks test-build test-browser test-pdf test-student \
-	test-setup test-pythons outputs bench data slides assets pdf student lab print-python clean help
+	test-setup test-pythons outputs bench refresh data slides assets pdf student lab print-python clean help
 
 help:
 	@echo "make book   - set up .venv if missing, build the HTML book into _build/html"
@@ -54,6 +56,7 @@ help:
 	@echo "make test-browser - headless Chromium checks every page of _build/html"
 	@echo "make pdf    - the whole book as one PDF: _build/pdf/vrp-book.pdf (needs Chromium)"
 	@echo "make student - student notebooks (no solutions, no hidden cells) into _build/student"
+	@echo "make refresh - today's VIX, S&P 500 and rates into your own data folder (VRP_DATA_HOME), never committed"
 	@echo "make test-pythons - library tests and nbval under the other Pythons 3.11-3.13 found here"
 	@echo "make lab    - JupyterLab on the student notebooks (PYTHON=$(PYTHON))"
 
@@ -75,9 +78,19 @@ $(ASSETS): tools/fetch_assets.sh tools/assets.sha256
 
 assets: $(ASSETS)
 
+# `make book VRP_DATA=latest` builds a separate book on the refreshed data (make refresh) into
+# _build/html-latest; the committed book, the tests and nbval always use the embedded data.
+ifeq ($(VRP_DATA),latest)
+book: $(STAMP) $(ASSETS)
+	rm -rf _build/latest _build/html-latest
+	VRP_DATA=latest $(BIN)/jupyter-book build $(JB_FLAGS) --path-output _build/latest .
+	mv _build/latest/_build/html _build/html-latest && rm -rf _build/latest
+	@echo "The book on refreshed data: _build/html-latest/index.html"
+else
 book: $(STAMP) $(ASSETS)
 	rm -rf _build/html _build/jupyter_execute _build/.doctrees
-	$(BIN)/jupyter-book build $(JB_FLAGS) .
+	$(EMBEDDED) $(BIN)/jupyter-book build $(JB_FLAGS) .
+endif
 
 # The PDF is built before the HTML book, so that the book's intro page links it (and the browser
 # test checks that link); the PDF test reads it afterwards.
@@ -86,14 +99,14 @@ test: $(STAMP)
 	  test-student test-setup test-pythons
 
 test-lib: $(STAMP)
-	$(BIN)/python -m pytest tests -q $(addprefix --ignore=,$(SLOW_TESTS))
+	$(EMBEDDED) $(BIN)/python -m pytest tests -q $(addprefix --ignore=,$(SLOW_TESTS))
 
 test-notebooks: $(STAMP)
-	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -q $(NOTEBOOKS)
+	$(EMBEDDED) $(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -q $(NOTEBOOKS)
 
 test-build: $(STAMP) $(ASSETS)
 	rm -rf _build/html _build/jupyter_execute _build/.doctrees
-	$(BIN)/jupyter-book build $(JB_FLAGS) -W -n --keep-going .
+	$(EMBEDDED) $(BIN)/jupyter-book build $(JB_FLAGS) -W -n --keep-going .
 
 # Needs the book built by test-build (or `make book`); VRP_BUILD_DIR points it elsewhere.
 test-browser: $(STAMP)
@@ -105,7 +118,7 @@ test-pdf: $(STAMP)
 
 # Builds the student notebooks into a temporary folder and runs them.
 test-student: $(STAMP)
-	$(BIN)/python -m pytest tests/test_student.py -q
+	$(EMBEDDED) $(BIN)/python -m pytest tests/test_student.py -q
 
 # Resolves requirements.txt for Python 3.11, 3.12 and 3.13 (needs the package registry).
 test-setup: $(STAMP)
@@ -113,12 +126,12 @@ test-setup: $(STAMP)
 
 # Library tests and strict nbval under each other Python 3.11-3.13 installed here (not the venv's).
 test-pythons: $(STAMP)
-	$(BIN)/python tools/test_pythons.py --skip $$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+	$(EMBEDDED) $(BIN)/python tools/test_pythons.py --skip $$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 
 # The whole book as one PDF, printed by headless Chromium from a single-page HTML build of the
 # stored (nbval-checked) outputs: no re-execution.
 pdf: $(STAMP) $(ASSETS)
-	$(BIN)/python tools/make_pdf.py --out _build/pdf/vrp-book.pdf
+	$(EMBEDDED) $(BIN)/python tools/make_pdf.py --out _build/pdf/vrp-book.pdf
 
 student: $(STAMP)
 	$(BIN)/python tools/make_student.py --out _build/student $(NOTEBOOKS)
@@ -131,7 +144,7 @@ lab: $(STAMP)
 
 outputs: $(STAMP)
 	for nb in $(NOTEBOOKS); do \
-	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=300 $$nb || exit 1; \
+	  $(EMBEDDED) $(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=300 $$nb || exit 1; \
 	done
 
 bench: $(STAMP)
@@ -142,6 +155,11 @@ slides: $(STAMP) $(ASSETS)
 
 data: $(STAMP)
 	$(BIN)/python data/make_data.py
+
+# Today's VIX, S&P 500 and rates into the reader's own data folder (VRP_DATA_HOME; never the
+# repository), checked against the embedded files (vrp_lib.refresh). Needs the network.
+refresh: $(STAMP)
+	$(BIN)/python -m vrp_lib.refresh
 
 clean:
 	rm -rf _build

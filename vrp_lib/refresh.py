@@ -453,9 +453,9 @@ def _embedded(name: str) -> tuple[pd.Series, str] | None:
     from . import data
 
     if name == "vix":
-        return data.load_vix(), "the embedded VIX (vrp_lib.data.load_vix)"
+        return data.load_vix("cboe"), "the embedded VIX (vrp_lib.data.load_vix)"
     if name == "spx":
-        return data.load_spx()["close"], "the embedded S&P 500 (vrp_lib.data.load_spx)"
+        return data.load_spx("skfolio")["close"], "the embedded S&P 500 (vrp_lib.data.load_spx)"
     return None
 
 

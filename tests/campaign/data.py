@@ -11,4 +11,5 @@ CALLS = {
     "load_wti": ((), {"data_dir": DATA_DIR}),
     "load_sp500_stocks": ((), {"data_dir": DATA_DIR}),
     "load_cboe_whitepaper_quotes": ((), {"term": "near", "data_dir": DATA_DIR}),
+    "data_choice": ((), {}),
 }
