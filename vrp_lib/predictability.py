@@ -34,7 +34,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2
+from scipy.special import chdtrc
 
 from . import _checks, bootstrap
 
@@ -267,7 +267,7 @@ def mincer_zarnowitz(realized, forecast, form: str = "level", lags: int = 21, se
     return pd.Series({
         "intercept": float(b[0]), "slope": float(b[1]),
         "se_intercept": float(s[0]), "se_slope": float(s[1]),
-        "t_slope_one": float(d[1] / s[1]), "wald": wald, "p_value": float(chi2.sf(wald, 2)),
+        "t_slope_one": float(d[1] / s[1]), "wald": wald, "p_value": float(chdtrc(2, wald)),
         "r2": r2, "n": n, "lags": lags if kind == "hac" else np.nan, "se_kind": kind,
     }, dtype=object)
 
