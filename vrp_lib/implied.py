@@ -203,9 +203,12 @@ def _black(x, s, log_scale=0.0):
 
 def _log_moneyness(s, k, drift):
     """``ln(F/K) = ln(S/K) + drift`` to relative accuracy (log1p of an exact S - K near the money)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        near = (k <= 2.0 * s) & (s <= 2.0 * k)
-        return np.where(near, np.log1p((s - k) / k), np.log(s / k)) + drift
+    with np.errstate(divide="ignore", over="ignore"):      # replaced below where S/K is far from 1
+        x = np.log1p((s - k) / k)
+    far = (k > 2.0 * s) | (s > 2.0 * k)
+    if far.any():
+        x[far] = np.log(s[far] / k[far])
+    return x + drift
 
 
 # --------------------------------------------------------------------------- Black-Scholes
@@ -444,15 +447,17 @@ def _table(segment):
 
 def _correction(segment, ax, w):
     """Bilinear interpolation of the tabulated ratio exact / guessed s at |x| = ax, position w."""
-    rho = _table(segment)
+    rho = _table(segment).ravel()
     n1 = _TABLE_N - 1
     fi = np.minimum(ax / (1.0 + ax), _XI_MAX) * (n1 / _XI_MAX)
     fj = np.clip(w, 0.0, 1.0) * n1
     i = np.minimum(fi.astype(np.intp), n1 - 1)
     j = np.minimum(fj.astype(np.intp), n1 - 1)
     a, b = fi - i, fj - j
-    return ((rho[i, j] * (1.0 - b) + rho[i, j + 1] * b) * (1.0 - a)
-            + (rho[i + 1, j] * (1.0 - b) + rho[i + 1, j + 1] * b) * a)
+    at = i * _TABLE_N + j                                   # flat index of (i, j)
+    lower = rho.take(at) * (1.0 - b) + rho.take(at + 1) * b
+    upper = rho.take(at + _TABLE_N) * (1.0 - b) + rho.take(at + _TABLE_N + 1) * b
+    return lower * (1.0 - a) + upper * a
 
 
 def _guess(x, beta, correct=True):
