@@ -136,11 +136,16 @@ pdf: $(STAMP) $(ASSETS)
 student: $(STAMP)
 	$(BIN)/python tools/make_student.py --out _build/student $(NOTEBOOKS)
 
-# JupyterLab on the student notebooks (the chapters themselves: `make lab LAB_DIR=chapters`).
-LAB_DIR ?= _build/student
+# JupyterLab on the participants' course folder (`make course`, never overwritten; the chapters
+# themselves: `make lab LAB_DIR=chapters`). Extra JupyterLab flags: `make lab LAB_FLAGS="--no-browser
+# --ip=127.0.0.1"`. Run as root (a container), Jupyter refuses to start without --allow-root: added.
+COURSE_DIR ?= work
+LAB_DIR ?= $(COURSE_DIR)
+LAB_FLAGS ?=
+LAB_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 lab: $(STAMP)
-	test -d $(LAB_DIR) || $(MAKE) --no-print-directory student
-	$(BIN)/jupyter lab --notebook-dir=$(LAB_DIR)
+	test -d "$(LAB_DIR)" || $(MAKE) --no-print-directory course COURSE_DIR="$(LAB_DIR)"
+	$(BIN)/jupyter lab --notebook-dir="$(LAB_DIR)" $(LAB_ROOT) $(LAB_FLAGS)
 
 outputs: $(STAMP)
 	for nb in $(NOTEBOOKS); do \
@@ -163,3 +168,25 @@ refresh: $(STAMP)
 
 clean:
 	rm -rf _build
+
+
+# --- The course: participants' folder, offline wheels, pre-flight check (issue 17) ---
+.PHONY: course wheelhouse preflight
+
+# The participants' course folder (git-ignored): one student notebook per chapter, created once;
+# a re-run adds what is missing and keeps every file that is there. COURSE_DIR= moves it.
+course: $(STAMP)
+	$(BIN)/python tools/make_course.py --out "$(COURSE_DIR)" $(NOTEBOOKS)
+
+# The wheels of requirements-participants.txt for installing with no network (a USB stick), into
+# WHEELHOUSE (default wheelhouse/, git-ignored). PLATFORMS="win_amd64 macosx_12_0_arm64 ..." and
+# PYVERSIONS="3.11 3.12" choose them (defaults: tools/wheelhouse.py). Needs the package registry.
+WHEELHOUSE ?= wheelhouse
+wheelhouse: $(STAMP)
+	$(BIN)/python tools/wheelhouse.py --dest "$(WHEELHOUSE)" $(if $(PLATFORMS),--platforms $(PLATFORMS)) \
+	  $(if $(PYVERSIONS),--pythons $(PYVERSIONS))
+
+# Is this machine ready for the course? Python, packages, data checksums, a computation,
+# JupyterLab, the course folder: one line each, about 30 seconds (tools/preflight.py).
+preflight: $(STAMP)
+	$(BIN)/python tools/preflight.py --course "$(COURSE_DIR)"
