@@ -35,10 +35,11 @@ def test_facade_reexports_every_former_name_as_the_same_object(module, name):
     assert name in MODULES[module].__all__
 
 
-def test_the_new_modules_export_exactly_the_former_names():
+def test_the_new_modules_export_every_former_name():
+    # the modules may grow (new bounds such as bates.MAX_XI); none of the 35 former names may go
     former = sorted(n for names in FORMER_NAMES.values() for n in names)
     assert len(former) == 35
-    assert sorted(bates.__all__ + simulation.__all__ + calibration.__all__) == former
+    assert set(former) <= set(bates.__all__ + simulation.__all__ + calibration.__all__)
 
 
 def test_facade_all_is_empty_and_private_helpers_used_elsewhere_remain():
