@@ -180,6 +180,30 @@ def test_judge_filters_always_true_cell_equals_always_in():
         np.mean([risk.sharpe(c) for c in cal]))
 
 
+def test_judge_filters_effective_trials():
+    vix, spx = _market(700)
+    days = _days(vix, spx)
+    flags = regimes.filter_flags(days["implied"], spx, (5, 10), (1, 3), (0.0, 2.0))
+    flags[("never out",)] = np.ones(len(days), dtype=bool)
+    tab, info = regimes.judge_filters(days, flags, 21, 0.5)
+    ex = info["excess"]
+    assert list(ex.columns) == [k for k in tab["Filter"].iloc[1:]]
+    # a cell with no excess (constant) would be left out of the correlation
+    moving = ex.loc[:, ex.std() > 1e-12]
+    corr = np.corrcoef(moving.to_numpy().T)
+    for how in risk.TRIAL_METHODS:
+        assert info["n_effective"][how] == pytest.approx(risk.effective_trials(corr, how), rel=1e-12)
+    assert info["excess_correlation"] == pytest.approx(np.median(corr[np.triu_indices(len(corr), 1)]))
+    assert 1 <= info["n_effective"]["li-ji"] <= moving.shape[1]
+    best = tab.iloc[1:]["Vol-matched IR vs always-in"].idxmax()
+    d = ex[tab.loc[best, "Filter"]].to_numpy()
+    ref = risk.deflated_sharpe(tab.loc[best, "Vol-matched IR vs always-in"],
+                               tab.iloc[1:]["Vol-matched IR vs always-in"].to_numpy(), len(d),
+                               risk.skewness(d), risk.excess_kurtosis(d) + 3.0,
+                               n_trials=max(1, round(info["n_effective"]["li-ji"])))
+    assert info["dsr_best_ir_effective"] == pytest.approx(ref, rel=1e-12)
+
+
 # ---------------------------------------------------------------- one test per input rule
 
 def test_rule_none_inputs():

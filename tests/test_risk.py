@@ -507,3 +507,106 @@ def test_rule_bootstrap_sizes_named_and_fast():
         with pytest.raises(ValueError, match=r"n_boot \(10,000,000\) is above 100,000"):
             f()
     assert time.perf_counter() - t0 < 1.0  # mean_se ran 14 s before
+
+
+# ------------------------------------------------------------- effective trials, MinTRL
+
+def _blocks(k, m, rho_in=1.0):
+    """k independent blocks of m trials, correlation rho_in inside a block, 0 across."""
+    c = np.zeros((k * m, k * m))
+    for b in range(k):
+        c[b * m:(b + 1) * m, b * m:(b + 1) * m] = rho_in
+    np.fill_diagonal(c, 1.0)
+    return c
+
+
+@pytest.mark.parametrize("k,m", [(1, 24), (3, 8), (4, 6), (24, 1)])
+def test_effective_trials_perfect_blocks(k, m):
+    c = _blocks(k, m)
+    big = k * m
+    # Li-Ji: k eigenvalues of m, the rest 0 -> k trials exactly
+    assert risk.effective_trials(c, "li-ji") == pytest.approx(k, abs=1e-9)
+    # Nyholt: Var(lambda) = k m (m - 1) / (M - 1) -> M - m + 1
+    assert risk.effective_trials(c, "nyholt") == pytest.approx(big - m + 1, abs=1e-9)
+    # average correlation: rho = (m - 1) / (M - 1)
+    if big > 1:
+        rho = (m - 1) / (big - 1)
+        assert risk.effective_trials(c, "average") == pytest.approx(rho + (1 - rho) * big, rel=1e-12)
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.3, 0.87])
+def test_effective_trials_equicorrelated(rho):
+    m = 24
+    c = np.full((m, m), rho)
+    np.fill_diagonal(c, 1.0)
+    top = 1 + (m - 1) * rho                    # the other m - 1 eigenvalues are 1 - rho
+    lam = np.array([top] + [1 - rho] * (m - 1))
+    li_ji = sum((x >= 1) + (x - np.floor(x)) for x in np.round(lam, 10))
+    assert risk.effective_trials(c, "li-ji") == pytest.approx(li_ji, abs=1e-9)
+    nyholt = 1 + (m - 1) * (1 - np.var(lam, ddof=1) / m)
+    assert risk.effective_trials(c, "nyholt") == pytest.approx(nyholt, abs=1e-9)
+    assert risk.effective_trials(c, "average") == pytest.approx(rho + (1 - rho) * m, rel=1e-12)
+    if rho == 0:  # independent trials count in full
+        for how in risk.TRIAL_METHODS:
+            assert risk.effective_trials(c, how) == pytest.approx(m, abs=1e-9)
+
+
+def test_effective_trials_refuses_bad_matrices():
+    c = _blocks(2, 3)
+    with pytest.raises(ValueError, match="correlation"):
+        risk.effective_trials(c[:, :5])
+    with pytest.raises(ValueError, match="correlation"):
+        risk.effective_trials(2 * c)
+    bad = c.copy()
+    bad[0, 1] = bad[1, 0] = -1.0   # not positive semi-definite with the rest of the block
+    with pytest.raises(ValueError, match="correlation"):
+        risk.effective_trials(bad)
+    with pytest.raises(ValueError, match="method"):
+        risk.effective_trials(c, "bonferroni")
+
+
+def test_min_track_record_normal_closed_form_and_psr():
+    from scipy.stats import norm
+
+    rng = np.random.default_rng(4)
+    r = rng.normal(0.01, 0.04, 240)
+    sr = r.mean() / r.std(ddof=1)                # per period
+    z = norm.ppf(0.95)
+    assert risk.min_track_record(r, normal=True) == pytest.approx(1 + (1 + sr**2 / 2) * (z / sr) ** 2,
+                                                                  rel=1e-12)
+    # the probabilistic Sharpe ratio at n = MinTRL is the confidence level, by construction of
+    # Bailey and Lopez de Prado (2012): Phi((SR - SR*) sqrt(n - 1) / sqrt(1 - g3 SR + (g4-1)/4 SR^2))
+    d = r - r.mean()
+    g3, g4 = (d**3).mean() / (d**2).mean() ** 1.5, (d**4).mean() / (d**2).mean() ** 2
+    target = 0.2                                  # annualized
+    n = risk.min_track_record(r, target=target, level=0.9)
+    srs = target / np.sqrt(12)
+    psr = norm.cdf((sr - srs) * np.sqrt(n - 1) / np.sqrt(1 - g3 * sr + (g4 - 1) / 4 * sr**2))
+    assert psr == pytest.approx(0.9, abs=1e-12)
+
+
+def test_min_track_record_fat_left_tail_needs_longer():
+    rng = np.random.default_rng(5)
+    r = rng.normal(0.02, 0.02, 400)
+    r[::40] = -0.15                               # rare crashes: negative skew, fat tails
+    assert risk.min_track_record(r) > 1.5 * risk.min_track_record(r, normal=True)
+    with pytest.raises(ValueError, match="returns"):
+        risk.min_track_record(-np.abs(r))
+    with pytest.raises(ValueError, match="level"):
+        risk.min_track_record(r, level=95)
+    with pytest.raises(TypeError, match="normal"):
+        risk.min_track_record(r, normal="yes")
+
+
+def test_rolling_sharpe_matches_loop():
+    rng = np.random.default_rng(6)
+    idx = pd.date_range("2000-01-31", periods=100, freq="ME")
+    r = pd.Series(rng.normal(0.01, 0.05, 100), index=idx)
+    got = risk.rolling_sharpe(r, 36)
+    ref = [np.sqrt(12) * r.iloc[i - 35:i + 1].mean() / r.iloc[i - 35:i + 1].std(ddof=1)
+           for i in range(35, 100)]
+    np.testing.assert_allclose(got.to_numpy(), ref, rtol=1e-12)
+    assert got.index[0] == idx[35] and got.index[-1] == idx[-1]
+    np.testing.assert_allclose(risk.rolling_sharpe(r.to_numpy(), 36.0), ref, rtol=1e-12)
+    with pytest.raises(ValueError, match="window"):
+        risk.rolling_sharpe(r, 101)

@@ -741,9 +741,17 @@ def judge_filters(frame_days, flags, window: int = 21, give_up: float = 0.0,
         scaled to always-in's volatility, minus always-in; its mean is positive exactly
         when the filtered Sharpe ratio is higher), with its SE. And a dict with the
         duplicates removed, the number of distinct trials, the best cell by vol-matched
-        information ratio and its deflated Sharpe ratio (the probability that it truly
-        beats always-in after selecting it among the trials), and the deflated Sharpe ratio
-        of the best ladder Sharpe ratio (truly above zero).
+        information ratio and its deflated Sharpe ratio (a confidence level under the null
+        "no cell beats always-in and this one was picked as the best": above 0.95 the
+        best cell passes the correction at 5 %; not the probability that it truly beats
+        always-in), and the deflated Sharpe ratio of the best ladder Sharpe ratio (against
+        zero). The trials are correlated: ``excess`` holds each distinct cell's monthly
+        vol-matched difference to always-in (one column per cell), ``excess_correlation``
+        the median off-diagonal correlation of those columns (NaN with fewer than two cells
+        that differ from always-in), ``n_effective`` the effective
+        number of trials by each method of :func:`vrp_lib.risk.effective_trials` and
+        ``dsr_best_ir_effective`` the best cell's deflated Sharpe ratio with ``n_trials`` the
+        Li-Ji count rounded (at least 1).
     """
     if not isinstance(frame_days, pd.DataFrame):
         ck.frame(frame_days, "frame_days")  # raises: not a DataFrame
@@ -827,7 +835,23 @@ def judge_filters(frame_days, flags, window: int = 21, give_up: float = 0.0,
     dsr_sh = risk.deflated_sharpe(
         table.loc[best_s, sh_col], table[sh_col].to_numpy(), len(m_best),
         risk.skewness(m_best), risk.excess_kurtosis(m_best) + 3.0)
+    excess = pd.DataFrame(np.column_stack([matched(month) for month in months.values()]),
+                          index=base_month.index,
+                          columns=pd.Index(list(months), tupleize_cols=False))
+    moving = excess.loc[:, excess.std() > 1e-12]  # a cell identical to always-in has no excess
+    if moving.shape[1] >= 2:
+        corr = np.corrcoef(moving.to_numpy().T)
+        n_eff = {how: risk.effective_trials(corr, how) for how in risk.TRIAL_METHODS}
+        med_corr = float(np.median(corr[np.triu_indices(len(corr), 1)]))
+    else:
+        n_eff, med_corr = {how: float(moving.shape[1] or 1) for how in risk.TRIAL_METHODS}, float("nan")
+    dsr_eff = risk.deflated_sharpe(
+        table.loc[best_i, ir_col], cells[ir_col].to_numpy(), len(diff_best),
+        risk.skewness(diff_best), risk.excess_kurtosis(diff_best) + 3.0,
+        n_trials=max(1, int(round(n_eff["li-ji"]))))
     info = {"duplicates": dup, "n_trials": len(kept), "best_ir": best_key,
+            "excess": excess, "excess_correlation": med_corr,
+            "n_effective": n_eff, "dsr_best_ir_effective": dsr_eff,
             "dsr_best_ir": dsr_ir, "best_sharpe": table.loc[best_s, "Filter"],
             "dsr_best_sharpe": dsr_sh, "ladder_always_in": base_month,
             "calendar_sharpes_always_in": base_cal_sh}

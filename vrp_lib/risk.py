@@ -31,7 +31,9 @@ standard errors fit for skewed, fat-tailed and serially dependent returns (the n
 asymptotic formula of Mertens 2002 / Opdyke 2007 with an optional Lo 2002 correction for
 autocorrelation, or the moving-block bootstrap of :mod:`vrp_lib.bootstrap`);
 :func:`deflated_sharpe` corrects the best of many tried strategies for selection (Bailey and
-Lopez de Prado 2014).
+Lopez de Prado 2014), with :func:`effective_trials` counting correlated trials for fewer;
+:func:`min_track_record` is the record a Sharpe ratio needs to be told from a target (Bailey
+and Lopez de Prado 2012) and :func:`rolling_sharpe` shows how a short record flatters.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ __all__ = [
     "equity_curve", "drawdowns", "max_drawdown", "max_drawdown_duration", "time_under_water",
     "worst_period", "cvar", "normal_cvar", "hit_rate", "runs", "summary",
     "sharpe_se", "mean_se", "hit_rate_se", "performance_table", "expected_max_sharpe",
-    "deflated_sharpe",
+    "deflated_sharpe", "effective_trials", "min_track_record", "rolling_sharpe",
 ]
 
 
@@ -660,12 +662,17 @@ def deflated_sharpe(sharpe_observed, sharpe_trials, n_obs, skew, kurt, *, n_tria
                     periods_per_year: float = 12) -> float:
     """Deflated Sharpe ratio (Bailey and Lopez de Prado 2014).
 
-    The probability that the best of ``N`` tried strategies has a true Sharpe ratio above
-    zero, once its observed ratio is measured against the ratio the best of ``N`` worthless
-    strategies would show by luck:
+    A confidence level under the null: ``Phi`` of the observed ratio's distance above the
+    ratio the best of ``N`` worthless strategies would show by luck, in standard errors,
 
     ``DSR = Phi((SR - SR0) * sqrt(T - 1) / sqrt(1 - skew * SR + (kurt - 1) / 4 * SR**2))``,
     ``SR0 = expected_max_sharpe(N, Var(trials))``, all ratios per period.
+
+    How to read it: ``1 - DSR`` is a p-value of the hypothesis "every trial is worthless (true
+    Sharpe ratio zero) and this one was picked as the best of ``N``". A DSR above 0.95 rejects
+    that hypothesis at 5 %. It is **not** the probability that the selected strategy's true
+    Sharpe ratio is above zero (or above a benchmark, when the trials are differences to one):
+    that would need a prior over true Sharpe ratios, which the test does not use.
 
     Parameters
     ----------
@@ -681,14 +688,16 @@ def deflated_sharpe(sharpe_observed, sharpe_trials, n_obs, skew, kurt, *, n_tria
         strategy's periodic returns. ``kurt`` must be at least ``1 + skew**2``.
     n_trials : int, optional
         Number of independent trials ``N``; defaults to ``len(sharpe_trials)``. Correlated
-        trials count for fewer.
+        trials count for fewer: pass :func:`effective_trials` of their correlation matrix
+        (rounded to an integer of at least 1).
     periods_per_year : float
         Converts the annualized ratios to per-period ones (``/ sqrt(periods_per_year)``).
 
     Returns
     -------
     float
-        A probability in [0, 1]; above 0.95 the selected strategy beats luck at 5 %.
+        A confidence level in [0, 1]; above 0.95 the selected strategy beats the luck of
+        ``N`` trials at 5 %.
     """
     from scipy.stats import norm
 
@@ -711,3 +720,153 @@ def deflated_sharpe(sharpe_observed, sharpe_trials, n_obs, skew, kurt, *, n_tria
     if not denom > 0:
         raise ValueError("skew and kurt give a non-positive variance of the Sharpe ratio")
     return float(norm.cdf((sr - sr0) * np.sqrt(t - 1.0) / np.sqrt(denom)))
+
+
+# ------------------------------------------------------------- trials, track records
+
+#: Methods of :func:`effective_trials`.
+TRIAL_METHODS = ("li-ji", "nyholt", "average")
+
+
+def _correlation(x, name: str = "correlation") -> np.ndarray:
+    """A correlation matrix: square, at least 2 x 2, symmetric, unit diagonal, entries in
+    [-1, 1], positive semi-definite (eigenvalues above ``-1e-8``)."""
+    c = _checks.array(x, name, ndim=2)
+    if c.shape[0] != c.shape[1] or c.shape[0] < 2:
+        raise ValueError(f"{name}: expected a square matrix of at least 2 x 2, got shape {c.shape}")
+    if np.abs(c - c.T).max() > 1e-10:
+        raise ValueError(f"{name}: not symmetric")
+    if np.abs(np.diag(c) - 1.0).max() > 1e-10:
+        raise ValueError(f"{name}: the diagonal must be 1 (a correlation, not a covariance, matrix)")
+    if np.abs(c).max() > 1.0 + 1e-10:
+        raise ValueError(f"{name}: an entry lies outside [-1, 1]")
+    lam = np.linalg.eigvalsh((c + c.T) / 2.0)
+    if lam.min() < -1e-8:
+        raise ValueError(f"{name}: not positive semi-definite (eigenvalue {lam.min():.3g})")
+    return c
+
+
+def effective_trials(correlation, method: str = "li-ji") -> float:
+    """Effective number of independent trials among ``M`` correlated ones.
+
+    Parameters
+    ----------
+    correlation : array_like
+        ``M x M`` correlation matrix of the trials' returns (e.g. ``numpy.corrcoef`` of the
+        filter cells' monthly P&L, one row per cell).
+    method : {"li-ji", "nyholt", "average"}
+        From the eigenvalues ``lambda_i`` of the correlation matrix (they sum to ``M``):
+
+        * ``"li-ji"`` (Li and Ji 2005): ``sum_i [I(lambda_i >= 1) + (lambda_i - floor(lambda_i))]``;
+          ``k`` blocks of perfectly correlated trials count as ``k``;
+        * ``"nyholt"`` (Nyholt 2004): ``1 + (M - 1) (1 - Var(lambda) / M)``, ``Var`` with
+          ``M - 1`` in the denominator; conservative for block structures;
+        * ``"average"``: ``rho + (1 - rho) M`` with ``rho`` the mean off-diagonal correlation,
+          the approximation Bailey and Lopez de Prado (2014) give for the deflated Sharpe
+          ratio.
+
+        Eigenvalues are rounded to 10 decimals before ``floor``, so that an eigenvalue of
+        6 computed as 5.9999999999999 counts as 6.
+
+    Returns
+    -------
+    float
+        The effective number of trials, between 1 and ``M`` for ``"li-ji"`` and
+        ``"nyholt"`` with non-negative correlations (a float: round it for ``n_trials``).
+    """
+    c = _correlation(correlation)
+    how = _checks.choice(method, "method", TRIAL_METHODS)
+    m = c.shape[0]
+    lam = np.clip(np.linalg.eigvalsh((c + c.T) / 2.0), 0.0, None)
+    if how == "li-ji":
+        a = np.round(lam, 10)
+        return float(((a >= 1.0) + (a - np.floor(a))).sum())
+    if how == "nyholt":
+        return float(1.0 + (m - 1.0) * (1.0 - lam.var(ddof=1) / m))
+    rho = (c.sum() - np.trace(c)) / (m * (m - 1.0))
+    return float(rho + (1.0 - rho) * m)
+
+
+def min_track_record(returns, target: float = 0.0, level: float = 0.95, periods_per_year: float = 12,
+                     normal: bool = False) -> float:
+    """Minimum track record length (Bailey and Lopez de Prado 2012), in periods.
+
+    The number of periods a record with this Sharpe ratio, skewness and kurtosis needs for
+    its Sharpe ratio to be above ``target`` at confidence ``level`` (a one-sided test):
+
+    ``MinTRL = 1 + (1 - g3 SR + (g4 - 1) / 4 SR^2) (z / (SR - SR*))^2``,
+
+    with ``SR`` and ``SR*`` per period (the annualized ratios over ``sqrt(periods_per_year)``),
+    ``z = Phi^-1(level)``, ``g3`` and ``g4`` the skewness and Pearson kurtosis of the returns
+    (moment estimates ``m3 / m2^1.5`` and ``m4 / m2^2``, as in the paper) and ``SR`` the
+    sample ratio with ``ddof = 1`` (:func:`sharpe`).
+
+    Parameters
+    ----------
+    returns : pandas.Series or array_like
+        One record of periodic returns (or P&L), at least 4 periods.
+    target : float
+        The annualized Sharpe ratio to beat (0: a positive Sharpe ratio).
+    level : float
+        Confidence level in (0, 1).
+    periods_per_year : float
+        12 for monthly returns.
+    normal : bool
+        True: as if the returns were normal (``g3 = 0``, ``g4 = 3``), for comparison.
+
+    Returns
+    -------
+    float
+        Periods (months for monthly returns); compare with the record's length.
+    """
+    from scipy.stats import norm
+
+    a = _record(returns, min_obs=4)
+    p = _ppy(periods_per_year)
+    sr_star = _number(target, "target") / np.sqrt(p)
+    z = norm.ppf(_level(level))
+    flat = _flag(normal, "normal")
+    sr = sharpe(a, p) / np.sqrt(p)
+    if sr <= sr_star:
+        raise ValueError(f"returns: the Sharpe ratio ({sr * np.sqrt(p):.3g} annualized) is not above target "
+                         f"({sr_star * np.sqrt(p):.3g}); no track record length can show it is")
+    if flat:
+        g3, g4 = 0.0, 3.0
+    else:
+        d = a - a.mean()
+        m2 = (d**2).mean()
+        g3, g4 = (d**3).mean() / m2**1.5, (d**4).mean() / m2**2
+    var = 1.0 - g3 * sr + (g4 - 1.0) / 4.0 * sr**2
+    return float(1.0 + var * (z / (sr - sr_star)) ** 2)
+
+
+def rolling_sharpe(returns, window: int = 36, periods_per_year: float = 12):
+    """Annualized Sharpe ratio of every ``window``-period stretch of a record.
+
+    Parameters
+    ----------
+    returns : pandas.Series or array_like
+        One record of periodic returns, at least ``window`` periods.
+    window : int
+        Periods per stretch (36 months: the short track record an allocator often sees), at
+        least 3.
+    periods_per_year : float
+        12 for monthly returns.
+
+    Returns
+    -------
+    pandas.Series or numpy.ndarray
+        One ratio per stretch, ``len - window + 1`` of them; a Series is indexed by the
+        stretch's last date. A stretch with zero standard deviation raises.
+    """
+    a = _record(returns, min_obs=3)
+    p = _ppy(periods_per_year)
+    w = _int_arg(window, "window", 3)
+    if w > a.size:
+        raise ValueError(f"window ({w}) is longer than returns ({a.size} periods)")
+    stretches = np.lib.stride_tricks.sliding_window_view(a, w)
+    out = sharpe(stretches, p)
+    out = np.atleast_1d(out)
+    if isinstance(returns, pd.Series):
+        return pd.Series(out, index=returns.index[w - 1:], name="rolling Sharpe")
+    return out

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 from _campaign_fixtures import MONTHLY
 
+_CORR = np.array([[1.0, 0.8, 0.1], [0.8, 1.0, 0.2], [0.1, 0.2, 1.0]])
 _MASK = pd.Series([False, True, True, False, True, False, False, True], index=pd.bdate_range("2020-01-01", periods=8))
 
 CALLS = {
@@ -32,4 +33,7 @@ CALLS = {
                                                                    "sharpe_method": "bootstrap"}),
     "expected_max_sharpe": ((10, 0.04), {}),
     "deflated_sharpe": ((0.8, [0.1, 0.3, 0.5, 0.8], 60, -0.5, 2.0), {"periods_per_year": 12}),
+    "effective_trials": ((_CORR,), {"method": "li-ji"}),
+    "min_track_record": ((MONTHLY + 0.02,), {"target": 0.0, "level": 0.95, "periods_per_year": 12, "normal": False}),
+    "rolling_sharpe": ((MONTHLY,), {"window": 36, "periods_per_year": 12}),
 }
