@@ -288,7 +288,7 @@ def test_regime_difference_matches_table_and_zero_for_same_regime():
     assert se > 0
     assert regimes.regime_difference(fr, lab, "low", "low", "vrp", block=42, n_boot=300) == (0.0, 0.0)
     with pytest.raises(ValueError, match="column"):
-        regimes.regime_difference(fr, lab, "low", "high", "sharpe")
+        regimes.regime_difference(fr, lab, "low", "high", "sortino")
 
 
 def test_styled_table_is_deterministic_and_right_aligned():
@@ -585,3 +585,53 @@ def test_rule_frame_trailing_nan_only_at_the_start():
             regimes.regime_difference(f, lab, "high", "low", block=21, n_boot=20)
         with pytest.raises(ValueError, match="frame: (NaN|inf) in column 'trailing'"):
             regimes.crisis_table(f, {"x": fr.index[100]}, 21, 21)
+
+
+# ------------------------------------------------------ real-time terciles, three forms
+
+def test_realtime_terciles_match_loop():
+    rng = np.random.default_rng(8)
+    idx = pd.bdate_range("2010-01-01", periods=400)
+    x = pd.Series(np.round(rng.normal(20, 5, 400), 1), index=idx)   # rounded: ties happen
+    got = regimes.realtime_terciles(x, min_history=50)
+    assert got.index.equals(idx[50:])
+    ref = []
+    for t in range(50, 400):
+        q1, q2 = np.quantile(x.to_numpy()[:t], [1 / 3, 2 / 3])
+        v = x.iloc[t]
+        ref.append("high" if v >= q2 else "middle" if v >= q1 else "low")
+    assert list(got.astype(str)) == ref
+    with pytest.raises(ValueError, match="min_history"):
+        regimes.realtime_terciles(x, min_history=400)
+
+
+def test_regime_forms_against_direct_and_bootstrap():
+    vix, spx = _market(600)
+    fr = regimes.origin_frame(vix, spx, 21, give_up=0.75)
+    lab = regimes.terciles(fr["implied"])
+    forms = regimes.regime_forms(fr, lab, block=42, n_boot=200, seed=3)
+    table = regimes.regime_table(fr, lab, block=42, n_boot=200, seed=3)
+    idx = bootstrap.block_indices(len(fr), 42, 200, seed=3)
+    pnl = fr["pnl"].to_numpy()
+    for reg in ("low", "middle", "high"):
+        m = (lab == reg).to_numpy()
+        assert forms.loc[reg, "Origin days"] == m.sum()
+        assert forms.loc[reg, "Premium (vol points)"] == pytest.approx(fr["vrp"][m].mean(), rel=1e-12)
+        assert forms.loc[reg, "SE of premium"] == pytest.approx(table.loc[reg, "SE of premium"], rel=1e-9)
+        lg = np.log(fr["implied"] / fr["realized"])[m]
+        assert forms.loc[reg, "Log premium ln(VIX/RV)"] == pytest.approx(lg.mean(), rel=1e-12)
+        sh = pnl[m].mean() / pnl[m].std(ddof=1) * np.sqrt(12)
+        assert forms.loc[reg, "Sharpe ratio of P&L (annualized)"] == pytest.approx(sh, rel=1e-12)
+        # the SE from the resampled sums equals a direct bootstrap on the same draws
+        draws = []
+        for row in idx:
+            x = pnl[row][m[row]]
+            draws.append(x.mean() / x.std(ddof=1) * np.sqrt(12))
+        assert forms.loc[reg, "SE of Sharpe ratio"] == pytest.approx(np.std(draws, ddof=1), rel=1e-8)
+    d, se = regimes.regime_difference(fr, lab, "high", "low", "sharpe", block=42, n_boot=200, seed=3)
+    assert d == pytest.approx(forms.loc["high", "Sharpe ratio of P&L (annualized)"]
+                              - forms.loc["low", "Sharpe ratio of P&L (annualized)"], rel=1e-12)
+    assert se > 0
+    d, _ = regimes.regime_difference(fr, lab, "high", "low", "log", block=42, n_boot=200, seed=3)
+    assert d == pytest.approx(forms.loc["high", "Log premium ln(VIX/RV)"]
+                              - forms.loc["low", "Log premium ln(VIX/RV)"], rel=1e-12)

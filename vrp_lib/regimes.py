@@ -44,7 +44,8 @@ from . import strategies as st
 from .risk import _int_arg as _int
 
 __all__ = [
-    "CRISES", "origin_frame", "terciles", "regime_table", "regime_difference",
+    "CRISES", "origin_frame", "terciles", "realtime_terciles", "regime_table", "regime_forms",
+    "regime_difference",
     "negative_spells", "crisis_table", "styled", "ORIGIN_LABELS",
     "swap_values", "calendar_pnl", "exit_age", "ladder_pnl", "monthly_sum", "filter_flags",
     "unique_filters", "judge_filters", "tenor_table",
@@ -195,6 +196,44 @@ def terciles(x, labels=("low", "middle", "high")) -> pd.Series:
     return pd.Series(pd.Categorical.from_codes(codes, list(labels)), index=x.index, name="tercile")
 
 
+def realtime_terciles(x, min_history: int = 252, labels=("low", "middle", "high")) -> pd.Series:
+    """Tercile of each value by thresholds known at the time: the 1/3 and 2/3 quantiles of
+    the values on the dates **before** it (an expanding window).
+
+    Parameters
+    ----------
+    x : pandas.Series
+        Numbers (no NaN or inf) on sorted, unique, naive dates (e.g. the VIX on each origin
+        date).
+    min_history : int
+        Dates of history needed before the first label (252: a year of trading days); the
+        first ``min_history`` dates get no label.
+    labels : list or tuple of 3 distinct names
+
+    Returns
+    -------
+    pandas.Series
+        Categorical labels on the dates of ``x`` from position ``min_history`` on; a value
+        equal to a threshold goes to the higher tercile, as in :func:`terciles`. Thresholds
+        use ``numpy.quantile``'s linear interpolation.
+    """
+    s = ck.series(x, "x")
+    v = s.to_numpy()
+    if not np.isfinite(v).all():
+        raise ValueError("x: contains NaN or inf")
+    h = _int(min_history, "min_history", 3)
+    if h >= len(v):
+        raise ValueError(f"min_history ({h}) leaves no date of x ({len(v)} values) to label")
+    if not isinstance(labels, (list, tuple)) or len(labels) != 3 or len(set(labels)) != 3:
+        raise ValueError(f"labels: need 3 distinct labels, got {labels!r}")
+    past = pd.Series(v).expanding(min_periods=h)
+    q1 = past.quantile(1 / 3).shift(1).to_numpy()[h:]
+    q2 = past.quantile(2 / 3).shift(1).to_numpy()[h:]
+    codes = (v[h:] >= q1).astype(int) + (v[h:] >= q2).astype(int)
+    return pd.Series(pd.Categorical.from_codes(codes, list(labels)), index=s.index[h:],
+                     name="real-time tercile")
+
+
 # ------------------------------------------------------------------------ regime table
 
 #: Column names of :func:`regime_table`.
@@ -285,6 +324,88 @@ def regime_table(frame, labels, values=None, block: int = 252, n_boot: int = 100
     return pd.DataFrame.from_dict(rows, orient="index", columns=list(REGIME_COLUMNS))
 
 
+#: Column names of :func:`regime_forms`.
+FORM_COLUMNS = (
+    "Origin days", "Premium (vol points)", "SE of premium", "Log premium ln(VIX/RV)",
+    "SE of log premium", "Sharpe ratio of P&L (annualized)", "SE of Sharpe ratio",
+)
+
+
+def _form_draws(f: pd.DataFrame, m: np.ndarray, column: str, b: int, nb: int, sd: int, ppy: float):
+    """The regime statistic of ``column`` and its value on every block resample."""
+    if column == "sharpe":
+        x = f["pnl"].to_numpy()
+        cnt, s1, s2 = _resampled_sums([m, np.where(m, x, 0.0), np.where(m, x**2, 0.0)], b, nb, sd)
+        if (cnt < 2).any():
+            raise ValueError("labels: a regime is too rare for the blocks (fewer than 2 dates in a resample)")
+        mean = s1 / cnt
+        var = np.maximum(s2 / cnt - mean**2, 0.0) * cnt / (cnt - 1.0)
+        xm = x[m]
+        sdv = xm.std(ddof=1)
+        if not sdv > 0 or not (var > 0).all():
+            raise ValueError("frame: the P&L does not vary within a regime; its Sharpe ratio is undefined")
+        return float(xm.mean() / sdv * np.sqrt(ppy)), mean / np.sqrt(var) * np.sqrt(ppy)
+    if column == "log":
+        x = np.log(f["implied"].to_numpy() / f["realized"].to_numpy())
+    elif column == "hit":
+        x = (f["pnl"].to_numpy() > 0).astype(float)
+    else:
+        x = f[column].to_numpy()
+    cnt, sm = _resampled_sums([m, np.where(m, x, 0.0)], b, nb, sd)
+    if (cnt == 0).any():
+        raise ValueError("labels: a regime is too rare for the blocks")
+    return float(x[m].mean()), sm / cnt
+
+
+def regime_forms(frame, labels, block: int = 252, n_boot: int = 1000, seed: int = 0,
+                 periods_per_year: float = 12.0) -> pd.DataFrame:
+    """The premium by regime in three forms: vol points, logs and risk-adjusted.
+
+    A premium larger in vol points when the VIX is high may be the same in proportion (logs)
+    and smaller per unit of risk (Sharpe ratio): the three rows say which.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Output of :func:`origin_frame` (columns ``implied``, ``realized``, ``vrp``, ``pnl``;
+        realized volatility positive).
+    labels : pandas.Series
+        Regime of each origin date (same index), e.g. :func:`terciles` or, on the dates it
+        labels, :func:`realtime_terciles`.
+    block, n_boot, seed : int
+        Moving-block bootstrap over the whole sample, as in :func:`regime_table`.
+    periods_per_year : float
+        Annualizes the Sharpe ratio of the per-roll P&L (12: one-month swaps).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per regime, :data:`FORM_COLUMNS`: origin days, mean premium ``IV - RV`` (vol
+        points) and SE, mean log premium ``ln(IV / RV)`` and SE, the annualized Sharpe ratio
+        of the short swap's P&L per roll (mean over standard deviation of the origin dates'
+        P&L in the regime, times ``sqrt(periods_per_year)``) and SE.
+    """
+    f = _frame(frame, ("implied", "realized", "vrp", "pnl"))
+    if (f["realized"].to_numpy() <= 0).any():
+        raise ValueError("frame: realized volatility must be positive for the log premium")
+    labels = _labels(labels, f)
+    b, nb, sd = _int(block, "block", 1), _int(n_boot, "n_boot", 2), _int(seed, "seed", 0)
+    ppy = risk._per_year(periods_per_year, "periods_per_year", risk.MIN_PERIODS_PER_YEAR)
+    cats = (list(labels.cat.categories) if isinstance(labels.dtype, pd.CategoricalDtype)
+            else sorted(labels.unique()))
+    rows = {}
+    for c in cats:
+        m = (labels == c).to_numpy()
+        if m.sum() < 2:
+            raise ValueError(f"labels: regime {c!r} has fewer than 2 origin dates")
+        row = [int(m.sum())]
+        for col in ("vrp", "log", "sharpe"):
+            value, draws = _form_draws(f, m, col, b, nb, sd, ppy)
+            row += [value, float(draws.std(ddof=1))]
+        rows[c] = row
+    return pd.DataFrame.from_dict(rows, orient="index", columns=list(FORM_COLUMNS))
+
+
 def regime_difference(frame, labels, first, second, column: str = "hit", block: int = 252,
                       n_boot: int = 1000, seed: int = 0) -> tuple[float, float]:
     """Difference of a regime mean between two regimes, with its block-bootstrap SE.
@@ -295,8 +416,10 @@ def regime_difference(frame, labels, first, second, column: str = "hit", block: 
         As in :func:`regime_table`.
     first, second
         The two regime labels; the difference is ``first - second``.
-    column : {"vrp", "pnl", "hit"}
-        Premium (vol points), P&L per unit vega (vol points) or hit rate (fraction).
+    column : {"vrp", "pnl", "hit", "log", "sharpe"}
+        Premium (vol points), P&L per unit vega (vol points), hit rate (fraction), log
+        premium ``ln(IV / RV)`` or the annualized Sharpe ratio of the P&L per roll (12 a
+        year, as :func:`regime_forms`).
 
     Returns
     -------
@@ -304,26 +427,26 @@ def regime_difference(frame, labels, first, second, column: str = "hit", block: 
         The difference and its standard error (the same resamples for both regimes, so
         their dependence is kept).
     """
-    f = _frame(frame, ("vrp", "pnl"))
-    if column not in ("vrp", "pnl", "hit"):
-        raise ValueError(f"column must be 'vrp', 'pnl' or 'hit', got {column!r}")
+    cols = ("vrp", "pnl", "hit", "log", "sharpe")
+    if not isinstance(column, str) or column not in cols:
+        raise ValueError(f"column must be one of {cols}, got {column!r}")
+    f = _frame(frame, ("implied", "realized", "vrp", "pnl") if column == "log" else ("vrp", "pnl"))
+    if column == "log" and (f["realized"].to_numpy() <= 0).any():
+        raise ValueError("frame: realized volatility must be positive for the log premium")
     labels = _labels(labels, f)
     regimes = set(labels.cat.categories) if isinstance(labels.dtype, pd.CategoricalDtype) else set(labels)
     for name, c in (("first", first), ("second", second)):
         if c is None or isinstance(c, (float, bool, np.bool_)) or c not in regimes:
             raise ValueError(f"{name}: {c!r} is not a regime of labels ({sorted(map(str, regimes))})")
-    x = (f["pnl"].to_numpy() > 0).astype(float) if column == "hit" else f[column].to_numpy()
     b, nb, sd = _int(block, "block", 1), _int(n_boot, "n_boot", 2), _int(seed, "seed", 0)
     out, draws = [], []
     for c in (first, second):
         m = (labels == c).to_numpy()
         if not m.any():
             raise ValueError(f"labels: no origin date in regime {c!r}")
-        cnt, sm = _resampled_sums([m, np.where(m, x, 0.0)], b, nb, sd)
-        if (cnt == 0).any():
-            raise ValueError(f"labels: regime {c!r} is too rare for the blocks")
-        out.append(x[m].mean())
-        draws.append(sm / cnt)
+        value, d = _form_draws(f, m, column, b, nb, sd, 12.0)
+        out.append(value)
+        draws.append(d)
     return float(out[0] - out[1]), float((draws[0] - draws[1]).std(ddof=1))
 
 

@@ -25,6 +25,8 @@ _TABLE = pd.DataFrame({"Mean (vol points)": [1.5, -2.25]}, index=["a", "b"])
 CALLS = {
     "origin_frame": ((VIX, PRICES), {"window": 21, "trailing_window": 21, "give_up": 0.5}),
     "terciles": ((_FRAME["implied"],), {"labels": ("low", "middle", "high")}),
+    "realtime_terciles": ((_FRAME["implied"],), {"min_history": 100, "labels": ("low", "middle", "high")}),
+    "regime_forms": ((_FRAME, _LABELS), {"block": 21, "n_boot": 50, "seed": 0, "periods_per_year": 12.0}),
     "regime_table": ((_FRAME, _LABELS), {"values": _FRAME["implied"], "block": 21, "n_boot": 50, "seed": 0}),
     "regime_difference": ((_FRAME, _LABELS, "high", "low"), {"column": "hit", "block": 21, "n_boot": 50,
                                                             "seed": 0}),
