@@ -370,11 +370,14 @@ def array(x, name: str, *, ndim: int | tuple | None = None, min_size: int = 1, a
     """A float array of numbers: no None, booleans or strings (nor an object or string dtype
     holding them); not empty; no NaN (unless ``allow_nan``) and no inf; optionally
     non-negative or strictly positive."""
-    if x is None:
-        raise ArgumentTypeError(f"{name}: got None; pass numbers")
-    if isinstance(x, (str, bytes, dict, set)):
-        raise ArgumentTypeError(f"{name}: expected numbers, got {_what(x)}")
-    a = _float_array(x, name)
+    if type(x) is float or (type(x) is np.ndarray and x.dtype == np.float64):
+        a = np.asarray(x)                 # fast path: already floats (the checks below still run)
+    else:
+        if x is None:
+            raise ArgumentTypeError(f"{name}: got None; pass numbers")
+        if isinstance(x, (str, bytes, dict, set)):
+            raise ArgumentTypeError(f"{name}: expected numbers, got {_what(x)}")
+        a = _float_array(x, name)
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if a.ndim not in allowed:
@@ -384,6 +387,12 @@ def array(x, name: str, *, ndim: int | tuple | None = None, min_size: int = 1, a
         raise ValueError(f"{name}: is empty")
     if a.size < min_size:
         raise ValueError(f"{name}: need at least {min_size} values, got {a.size}")
+    if np.isfinite(a).all():              # the usual case: one pass, no masks
+        if positive and (a <= 0).any():
+            raise ValueError(f"{name}: contains a non-positive value ({a[a <= 0].flat[0]:g})")
+        if nonneg and (a < 0).any():
+            raise ValueError(f"{name}: contains a negative value ({a[a < 0].flat[0]:g})")
+        return a
     nan = np.isnan(a)
     if not allow_nan and nan.any():
         raise ValueError(f"{name}: contains NaN (at position {int(np.flatnonzero(nan.ravel())[0])})")

@@ -60,6 +60,10 @@ def _scalar(x, name):
 
 
 def _broadcast(names, *arrays):
+    shapes = {a.shape for a in arrays}
+    if len(shapes - {()}) <= 1:                 # scalars and one shape: no copy, no error possible
+        shape = max(shapes, key=len)
+        return [a if a.shape == shape else np.full(shape, a) for a in arrays]
     try:
         return np.broadcast_arrays(*arrays)
     except ValueError:
@@ -117,15 +121,27 @@ def _asymptotic_coefficients(order=17):
     return out
 
 
+def _padded(polys):
+    """Coefficient lists of different lengths as one matrix, lowest power first, padded with zeros
+    at the high end (Horner's rule gives the same floats: a leading ``0 * z + 0`` is exact)."""
+    width = max(len(c) for c in polys)
+    return np.array([list(c) + [0.0] * (width - len(c)) for c in polys])
+
+
 _SMALL_T = _small_t_coefficients()
 _ASYMPTOTIC = _asymptotic_coefficients()
+#: Rows in the order the series sums them (highest power of t first).
+_SMALL_T_A = _padded([a for a, _ in reversed(_SMALL_T)])
+_SMALL_T_B = _padded([b for _, b in reversed(_SMALL_T)])
+_ASYMPTOTIC_C = _padded(list(reversed(_ASYMPTOTIC)))
 
 
-def _poly(coefs, z):
-    """``sum_i coefs[i] z^i`` by Horner's rule."""
-    out = np.full_like(z, coefs[-1])
-    for c in coefs[-2::-1]:
-        out = out * z + c
+def _polys(coefs, z):
+    """Every row of ``coefs`` (a polynomial, lowest power first) at ``z`` by Horner's rule, as
+    one 2-D array (rows x len(z)): one numpy operation per degree, not per polynomial."""
+    out = np.repeat(coefs[:, -1:], z.size, axis=1)
+    for j in range(coefs.shape[1] - 2, -1, -1):
+        out = out * z + coefs[:, j:j + 1]
     return out
 
 
@@ -133,9 +149,10 @@ def _y_difference_small_t(h, t):
     """``Y(h + t) - Y(h - t)`` by its Taylor series in t (to t^13; accurate for t < 0.21)."""
     a = 1.0 + h * (_SQRT_HALF_PI * erfcx(-_SQRT_HALF * h))
     h2, w = h * h, t * t
+    terms = _polys(_SMALL_T_A, h2) + _polys(_SMALL_T_B, h2) * a
     out = np.zeros_like(h)
-    for a_part, b_part in reversed(_SMALL_T):
-        out = out * w + (_poly(a_part, h2) + _poly(b_part, h2) * a)
+    for row in terms:
+        out = out * w + row
     return 2.0 * t * out
 
 
@@ -148,8 +165,8 @@ def _y_difference_asymptotic(h, t):
     r = (h + t) * (h - t)
     q = (h / r) ** 2
     out = np.zeros_like(h)
-    for coefs in reversed(_ASYMPTOTIC):
-        out = out * q + _poly(coefs, e)
+    for row in _polys(_ASYMPTOTIC_C, e):
+        out = out * q + row
     return t / r * out
 
 
