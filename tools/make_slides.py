@@ -22,7 +22,23 @@ Tags"; or in the notebook JSON ``"metadata": {"tags": ["slide"]}``):
                  deck keeps it, the student notebooks drop it)
 ``slide-code``   on a code cell (with one of the above): show its code, not only its output
 
-Jupyter's own ``metadata.slideshow.slide_type`` works too. When a notebook has at least one
+Jupyter's own ``metadata.slideshow.slide_type`` works too. A markdown cell may carry its
+short slide text in its metadata (``"slide-text": "- point one\n- point two"``): the deck
+shows that instead of the cell's prose.
+
+Slides that teach
+-----------------
+Each deck opens with its session's title slide and agenda slide, read from the trainer's
+guide (``trainers_guide.md``: its ``## Session N`` sections, their **Chapter.**,
+**Achieves.**, **Duration.**, **Run live.** and **Discussion questions.** parts), and ends
+with one "Your turn" slide per exercise naming "Exercise N.M", its title and its minutes: the
+guide's when it gives an exercise's minutes ("Exercise 4.1 ... 10 minutes"), else the
+session's "N of exercises" shared between its exercises, else
+:data:`DEFAULT_EXERCISE_MINUTES`. Prose paragraphs become bullets (each paragraph's first
+sentence, shortened); the full prose goes to the notes. Every slide has speaker notes: its
+``notes`` cell, else the first sentences of its own prose, else of its section's prose.
+Figures are the stored PNGs, shown up to 620 px tall (no redraw: the decks are built
+offline from the stored outputs). When a notebook has at least one
 tagged cell, only tagged cells go into its deck, and code cells show their outputs only
 (unless tagged ``slide-code``). A notebook without any tag gets a deck built from its
 structure: the title and objectives, one slide per ``#``/``##`` section (``###`` as vertical
@@ -464,6 +480,185 @@ def deck_title(nb) -> str:
     return "Slides"
 
 
+# --- slides that teach: sessions, your-turn slides, bullets, notes ----------------------------
+
+GUIDE = ROOT / "trainers_guide.md"
+#: Minutes per exercise when the trainer's guide gives none for an exercise or its session.
+DEFAULT_EXERCISE_MINUTES = 10
+#: A bullet made from a paragraph: its first sentence, cut at about this many characters.
+BULLET_CHARS = 140
+SESSION = re.compile(r"^## Session (\d+)\s*$", re.M)
+FIELD = re.compile(r"^\*\*(?P<name>[\w ]+)\.\*\*\s*(?P<text>.*?)(?=^\s*$|^\*\*|\Z)", re.M | re.S)
+EXERCISE_BLOCK = re.compile(r"^(?P<fence>`{3,}|:{3,})\{exercise\}[ \t]*(?P<title>.*?)\n"
+                            r"(?P<body>.*?)^(?P=fence)\s*$", re.M | re.S)
+EXERCISE_MINUTES = re.compile(r"Exercise (\d+)\.(\d+)\D{0,80}?(\d+)\s*min", re.S)
+SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z$(*`])")
+
+
+def guide_sessions(path: Path = GUIDE) -> dict[str, dict]:
+    """The trainer's guide's sessions, by chapter file stem: number, duration line, minutes of
+    exercises (when the duration gives them), what it achieves, what to run live (its
+    italic section names), discussion questions, and per-exercise minutes when given."""
+    if not path.is_file():
+        return {}
+    text = path.read_text(encoding="utf-8")
+    marks = list(SESSION.finditer(text))
+    sessions = {}
+    for i, m in enumerate(marks):
+        body = text[m.end():marks[i + 1].start() if i + 1 < len(marks) else len(text)]
+        body = body.split("\n## ", 1)[0]
+        fields = {f.group("name").strip(): " ".join(f.group("text").split())
+                  for f in FIELD.finditer(body)}
+        chapter = re.search(r"chapters/(\w+)", fields.get("Chapter", ""))
+        if not chapter:
+            continue
+        duration = fields.get("Duration", "")
+        minutes = re.search(r"(\d+) of exercises", duration)
+        questions = re.findall(r"^- (.+?)(?=^- |^\s*$|\Z)",
+                               body.split("**Discussion questions.**", 1)[-1].split("**", 1)[0],
+                               re.M | re.S) if "**Discussion questions.**" in body else []
+        sessions[chapter.group(1)] = {
+            "number": int(m.group(1)), "duration": duration,
+            "exercise_minutes": int(minutes.group(1)) if minutes else None,
+            "achieves": fields.get("Achieves", ""),
+            "run_live": re.findall(r"\*([^*]+)\*", fields.get("Run live", "")),
+            "questions": [" ".join(q.split()) for q in questions],
+            "per_exercise": {(int(a), int(b)): int(c)
+                             for a, b, c in EXERCISE_MINUTES.findall(body)},
+        }
+    return sessions
+
+
+def _shorten(text: str, limit: int = BULLET_CHARS) -> str:
+    """The first sentence of ``text``, cut at a word near ``limit`` characters."""
+    first = SENTENCE.split(" ".join(text.split()), maxsplit=1)[0]
+    if len(first) <= limit:
+        return first
+    cut = first[:limit].rsplit(" ", 1)[0].rstrip(",;:")
+    if cut.count("$") % 2:  # never cut inside maths
+        cut = cut[:cut.rindex("$")].rstrip()
+    return cut + " ..."
+
+
+def bullets(markdown: str) -> str:
+    """Paragraphs become bullets (each its first sentence, shortened); headings, lists,
+    tables, maths and code stay as they are."""
+    out = []
+    for kind, block in markdown_blocks(markdown):
+        if kind == "para" and not block.lstrip().startswith(("**", "<", "!")):
+            out.append(f"- {_shorten(block)}")
+        else:
+            out.append(block)
+    return "\n\n".join(out)
+
+
+def note_from(markdown: str, limit: int = 4) -> str:
+    """Speaker notes from prose: the first sentence of each paragraph, as bullets."""
+    points = [_shorten(b, 220) for k, b in markdown_blocks(markdown) if k in ("para", "item")]
+    points = [p.lstrip("-*+ ").strip() for p in points if p.strip()]
+    return "\n".join(f"- {p}" for p in points[:limit])
+
+
+def _notes(text: str):
+    return _set(nbformat.v4.new_markdown_cell(text), "notes")
+
+
+def session_slides(session: dict | None, title: str, chapter: int) -> list:
+    """A title slide and an agenda slide from the trainer's guide's session."""
+    if not session:
+        return []
+    head = [f"# Session {session['number']}", "", f"## {title}", "",
+            f"Chapter {chapter} · {session['duration'].split(':')[0].split(';')[0]}"]
+    cells = [_set(nbformat.v4.new_markdown_cell("\n".join(head)), "slide"),
+             _notes(f"- Goal: {session['achieves']}" if session["achieves"]
+                    else "- Welcome; the goal of this session.")]
+    agenda = ["## Agenda", ""]
+    if session["duration"]:
+        agenda.append(f"- {session['duration']}")
+    agenda += [f"- Run live: *{item}*" for item in session["run_live"][:6]]
+    agenda.append("- Your turn: the exercises")
+    if session["questions"]:
+        agenda.append("- Discussion")
+    cells.append(_set(nbformat.v4.new_markdown_cell("\n".join(agenda)), "slide"))
+    cells.append(_notes("\n".join(f"- {q}" for q in session["questions"][:3])
+                        or "- The plan of the session."))
+    return cells
+
+
+def your_turn_slides(nb, plain: Plainer, session: dict | None, chapter: int) -> list:
+    """One "Your turn" slide per exercise: its number, title, minutes and text; the notes say
+    where the minutes come from."""
+    found = [m for c in nb.cells if c.cell_type == "markdown"
+             for m in EXERCISE_BLOCK.finditer(c.source)]
+    if not found:
+        return []
+    session = session or {}
+    share = session.get("exercise_minutes")
+    cells = []
+    for k, m in enumerate(found, start=1):
+        minutes = session.get("per_exercise", {}).get((chapter, k))
+        if minutes:
+            source = "the trainer's guide"
+        elif share:
+            minutes = max(5, round(share / len(found)))
+            source = f"the session's {share} minutes of exercises, shared"
+        else:
+            minutes = DEFAULT_EXERCISE_MINUTES
+            source = f"the default of {DEFAULT_EXERCISE_MINUTES} minutes an exercise"
+        body = "\n".join(l for l in m.group("body").splitlines() if not re.match(r"^:[\w-]+:", l))
+        text = [f"## Your turn: Exercise {chapter}.{k}", "",
+                f"**{plain.markdown(m.group('title').strip())}** · {minutes} minutes", "",
+                plain.markdown(body)]
+        cells.append(_set(nbformat.v4.new_markdown_cell("\n".join(text)), "slide"))
+        cells.append(_notes(f"- {minutes} minutes ({source}); in pairs, in the student "
+                            "notebook.\n- Debrief with the solution in the book (trainer's "
+                            "edition of the PDF: the answer key)."))
+    return cells
+
+
+def teach(cells: list, nb, plain: Plainer) -> list:
+    """Bullets instead of paragraphs, and notes on every slide: a slide without a `notes`
+    cell gets notes from its own prose (the paragraphs' first sentences) or, for a figure or
+    table, from the prose of its section in the chapter."""
+    section_prose: dict[str, str] = {}
+    heading = ""
+    for cell in nb.cells:
+        if cell.cell_type != "markdown" or "remove-cell" in _tags(cell):
+            continue
+        for line in cell.source.splitlines():
+            h = HEADING.match(line)
+            if h:
+                heading = h.group(2).strip()
+        section_prose[heading] = section_prose.get(heading, "") + "\n\n" + cell.source
+    out, current, has_notes, prose, heading = [], None, True, "", ""
+
+    def close():
+        if current is not None and not has_notes:
+            text = note_from(prose) or note_from(plain.markdown(section_prose.get(heading, "")))
+            out.append(_notes(text or f"- {heading or 'the slide'}"))
+
+    for cell in cells:
+        kind = cell.metadata["slideshow"]["slide_type"]
+        if kind in ("slide", "subslide"):
+            close()
+            current, has_notes, prose = cell, False, ""
+        if kind == "notes":
+            has_notes = True
+        elif cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                h = HEADING.match(line)
+                if h:
+                    heading = h.group(2).replace("(continued)", "").strip()
+            if cell.metadata.get("slide-text"):
+                cell.source = cell.metadata["slide-text"]
+            else:
+                prose += "\n\n" + cell.source
+                cell.source = bullets(cell.source)
+        out.append(cell)
+    close()
+    return out
+
+
 # --- export --------------------------------------------------------------------------------
 
 def copy_assets(out: Path) -> None:
@@ -493,12 +688,17 @@ def exporter() -> SlidesExporter:
 EXTERNAL = re.compile(r"<(?:script|link|img)\b[^>]*\b(?:src|href)=\"(?:https?:)?//", re.I)
 
 
-def make_deck(path: Path, out: Path, plain_for, exp: SlidesExporter) -> tuple[Path, str, int]:
+def make_deck(path: Path, out: Path, plain_for, exp: SlidesExporter,
+              sessions: dict | None = None) -> tuple[Path, str, int]:
     nb = nbformat.read(path, as_version=4)
     plain = plain_for(nb)
     mode = "tagged cells" if is_tagged(nb) else "chapter structure (no slide tags yet)"
     cells = select_tagged(nb, plain) if is_tagged(nb) else select_fallback(nb, plain)
-    cells = split_long_cells(cells)
+    cells = teach(split_long_cells(cells), nb, plain)
+    chapter = int(path.stem[:2]) if path.stem[:2].isdigit() else 0
+    session = (sessions or {}).get(path.stem)
+    cells = (session_slides(session, deck_title(nb), chapter) + cells
+             + your_turn_slides(nb, plain, session, chapter))
     deck = nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(nb.metadata))
     deck.metadata["title"] = deck_title(nb)
     for i, cell in enumerate(deck.cells):
@@ -524,9 +724,11 @@ def main(argv: list[str] | None = None) -> int:
     cites = citation_labels(ROOT / "references.bib")
     titles = section_titles(args.notebooks)
     exp = exporter()
+    sessions = guide_sessions()
     for path in args.notebooks:
         target, mode, n = make_deck(path, args.out,
-                                    lambda nb: Plainer(glue_values(nb), cites, titles), exp)
+                                    lambda nb: Plainer(glue_values(nb), cites, titles), exp,
+                                    sessions)
         print(f"{target.relative_to(Path.cwd()) if target.is_relative_to(Path.cwd()) else target}"
               f": {n} slides, from {mode}")
     return 0
