@@ -6,8 +6,15 @@ One module per idea:
   range-based estimators).
 * :mod:`vrp_lib.implied` - Black-Scholes, implied-volatility inversion, the Cboe VIX method.
 * :mod:`vrp_lib.premium` - the practical VRP, ``IV_t - RV_{t,t+T}``, and its summaries.
+* :mod:`vrp_lib.ledger` - the premium's ledger: horizon and day count, the log-contract
+  (jump) wedge, the Jensen part and what remains, the risk premium.
+* :mod:`vrp_lib.predictability` - what the premium predicts: Mincer-Zarnowitz regressions,
+  return regressions on the variance premium with overlapping-horizon errors, out-of-sample R^2.
 * :mod:`vrp_lib.swaps` - variance-swap notionals, settlement, mark-to-market, replication.
 * :mod:`vrp_lib.data` - loaders for the real market data embedded in ``data/``.
+* :mod:`vrp_lib.refresh` - today's data fetched on the reader's own machine (``make
+  refresh``), checked against the embedded files; never committed. Imported on first use
+  (``from vrp_lib import refresh``), not by ``import vrp_lib``.
 * :mod:`vrp_lib.plotting` - the book's figure style.
 * :mod:`vrp_lib.tables` - numbers and tables for the page: formatted text, rounded glue
   values, "value (SE)" strings and styled tables with fixed HTML ids.
@@ -31,12 +38,13 @@ says otherwise (the option-pricing functions in :mod:`vrp_lib.implied` use decim
 """
 
 from . import (
-    bates, bootstrap, calibration, correlation, data, forecast, implied, models, plotting, premium, realized,
-    regimes, risk, simulation, smile, strategies, swaps, tables,
+    bates, bootstrap, calibration, correlation, data, forecast, implied, ledger, models, plotting,
+    predictability, premium, realized, regimes, risk, simulation, smile, strategies, swaps, tables,
 )
 
 __all__ = [
-    "bates", "bootstrap", "calibration", "correlation", "data", "forecast", "implied", "models", "plotting",
-    "premium", "realized", "regimes", "risk", "simulation", "smile", "strategies", "swaps", "tables",
+    "bates", "bootstrap", "calibration", "correlation", "data", "forecast", "implied", "ledger", "models",
+    "plotting", "predictability", "premium", "realized", "regimes", "risk", "simulation", "smile",
+    "strategies", "swaps", "tables",
 ]
 __version__ = "0.1.0"
