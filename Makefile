@@ -54,7 +54,7 @@ help:
 	@echo "make bench  - time each chapter's execution; writes benchmarks/results.md"
 	@echo "make slides - one reveal.js deck per chapter into _build/slides (offline)"
 	@echo "make test-browser - headless Chromium checks every page of _build/html"
-	@echo "make pdf    - the whole book as one PDF: _build/pdf/vrp-book.pdf (needs Chromium)"
+	@echo "make pdf    - two PDF editions: _build/pdf/vrp-book-participants.pdf (also vrp-book.pdf) and vrp-book-trainer.pdf (needs Chromium)"
 	@echo "make student - student notebooks (no solutions, no hidden cells) into _build/student"
 	@echo "make refresh - today's VIX, S&P 500 and rates into your own data folder (VRP_DATA_HOME), never committed"
 	@echo "make test-pythons - library tests and nbval under the other Pythons 3.11-3.13 found here"
