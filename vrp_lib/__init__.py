@@ -12,6 +12,8 @@ One module per idea:
   return regressions on the variance premium with overlapping-horizon errors, out-of-sample R^2.
 * :mod:`vrp_lib.swaps` - variance-swap notionals, settlement, mark-to-market, replication.
 * :mod:`vrp_lib.data` - loaders for the real market data embedded in ``data/``.
+* :mod:`vrp_lib.claims` - a chapter's named claims: asserted on the embedded data, recorded
+  (holds / no longer holds, with the numbers) on refreshed data for the claims page.
 * :mod:`vrp_lib.refresh` - today's data fetched on the reader's own machine (``make
   refresh``), checked against the embedded files; never committed. Imported on first use
   (``from vrp_lib import refresh``), not by ``import vrp_lib``.
@@ -38,12 +40,12 @@ says otherwise (the option-pricing functions in :mod:`vrp_lib.implied` use decim
 """
 
 from . import (
-    bates, bootstrap, calibration, correlation, data, forecast, implied, ledger, models, plotting,
+    bates, bootstrap, calibration, claims, correlation, data, forecast, implied, ledger, models, plotting,
     predictability, premium, realized, regimes, risk, simulation, smile, strategies, swaps, tables,
 )
 
 __all__ = [
-    "bates", "bootstrap", "calibration", "correlation", "data", "forecast", "implied", "ledger", "models",
+    "bates", "bootstrap", "calibration", "claims", "correlation", "data", "forecast", "implied", "ledger", "models",
     "plotting", "predictability", "premium", "realized", "regimes", "risk", "simulation", "smile",
     "strategies", "swaps", "tables",
 ]
