@@ -188,8 +188,11 @@ def test_judge_filters_effective_trials():
     tab, info = regimes.judge_filters(days, flags, 21, 0.5)
     ex = info["excess"]
     assert list(ex.columns) == [k for k in tab["Filter"].iloc[1:]]
-    # a cell with no excess (constant) would be left out of the correlation
+    # a cell identical to always-in has no excess (the vol match uses ddof=1 on both sides)
+    # and is left out of the correlation
+    assert (ex[("never out",)].abs() < 1e-9).all()
     moving = ex.loc[:, ex.std() > 1e-12]
+    assert ("never out",) not in moving.columns
     corr = np.corrcoef(moving.to_numpy().T)
     for how in risk.TRIAL_METHODS:
         assert info["n_effective"][how] == pytest.approx(risk.effective_trials(corr, how), rel=1e-12)

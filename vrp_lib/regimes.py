@@ -908,7 +908,7 @@ def judge_filters(frame_days, flags, window: int = 21, give_up: float = 0.0,
     def matched(month):
         """Vol-matched difference: positive mean exactly when the Sharpe ratio is higher."""
         m = month.to_numpy()
-        return m * (base_month.std() / m.std()) - base_month.to_numpy()
+        return m * (base_month.std() / m.std(ddof=1)) - base_month.to_numpy()
 
     def row(name, cal, month, taken_share):
         cal_sh = np.array([_sh(r) for r in cal])
