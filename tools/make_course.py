@@ -187,14 +187,13 @@ def make_course(out: Path, chapters: list[Path] | None = None, source: Path | No
         for name, nb in notebooks:
             if name in missing:
                 _write_new(out / name, nbformat.writes(clean_notebook(nb)) + "\n")
-    for name in names + ["README.md"]:
-        if name == "README.md" and not (out / name).exists():
-            _write_new(out / name, README)
-            result["created"].append(name)
-        elif name != "README.md":
-            result["created" if name in missing else "kept"].append(name)
-        else:
-            result["kept"].append(name)
+    for name in names:
+        result["created" if name in missing else "kept"].append(name)
+    if (out / "README.md").exists():
+        result["kept"].append("README.md")
+    else:
+        _write_new(out / "README.md", README)
+        result["created"].append("README.md")
     return result
 
 
