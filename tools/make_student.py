@@ -9,7 +9,8 @@ are checked by nbval), writes ``<out>/<chapter>.ipynb`` in which:
 
 - cells tagged ``remove-cell`` that only check the chapter's claims and the solutions'
   answers (``assert``) or record numbers for the text (``glue``) are removed; a hidden cell
-  that defines something later cells use (imports, a helper, a table) stays, marked
+  that defines something later cells or the exercises' solutions use (imports, a helper, a
+  table) stays, marked
   "Set-up (hidden in the book)", without its asserts and glue calls (:func:`prune_hidden`);
 - speaker notes (cells tagged ``notes``, for the trainer's slides) are removed;
 - every solution is removed: the text and code cells between ``{solution-start}`` and
@@ -21,6 +22,15 @@ are checked by nbval), writes ``<out>/<chapter>.ipynb`` in which:
 - the rest of the MyST markup that Jupyter does not render (admonitions, definitions,
   exercises, ``{term}``, ``{ref}``, ``{cite}``) becomes plain Markdown, with the converter
   of the slide decks (``tools/make_slides.py``);
+- every exercise keeps its number as the HTML book shows it ("Exercise 4.1: Wider spreads":
+  chapter N, M-th exercise of the chapter) and is followed by an answer cell: the starting
+  skeleton recorded for it in ``vrp_lib/answers.json`` and ``check("N.M", answer)``
+  (:mod:`vrp_lib.exercises`: right, close or wrong, with a hint); an exercise that shares a
+  Markdown cell with the next is split from it;
+- cross-references read "chapter N", "chapter N, section N.M", "Exercise N.M" and
+  "figure N.k" (:func:`cross_references`), not the bare titles of the targets;
+- no build plumbing is left: ``from myst_nb import glue`` and the ``glue(...)`` calls go
+  (``tools/make_course.py``'s ``strip_plumbing``), the code around them still runs;
 - outputs are cleared and execution counts reset, so that trainees run the cells themselves.
 
 The notebooks import ``vrp_lib``, which reads its data from the repository's ``data/``: run
@@ -37,6 +47,7 @@ import base64
 import json
 import re
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
@@ -44,7 +55,9 @@ from myst_nb.core.variables import format_plain_text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_slides import Plainer, citation_labels, section_titles  # noqa: E402
+from make_course import strip_plumbing  # noqa: E402
+from make_slides import FENCE_OPEN, HEADING, LABEL_LINE, Plainer, citation_labels  # noqa: E402
+from make_slides import section_titles  # noqa: E402,F401  (callers pass its titles)
 
 sys.path.pop(0)
 
@@ -58,6 +71,10 @@ SOLUTION_END = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution-end\}[^\n]*\n.*?^(
                           r"[ \t]*$\n?", re.M | re.S)
 GLUE_ROLE = re.compile(r"\{glue(?::(?P<kind>[a-z]*))?\}`(?P<body>[^`]*)`")
 REMOVE_TAGS = {"remove-cell"}
+LABEL_OPTION = re.compile(r"^:label:\s*(\S+)", re.M)
+NAME_OPTION = re.compile(r"^:name:\s*(\S+)", re.M)
+ANSWERS = ROOT / "vrp_lib" / "answers.json"
+SOLUTION_MARK = "vrp-solution-code"
 
 
 class StudentError(ValueError):
@@ -136,8 +153,13 @@ def render_glue(source: str, glue: dict[str, dict], where: str) -> tuple[str, di
     return GLUE_ROLE.sub(role, text), attachments
 
 
-def strip_solutions(nb, where: str) -> list:
-    """The cells of ``nb`` without solutions and hidden cells (in order, copied)."""
+def strip_solutions(nb, where: str, mark_code: bool = False) -> list:
+    """The cells of ``nb`` without solutions and hidden cells (in order, copied).
+
+    With ``mark_code``, the solutions' visible code cells stay, marked ``SOLUTION_MARK`` in
+    their metadata, so that :func:`prune_hidden` keeps the set-up they need (an exercise may
+    use the chapter's hidden results); :func:`student_notebook` removes them afterwards.
+    """
     kept, in_solution = [], False
     for cell in nb.cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
@@ -145,6 +167,9 @@ def strip_solutions(nb, where: str) -> list:
             continue
         if cell.cell_type != "markdown":
             if not in_solution:
+                kept.append(cell)
+            elif mark_code and cell.cell_type == "code" and not tags & REMOVE_TAGS:
+                cell.metadata[SOLUTION_MARK] = True
                 kept.append(cell)
             continue
         text, pieces, pos = cell.source, [], 0
@@ -247,20 +272,165 @@ def prune_hidden(cells: list) -> list:
     return kept[::-1]
 
 
-def student_notebook(path: Path, cites=None, titles=None):
+def chapter_number(path: Path) -> int:
+    """The chapter's number, as the book numbers it: the file name's leading digits."""
+    m = re.match(r"(\d+)_", Path(path).name)
+    if not m:
+        raise StudentError(f"{Path(path).name}: a chapter file name starts with its number (04_...)")
+    return int(m.group(1))
+
+
+def exercise_list(nb) -> list[tuple[str, str]]:
+    """``(label, title)`` of the notebook's exercises, in the order the book numbers them."""
+    found = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown" or _is_hidden(cell):
+            continue
+        for m in DIRECTIVE.finditer(cell.source):
+            if m.group("name") == "exercise":
+                label = LABEL_OPTION.search(m.group("body"))
+                found.append((label.group(1) if label else "", m.group("arg").strip()))
+    return found
+
+
+def _fenced_lines(source: str):
+    """The lines of a Markdown cell outside fenced blocks other than directives' own bodies
+    (headings inside code fences are not headings)."""
+    fence = None
+    for line in source.splitlines():
+        m = FENCE_OPEN.match(line) or re.match(r"^(?P<fence>`{3,}|~{3,})", line)
+        if fence is None and m and not FENCE_OPEN.match(line):
+            fence = m.group("fence")
+            continue
+        if fence is not None:
+            if line.strip() == fence:
+                fence = None
+            continue
+        yield line
+
+
+@lru_cache(maxsize=8)
+def _references(paths: tuple[Path, ...]) -> dict[str, str]:
+    refs: dict[str, str] = {}
+    for path in paths:
+        number = chapter_number(path)
+        nb = nbformat.read(path, as_version=4)
+        counters, figures, pending = [0, 0], 0, []
+        for k, (label, _) in enumerate(exercise_list(nb), start=1):
+            if label:
+                refs[label] = f"Exercise {number}.{k}"
+        for cell in nb.cells:
+            if _is_hidden(cell):
+                continue
+            if cell.cell_type == "code":
+                name = cell.metadata.get("mystnb", {}).get("figure", {}).get("name")
+                if name:  # Sphinx numbers the figures that have an id (a name)
+                    figures += 1
+                    refs[name] = f"figure {number}.{figures}"
+                continue
+            if cell.cell_type != "markdown":
+                continue
+            for m in DIRECTIVE.finditer(cell.source):
+                name = NAME_OPTION.search(m.group("body"))
+                if m.group("name") in ("figure", "glue:figure") and name:
+                    figures += 1
+                    refs[name.group(1)] = f"figure {number}.{figures}"
+            for line in _fenced_lines(cell.source):
+                label, heading = LABEL_LINE.match(line), HEADING.match(line)
+                if label:
+                    pending.append(label.group(1))
+                elif heading:
+                    depth = len(heading.group(1))
+                    if depth == 1:
+                        text = f"chapter {number}"
+                    else:
+                        if depth == 2:
+                            counters = [counters[0] + 1, 0]
+                        else:
+                            counters[1] += 1
+                        parts = counters[:1] if depth == 2 else counters
+                        text = f"chapter {number}, section {number}." + ".".join(map(str, parts))
+                    refs.update({p: text for p in pending})
+                    pending = []
+                elif line.strip():
+                    pending = []
+    return refs
+
+
+def cross_references(paths) -> dict[str, str]:
+    """``label -> text`` of the targets of the chapters' cross-references, numbered as the
+    HTML book numbers them: "chapter 2", "chapter 2, section 2.3" (or 2.3.1 for a
+    subsection), "Exercise 2.4", "figure 2.1" (named figures counted in the chapter's order,
+    as Sphinx numbers them)."""
+    return dict(_references(tuple(sorted(Path(p) for p in paths))))
+
+
+def _answers() -> dict:
+    if not ANSWERS.is_file():
+        return {}
+    return json.loads(ANSWERS.read_text(encoding="utf-8"))["exercises"]
+
+
+def answer_cell(exercise_id: str, answers: dict | None = None):
+    """The answer cell of an exercise: its skeleton from ``vrp_lib/answers.json`` and the
+    check call."""
+    answers = _answers() if answers is None else answers
+    if exercise_id not in answers:
+        raise StudentError(f"exercise {exercise_id} has no entry in vrp_lib/answers.json "
+                           "(python tools/make_answers.py --sync adds it)")
+    skeleton = answers[exercise_id].get("skeleton") or ["answer = ..."]
+    lines = [f"# Exercise {exercise_id}: your answer (replace each ... and run the cell)",
+             "from vrp_lib.exercises import check", "", *skeleton,
+             f'check("{exercise_id}", answer)']
+    return nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": ["answer"]})
+
+
+def number_exercises(cells: list, number: int, answers: dict | None = None) -> list:
+    """Exercises as "**Exercise N.M: title**" with their text, each followed by its answer
+    cell (a Markdown cell holding more than an exercise is split after each)."""
+    out, k = [], 0
+    for cell in cells:
+        if cell.cell_type != "markdown" or "{exercise}" not in cell.source:
+            out.append(cell)
+            continue
+        pos = 0
+        for m in DIRECTIVE.finditer(cell.source):
+            if m.group("name") != "exercise":
+                continue
+            k += 1
+            body = "\n".join(ln for ln in m.group("body").splitlines()
+                             if not re.match(r"^:[\w-]+:", ln))
+            head = f"**Exercise {number}.{k}: {m.group('arg').strip()}**\n\n{body.strip()}\n"
+            piece = (cell.source[pos:m.start()] + head).strip()
+            out.append(nbformat.v4.new_markdown_cell(piece, metadata=dict(cell.metadata)))
+            out.append(answer_cell(f"{number}.{k}", answers))
+            pos = m.end()
+        rest = cell.source[pos:].strip()
+        if rest:
+            out.append(nbformat.v4.new_markdown_cell(rest, metadata=dict(cell.metadata)))
+    return out
+
+
+def student_notebook(path: Path, cites=None, titles=None, answers=None):
     """The student version of the chapter notebook at ``path`` (a new notebook object).
 
     Glued values come from the notebook's stored glue outputs, and from the build's glue
     cache (``<name>.glue.json``) when ``path`` is an executed notebook of a book build.
+    Cross-references read as :func:`cross_references` numbers them (``titles``, label ->
+    text, adds to or replaces those). ``answers`` (exercise id -> entry) replaces
+    ``vrp_lib/answers.json`` for the answer cells.
     """
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     glue = {**glue_cache(path), **glue_outputs(nb)}
+    refs = cross_references(sorted((ROOT / "chapters").glob("*.ipynb")))
     plain = Plainer({}, citation_labels(ROOT / "references.bib") if cites is None else cites,
-                    section_titles(sorted((ROOT / "chapters").glob("*.ipynb")))
-                    if titles is None else titles)
+                    {**(titles or {}), **refs})
+    number = chapter_number(path)
     cells = []
-    for cell in prune_hidden(strip_solutions(nb, path.name)):
+    kept = [c for c in prune_hidden(strip_solutions(nb, path.name, mark_code=True))
+            if not c.metadata.get(SOLUTION_MARK)]
+    for cell in number_exercises(kept, number, answers):
         if "notes" in cell.metadata.get("tags", []):
             continue  # speaker notes are for the trainer's slides
         if cell.cell_type == "markdown":
@@ -273,6 +443,11 @@ def student_notebook(path: Path, cites=None, titles=None):
                                            for m, v in d.items()}
                                        for k, d in attachments.items()}}
         elif cell.cell_type == "code":
+            source = strip_plumbing(cell.source)
+            if source != cell.source:
+                if not source.strip() or source.strip() == "# Set-up (hidden in the book)":
+                    continue
+                cell.source = source
             cell.outputs = []
             cell.execution_count = None
         cells.append(cell)
@@ -289,7 +464,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     cites = citation_labels(ROOT / "references.bib")
-    titles = section_titles(args.notebooks)
+    titles = cross_references(args.notebooks)
     for path in args.notebooks:
         nb = student_notebook(path, cites, titles)
         target = args.out / path.name
