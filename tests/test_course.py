@@ -163,3 +163,13 @@ def test_preflight_reads_the_manifest_and_git_blob_ids():
     # `printf 'hello\n' | git hash-object --stdin`
     assert preflight._blob_id(b"hello\n") == "ce013625030ba8dba906f756967f9e9ca394464a"
     assert preflight.pins(ROOT / "requirements-participants.txt")["numpy"] == "2.4.6"
+
+
+def test_preflight_reports_a_jupyterlab_that_does_not_start(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(preflight, "lab_command", lambda port, token, folder: [
+        sys.executable, "-c", "import sys; sys.stderr.write('address already in use'); sys.exit(3)"])
+    report = preflight.Report()
+    preflight.check_lab(report, tmp_path)
+    out = capsys.readouterr().out
+    assert report.failed == 1 and out.startswith("FAIL  JupyterLab starts: exited with status 3"), out
+    assert "address already in use" in out and "firewall" in out

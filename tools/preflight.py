@@ -36,6 +36,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -246,8 +247,10 @@ def check_lab(report: Report, folder: Path) -> None:
     token, port = secrets.token_hex(16), _free_port()
     base = f"http://127.0.0.1:{port}"
     start = time.monotonic()
+    # The server's log goes to a file, not a pipe: a full pipe would stall the server.
+    log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
     proc = subprocess.Popen(lab_command(port, token, folder if folder.is_dir() else ROOT),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            stdout=subprocess.DEVNULL, stderr=log,
                             env={**os.environ, "NO_PROXY": "127.0.0.1,localhost"})
     status, detail = None, ""
     try:
@@ -274,10 +277,13 @@ def check_lab(report: Report, folder: Path) -> None:
     finally:
         proc.terminate()
         try:
-            _, err_text = proc.communicate(timeout=15)
+            proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
-            _, err_text = proc.communicate()
+            proc.wait()
+        log.seek(0)
+        err_text = log.read()
+        log.close()
     if not ok and err_text:
         detail += " | " + " ".join(err_text.strip().splitlines()[-3:])
     report.check(ok, "JupyterLab starts", detail,
