@@ -40,7 +40,8 @@ AXE     := _vendor/axe-core/axe.min.js
 ASSETS  := $(MATHJAX) $(REVEAL) $(AXE)
 
 # Parts of `make test` that are not in test-lib (they need a build, or the package registry).
-SLOW_TESTS := tests/test_browser.py tests/test_pdf.py tests/test_student.py tests/test_setup.py
+SLOW_TESTS := tests/test_browser.py tests/test_pdf.py tests/test_student.py tests/test_setup.py \
+  tests/test_participants.py
 # The other supported Pythons found on this machine run test-lib and test-notebooks too
 # (tools/test_pythons.py; each in its own .venv-3.X).
 
@@ -58,7 +59,10 @@ help:
 	@echo "make student - student notebooks (no solutions, no hidden cells) into _build/student"
 	@echo "make refresh - today's VIX, S&P 500 and rates into your own data folder (VRP_DATA_HOME), never committed"
 	@echo "make test-pythons - library tests and nbval under the other Pythons 3.11-3.13 found here"
-	@echo "make lab    - JupyterLab on the student notebooks (PYTHON=$(PYTHON))"
+	@echo "make course - the participants' course folder (work/, COURSE_DIR=): student notebooks, never overwritten"
+	@echo "make lab    - JupyterLab on the course folder (LAB_FLAGS= for extra flags; PYTHON=$(PYTHON))"
+	@echo "make preflight - is this laptop ready for the course? one PASS/FAIL line per check"
+	@echo "make wheelhouse - wheels for offline installs (PLATFORMS=, PYVERSIONS=) into wheelhouse/"
 
 # The interpreter the venv is made from (tests/test_setup.py checks the choice).
 print-python:
@@ -120,9 +124,10 @@ test-pdf: $(STAMP)
 test-student: $(STAMP)
 	$(EMBEDDED) $(BIN)/python -m pytest tests/test_student.py -q
 
-# Resolves requirements.txt for Python 3.11, 3.12 and 3.13 (needs the package registry).
+# Resolves requirements.txt for Python 3.11, 3.12 and 3.13, and requirements-participants.txt for
+# Windows, macOS (Intel and Apple silicon) and Linux on each (needs the package registry).
 test-setup: $(STAMP)
-	$(BIN)/python -m pytest tests/test_setup.py -q
+	$(BIN)/python -m pytest tests/test_setup.py tests/test_participants.py -q
 
 # Library tests and strict nbval under each other Python 3.11-3.13 installed here (not the venv's).
 test-pythons: $(STAMP)

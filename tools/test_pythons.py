@@ -32,7 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VERSIONS = ("3.11", "3.12", "3.13")
-SLOW_TESTS = ("tests/test_browser.py", "tests/test_pdf.py", "tests/test_student.py", "tests/test_setup.py")
+SLOW_TESTS = ("tests/test_browser.py", "tests/test_pdf.py", "tests/test_student.py", "tests/test_setup.py",
+              "tests/test_participants.py")
 PIP = ("-m", "pip", "install", "--disable-pip-version-check", "-q")
 
 
