@@ -342,6 +342,20 @@ def test_risk_target_vega():
     np.testing.assert_allclose(capped, np.minimum(1000 / (0.25 * k), 2 * k * 5.0))
     # underestimating vol-of-vol oversizes the position in proportion
     assert st.risk_target_vega(20.0, 1.0, 0.15) == pytest.approx(2 * st.risk_target_vega(20.0, 1.0, 0.30))
+    # one vol of vol per roll (e.g. known in real time): the same formula roll by roll
+    vov = np.array([0.2, 0.25, 0.5])
+    np.testing.assert_allclose(st.risk_target_vega(k, 1000.0, vov), 1000 / (vov * k), rtol=1e-15)
+    idx = pd.date_range("2020-01-31", periods=3, freq="ME")
+    got = st.risk_target_vega(pd.Series(k, index=idx), 1000.0, pd.Series(vov, index=idx))
+    assert isinstance(got, pd.Series) and got.index.equals(idx)
+    with pytest.raises(ValueError, match="vol_of_vol"):
+        st.risk_target_vega(pd.Series(k, index=idx), 1000.0, pd.Series(vov, index=idx + pd.Timedelta("1D")))
+    with pytest.raises(ValueError, match="vol_of_vol"):
+        st.risk_target_vega(k, 1000.0, vov[:2])
+    with pytest.raises(ValueError, match="vol_of_vol"):
+        st.risk_target_vega(k, 1000.0, np.array([0.2, -0.1, 0.3]))
+    with pytest.raises(ValueError, match="vol_of_vol"):
+        st.risk_target_vega(k, 1000.0, np.array([0.2, 25.0, 0.3]))
 
 
 # --------------------------------------------------------------------------- filter

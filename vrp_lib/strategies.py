@@ -740,9 +740,11 @@ def risk_target_vega(implied_vol, risk_budget, vol_of_vol: float = 0.3, max_vega
         Strike K of each roll, vol points.
     risk_budget : float
         Currency, one standard deviation of P&L per roll.
-    vol_of_vol : float
-        Assumed standard deviation of ``RV / K`` over a roll. Underestimating it oversizes
-        the position: that is the risk-parity failure mode of chapter 6.
+    vol_of_vol : float, Series or array
+        Assumed standard deviation of ``RV / K`` over a roll, positive: one number, or one per
+        roll shaped like ``implied_vol`` (e.g. an estimate from the rolls before each, known in
+        real time). Underestimating it oversizes the position: that is the risk-parity failure
+        mode of chapter 6.
 
     Returns
     -------
@@ -751,7 +753,15 @@ def risk_target_vega(implied_vol, risk_budget, vol_of_vol: float = 0.3, max_vega
     """
     k = _vol_array(implied_vol, "implied_vol")
     b = _checks.positive(risk_budget, "risk_budget")
-    vov = _checks.positive(vol_of_vol, "vol_of_vol")
+    if np.ndim(vol_of_vol) == 0:
+        vov = _checks.positive(vol_of_vol, "vol_of_vol")
+    else:
+        _same_index(implied_vol, vol_of_vol, names=("implied_vol", "vol_of_vol"))
+        vov = _checks.array(vol_of_vol, "vol_of_vol", positive=True)
+        if vov.shape != k.shape:
+            raise ValueError(f"vol_of_vol: shape {vov.shape} does not match implied_vol {k.shape}")
+        if (vov > 10).any():
+            raise ValueError("vol_of_vol: above 10 (a standard deviation of RV / K, not percent)")
     n = b / (vov * k)
     if max_vega is not None:
         n = np.minimum(n, _checks.positive(max_vega, "max_vega"))
