@@ -269,3 +269,44 @@ def test_rule_shape_too_steep_for_t_named():
     steep = smile.SmileShape(200.0, -0.5, 0.01, "steep")
     with pytest.raises(ValueError, match="shape: at t = 10 years its put wing breaks Lee's bound"):
         smile.atm_vol(18.0, steep, t=10.0)
+
+
+# ---------------------------------------------------------------- anchored shapes
+
+def test_anchor_scale_recovers_a_known_factor():
+    # the at-the-money level at a VIX of 20 falls as the smile steepens: a monotone statistic
+    target = smile.atm_vol(20.0, smile.WHITEPAPER.scaled(0.6))
+    f = smile.anchor_scale(lambda s: smile.atm_vol(20.0, s), target, xtol=1e-6)
+    assert f == pytest.approx(0.6, abs=2e-6)          # brentq's xtol, plus the statistic's rounding
+    # the flat end: factor 0 is FLAT, where ATM equals the VIX
+    assert smile.anchor_scale(lambda s: smile.atm_vol(20.0, s), 20.0) == 0.0
+    with pytest.raises(ValueError, match="target"):
+        smile.anchor_scale(lambda s: smile.atm_vol(20.0, s), 25.0)
+    with pytest.raises(TypeError, match="statistic"):
+        smile.anchor_scale(0.6, 20.0)
+    with pytest.raises(ValueError, match="hi"):
+        smile.anchor_scale(lambda s: smile.atm_vol(20.0, s), 19.0, lo=0.5, hi=0.4)
+
+
+def test_put_gap_scale_reproduces_bondarenko_gap():
+    """PUT_GAP_SCALE recomputed from the embedded data (about 2 s)."""
+    from vrp_lib import data, risk
+    from vrp_lib import strategies as st
+
+    vix, spx = data.load_vix(), data.load_spx()["close"]
+    rolls = st.rolls(vix, spx, 21)[:"2015"]
+    paths = st.roll_paths(spx, rolls.index, 21)
+    rf = st.risk_free_rate(rolls.index)
+    index = st.index_returns(rolls)["total return (approx.)"] - np.expm1(rf * 21 / 252)
+
+    def gap(shape):
+        pw = st.put_write(paths, rolls["implied"], r=rf, smile=shape)
+        return risk.sharpe(pw) - risk.sharpe(index)
+
+    assert smile.BONDARENKO_PUT_GAP == pytest.approx(0.20, abs=1e-15)
+    f = smile.anchor_scale(gap, smile.BONDARENKO_PUT_GAP, lo=0.75, hi=1.0, xtol=1e-4)
+    # brentq's xtol (1e-4) plus the 4-decimal rounding of the stored constant (5e-5)
+    assert abs(f - smile.PUT_GAP_SCALE) <= 1.5e-4
+    # the gap moves by about 1 Sharpe unit per unit of factor here: 1.5e-4 in f is < 1e-3 in the gap
+    assert gap(smile.PUT_GAP) == pytest.approx(smile.BONDARENKO_PUT_GAP, abs=1e-3)
+    assert smile.PUT_GAP.b == pytest.approx(smile.WHITEPAPER.b * smile.PUT_GAP_SCALE, rel=1e-15)

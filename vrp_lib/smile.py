@@ -62,7 +62,7 @@ from . import _checks
 __all__ = [
     "VIX_T", "MIN_T", "MAX_T", "MIN_MID", "WHITEPAPER_TERMS", "SmileShape", "FLAT", "WHITEPAPER",
     "resolve", "atm_vol", "smile_vol", "model_free_vol", "fit_shape", "board_smile",
-    "model_world_shape",
+    "model_world_shape", "anchor_scale", "BONDARENKO_PUT_GAP", "PUT_GAP_SCALE", "PUT_GAP",
 ]
 
 #: The VIX horizon: 30 calendar days, in years.
@@ -172,6 +172,72 @@ FLAT = SmileShape(0.0, 0.0, 1.0, "flat (every strike at the VIX)")
 #: The Cboe white-paper board's smile (both expiries, mids >= MIN_MID), fitted by
 #: :func:`fit_shape` on :func:`board_smile`; ``tests/test_smile.py`` refits it.
 WHITEPAPER = SmileShape(1.5935, -0.3674, 8.2321, "Cboe white-paper board")
+
+
+#: Sharpe ratio of Cboe's PUT index minus that of the S&P 500, mid-1986 to 2015: 0.67 - 0.47
+#: (Bondarenko 2016). A published anchor for how rich at-the-money puts were.
+BONDARENKO_PUT_GAP = 0.67 - 0.47
+#: The factor on :data:`WHITEPAPER`'s departure from flat (:meth:`SmileShape.scaled`) at which the
+#: book's monthly at-the-money put-write, 1990-2015, beats the index's Sharpe ratio by
+#: :data:`BONDARENKO_PUT_GAP` (gross, both over T-bills): :func:`anchor_scale` with ``xtol = 1e-4``,
+#: rounded to 4 decimals; ``tests/test_smile.py`` recomputes it from the embedded data.
+PUT_GAP_SCALE = 0.9453
+#: The board's shape scaled to :data:`PUT_GAP_SCALE`: the smile anchored on PUT's published gap.
+PUT_GAP = WHITEPAPER.scaled(PUT_GAP_SCALE, "board scaled to PUT's gap over the index (Bondarenko)")
+
+
+def anchor_scale(statistic, target, shape=None, lo: float = 0.0, hi: float = 1.0,
+                 xtol: float = 1e-4) -> float:
+    """The factor on a shape's departure from flat at which a statistic hits a published target.
+
+    Solves ``statistic(shape.scaled(f)) = target`` for ``f`` in ``[lo, hi]`` by Brent's method
+    (``scipy.optimize.brentq``), ``f = 0`` being :data:`FLAT`: a smile anchored on evidence
+    rather than on one day's board.
+
+    Parameters
+    ----------
+    statistic : callable
+        ``SmileShape -> float``, e.g. the Sharpe ratio of a put-write priced off the shape minus
+        the index's; it must change sign about ``target`` between ``lo`` and ``hi``.
+    target : float
+        The published value to match (unit of the statistic).
+    shape : SmileShape or str, optional
+        The shape to scale (default :data:`WHITEPAPER`).
+    lo, hi : float
+        The bracket of factors, ``0 <= lo < hi <= 10``.
+    xtol : float
+        Absolute tolerance on the factor, in ``[1e-12, 0.1]``.
+
+    Returns
+    -------
+    float
+        The factor, within ``xtol`` of the root (brentq's own guarantee, plus rounding).
+    """
+    if not callable(statistic):
+        raise _checks.ArgumentTypeError(f"statistic: expected a callable SmileShape -> float, got "
+                                        f"{_checks._what(statistic)}")
+    tgt = _checks.finite(target, "target")
+    base = WHITEPAPER if shape is None else resolve(shape, "shape")
+    a = _checks.in_range(lo, "lo", 0.0, 10.0)
+    b = _checks.in_range(hi, "hi", 0.0, 10.0)
+    if not a < b:
+        raise ValueError(f"lo ({a:g}) must be below hi ({b:g})")
+    tol = _checks.in_range(xtol, "xtol", 1e-12, 0.1)
+    from scipy.optimize import brentq
+
+    def gap(f):
+        value = statistic(FLAT if f == 0 else base.scaled(f))
+        return _checks.finite(value, "statistic") - tgt
+
+    g_lo, g_hi = gap(a), gap(b)
+    if g_lo == 0:
+        return a
+    if g_hi == 0:
+        return b
+    if np.sign(g_lo) == np.sign(g_hi):
+        raise ValueError(f"target: the statistic does not cross {tgt:g} between lo = {a:g} and hi = {b:g} "
+                         f"({g_lo + tgt:g} and {g_hi + tgt:g})")
+    return float(brentq(gap, a, b, xtol=tol))
 
 
 def resolve(smile, name: str = "smile") -> SmileShape:
