@@ -1,6 +1,7 @@
 """vrp_lib.plotting: the style applies and the source line is written; pyplot loads only when
 a figure is made."""
 
+import io
 import subprocess
 import sys
 
@@ -31,6 +32,56 @@ def test_add_source_checks_its_arguments():
     with pytest.raises(ValueError, match="text must not be empty"):
         plotting.add_source(fig, "  ")
     plt.close(fig)
+
+
+def _saved_size(source):
+    """Pixel size of a two-panel figure saved as the notebooks save it (tight bounding box)."""
+    from PIL import Image
+
+    fig, axes = plotting.new_figure(1, 2)
+    axes[0].plot([0, 1], [0, 1])
+    axes[1].plot([0, 1], [1, 0])
+    if source is not None:
+        plotting.add_source(fig, source)
+    figure_px = fig.get_size_inches() * fig.dpi
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")   # the inline backend's setting
+    plt.close(fig)
+    return Image.open(buffer).size, figure_px
+
+
+LONG_SOURCE = ("Cboe VIX index daily close (Cboe Global Markets); S&P 500 daily close (S&P Dow "
+               "Jones Indices); model world (synthetic): vrp_lib.models.simulate, seed 0, 100 "
+               "paths of 33 years, options priced at the physical forecast")
+
+
+def test_a_long_source_line_never_widens_the_figure():
+    # Unwrapped, this source made the saved image about 1,260 px wide for a 900 px figure.
+    (width, height), (fig_w, fig_h) = _saved_size(LONG_SOURCE)
+    (plain_w, plain_h), _ = _saved_size(None)
+    pad = 2 * matplotlib.rcParams["savefig.pad_inches"] * matplotlib.rcParams["savefig.dpi"]
+    assert width <= fig_w + pad                   # nothing beyond the figure's edges
+    assert width <= plain_w + 5                   # at most the text's few pixels left of the axes
+    assert height > plain_h + 20                  # it went onto the lines below instead
+
+
+def test_the_source_is_broken_only_at_spaces_and_each_line_fits_the_figure():
+    fig, _ = plotting.new_figure()
+    plotting.add_source(fig, LONG_SOURCE)
+    text = fig.texts[0]
+    assert text.get_text().replace("\n", " ") == f"Source: {LONG_SOURCE}"
+    renderer = fig.canvas.get_renderer()
+    width = fig.get_figwidth() * fig.dpi
+    for line in text.get_text().split("\n"):
+        probe = fig.text(0, 0, line, fontsize=plotting.SOURCE_FONTSIZE)
+        assert probe.get_window_extent(renderer).width <= width
+    plt.close(fig)
+
+
+def test_a_short_source_line_stays_on_one_line():
+    (_, one_line), _ = _saved_size("test data")
+    (_, two_lines), _ = _saved_size(LONG_SOURCE)
+    assert one_line < two_lines
 
 
 @pytest.mark.parametrize("nrows, exc, match", [

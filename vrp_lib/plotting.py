@@ -47,13 +47,24 @@ STYLE = {
 }
 
 
+#: Size of the source line under each figure (points).
+SOURCE_FONTSIZE = 8.5
+
+
 def use_book_style() -> None:
     """Apply the book's matplotlib style (explicitly: it sets matplotlib's rcParams)."""
     mpl.rcParams.update(STYLE)
 
 
 def add_source(fig, text: str) -> None:
-    """Write ``Source: text`` in small grey type under the figure.
+    """Write ``Source: text`` in small grey type under the figure, wrapped to its width.
+
+    A long source is broken into lines no wider than the figure (measured as the PNG renderer
+    draws the font, at the figure's width and dpi when this is called) instead of running past
+    its right edge: the notebook saves figures with ``bbox_inches="tight"``, which would widen
+    the image to fit the line, and the plot would then shrink on a narrow screen. The figure's
+    size is unchanged.
+    (matplotlib's own ``wrap=True`` is not used: in a tight save it wraps to the enlarged box.)
 
     Parameters
     ----------
@@ -74,8 +85,32 @@ def add_source(fig, text: str) -> None:
     if not isinstance(fig, FigureBase):
         raise _checks.ArgumentTypeError(f"fig must be a matplotlib Figure, got {_checks._what(fig)}")
     text = _checks.text(text, "text")
-    fig.text(0.0, -0.01, f"Source: {text}", ha="left", va="top", fontsize=8.5,
+    # 2% short of the full width: the tight save's padding and anti-aliasing stay inside too
+    lines = _wrap(f"Source: {text}", SOURCE_FONTSIZE, 0.98 * fig.get_figwidth() * fig.dpi, fig.dpi)
+    fig.text(0.0, -0.01, "\n".join(lines), ha="left", va="top", fontsize=SOURCE_FONTSIZE,
              color=COLORS["neutral"], transform=fig.transFigure)
+
+
+def _wrap(text: str, fontsize: float, width: float, dpi: float) -> list[str]:
+    """``text`` broken at spaces into lines at most ``width`` pixels wide as Agg (the PNG
+    renderer) draws the default font at ``fontsize`` points and ``dpi`` (a word longer than a
+    line stays whole)."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    font = FontProperties(size=fontsize)
+    renderer = RendererAgg(1, 1, dpi)
+
+    def pixels(line: str) -> float:
+        return renderer.get_text_width_height_descent(line, font, ismath=False)[0]
+
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and pixels(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
 
 
 def new_figure(nrows: int = 1, ncols: int = 1, **kwargs):
