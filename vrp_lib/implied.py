@@ -292,7 +292,7 @@ def bs_price(spot, strike, t, r, sigma, q=0.0, kind="call"):
     float or numpy.ndarray
         Option price in the currency of ``spot``: ``e^{-rT} sqrt(F K)`` times the intrinsic
         value ``2 sinh(x/2)`` (in the money, ``x = ln(F/K)``, ``-x`` for a put) plus the
-        normalised out-of-the-money Black price at ``-|x|`` (:func:`_black`, Jaeckel's
+        normalised out-of-the-money Black price at ``-|x|`` (``_black``, Jaeckel's
         regions). Calls and puts each come from this formula, never by put-call parity, so
         every price has a relative accuracy of about 1e-12 or better (against 60-digit
         arithmetic) out to at least 30 standard deviations, maturities 1 day to 5 years and

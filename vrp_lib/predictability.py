@@ -25,6 +25,7 @@ Units
 * The month-end premium is in **monthly variance points** (percent squared per month): a VIX
   of 20 is ``400 / 12 = 33.3``; the past month's realized variance is the sum of the
   month's squared daily log returns in percent squared.
+
 Regression slopes are in the unit of the target per unit of the predictor.
 """
 

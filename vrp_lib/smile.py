@@ -284,7 +284,7 @@ def _array(x, name: str) -> np.ndarray:
 
 
 def _years(t, name: str = "t") -> float:
-    """A time to expiry in years, from one hour (1/8784) to :data:`MAX_T` (10 years)."""
+    """A time to expiry in years, from one hour (1/8784) to ``MAX_T`` (10 years)."""
     if t is None or isinstance(t, (bool, np.bool_)):
         raise ValueError(f"{name} must be a time in years, got {t!r}")
     v = _checks.positive(t, name)
@@ -365,7 +365,7 @@ def model_free_vol(atm, shape="whitepaper", t: float = VIX_T):
         Default :data:`WHITEPAPER`; None or ``"flat"`` is :data:`FLAT`.
     t : float
         Expiry in years (default :data:`VIX_T`, 30 calendar days), from :data:`MIN_T` (an
-        hour) to :data:`MAX_T` (ten years).
+        hour) to ``MAX_T`` (ten years).
     """
     a = _vol_points(atm, "atm")
     s = resolve(shape, "shape")
@@ -409,7 +409,7 @@ def atm_vol(vix, shape="whitepaper", t: float = VIX_T):
         Default :data:`WHITEPAPER`; None or ``"flat"`` returns ``vix`` itself.
     t : float
         Years to the expiry whose model-free variance ``vix`` is (default 30 days), from
-        :data:`MIN_T` to :data:`MAX_T`.
+        :data:`MIN_T` to ``MAX_T``.
 
     Returns
     -------
@@ -465,7 +465,7 @@ def smile_vol(vix, moneyness, shape="whitepaper", t: float = VIX_T):
         Default :data:`WHITEPAPER`; None or ``"flat"`` (:data:`FLAT`) prices every strike
         at the VIX.
     t : float
-        Years to expiry, from :data:`MIN_T` to :data:`MAX_T`.
+        Years to expiry, from :data:`MIN_T` to ``MAX_T``.
 
     Returns
     -------
@@ -500,7 +500,7 @@ def fit_shape(log_moneyness, t, vols, group=None, name: str = "fitted", shift: b
     log_moneyness : array
         ``ln(K / F)`` of each quote.
     t : float or array
-        Years to expiry of each quote, from :data:`MIN_T` to :data:`MAX_T`.
+        Years to expiry of each quote, from :data:`MIN_T` to ``MAX_T``.
     vols : array
         Implied volatilities, vol points.
     group : array, optional
@@ -638,7 +638,7 @@ def model_world_shape(params=None, v0=None, t: float = VIX_T) -> SmileShape:
         Spot variance, decimal (default: the physical long-run level
         ``models.PHYSICAL.theta``, the model world's typical state).
     t : float
-        Expiry in years (default 30 days), from :data:`MIN_T` to :data:`MAX_T`.
+        Expiry in years (default 30 days), from :data:`MIN_T` to ``MAX_T``.
     """
     from . import models
 

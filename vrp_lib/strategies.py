@@ -75,7 +75,7 @@ class Costs:
     Attributes
     ----------
     bid_ask : float
-        Full bid-ask spread in vol points (at most :data:`MAX_GIVE_UP`, 100); a seller
+        Full bid-ask spread in vol points (at most ``MAX_GIVE_UP``, 100); a seller
         trades at ``mid - bid_ask / 2``, a buyer at ``mid + bid_ask / 2``.
     slippage : float
         Further vol points lost on each trade (market impact, timing), at most 100.
@@ -308,7 +308,7 @@ def index_returns(roll_table, q: float = DIVIDEND_YIELD, window: int = 21,
         Assumed dividend yield, continuously compounded decimal (at most 1 in size).
     window : int
         Trading days per roll: at most the business days between consecutive roll dates
-        (a trading day is a business day), and at most :data:`MAX_YEARS` years.
+        (a trading day is a business day), and at most ``MAX_YEARS`` years.
     days_per_year : float
         Trading days per year, in ``[1, 8784]``.
     """
@@ -335,7 +335,7 @@ def index_returns(roll_table, q: float = DIVIDEND_YIELD, window: int = 21,
 
 def _years(days: int, days_per_year, what: str = "window") -> tuple[float, float]:
     """``(days_per_year, days / days_per_year)``: a count in ``[1, 8784]`` and a life of at
-    most :data:`MAX_YEARS` years, or an error naming ``what`` and ``days_per_year``."""
+    most ``MAX_YEARS`` years, or an error naming ``what`` and ``days_per_year``."""
     dpy = risk._per_year(days_per_year, "days_per_year")
     t = days / dpy
     if t > MAX_YEARS:
@@ -433,7 +433,7 @@ def short_variance_swap(strike_vol, realized_vol, vega_notional=1.0, *, costs=No
         for no cap.
     capital : float, optional
         If given, the result is a return on this capital, net of ``costs.financing`` for
-        ``window / days_per_year`` years (at most :data:`MAX_YEARS`; ``days_per_year`` in
+        ``window / days_per_year`` years (at most ``MAX_YEARS``; ``days_per_year`` in
         ``[1, 8784]``).
 
     Returns
@@ -492,8 +492,8 @@ def strike_vols(implied_vol, moneyness, t, *, smile="whitepaper", r=0.0, q=DIVID
     ``implied_vol^2``. With ``smile=None`` or ``"flat"`` every strike trades at
     ``implied_vol`` itself (labelled comparisons only: pricing at the VIX).
 
-    ``t`` is in years (at most :data:`MAX_YEARS`), ``r`` and ``q`` annual decimals (at most
-    1 in size); a strike whose smile volatility exceeds :data:`MAX_STRIKE_VOL` raises,
+    ``t`` is in years (at most ``MAX_YEARS``), ``r`` and ``q`` annual decimals (at most
+    1 in size); a strike whose smile volatility exceeds ``MAX_STRIKE_VOL`` raises,
     naming ``moneyness``.
     """
     return _strike_vols(implied_vol, moneyness, t, smile, r, q, "moneyness")
@@ -546,7 +546,7 @@ def option_strategy(paths, implied_vol, *, calls: float = 0.0, puts: float = 0.0
         Daily prices from inception to expiry, shape ``(..., n_days + 1)``: ``(n_rolls,
         n + 1)`` on real data (:func:`roll_paths`), ``(n_paths, n_rolls, n + 1)`` in the
         model world (:func:`model_rolls`). The option's life is ``n_days / days_per_year``
-        (at most :data:`MAX_YEARS`; ``days_per_year`` in ``[1, 8784]``).
+        (at most ``MAX_YEARS``; ``days_per_year`` in ``[1, 8784]``).
     implied_vol : Series or array
         The VIX (a model-free 30-day implied volatility) of each roll in vol points, shape
         ``paths.shape[:-1]``; with ``smile="flat"`` the one volatility of every strike.
