@@ -638,3 +638,22 @@ def test_regime_forms_against_direct_and_bootstrap():
     d, _ = regimes.regime_difference(fr, lab, "high", "low", "log", block=42, n_boot=200, seed=3)
     assert d == pytest.approx(forms.loc["high", "Log premium ln(VIX/RV)"]
                               - forms.loc["low", "Log premium ln(VIX/RV)"], rel=1e-12)
+
+
+def test_swap_values_buyback_multiple():
+    vix, spx = _market(200)
+    r2 = np.concatenate([[0.0], np.diff(np.log(spx.to_numpy())) ** 2])
+    iv = vix.to_numpy()
+    hold, close = regimes.swap_values(iv, r2, 21, 0.5)
+    hold2, close2 = regimes.swap_values(iv, r2, 21, 0.5, buyback_multiple=1.0)
+    np.testing.assert_array_equal(close, close2)
+    h12, c12 = regimes.swap_values(iv, r2, 21, 0.5, buyback_multiple=1.2)
+    np.testing.assert_array_equal(hold, h12)
+    # by hand: swap opened on day 10, bought back at age 7, remaining variance at 1.2 IV + 0.5
+    i, s, k = 10, 7, iv[10] - 0.5
+    realized_part = 1e4 * 252 / 21 * r2[i + 1:i + s + 1].sum()
+    ref = (k**2 - realized_part - (1 - s / 21) * (1.2 * iv[i + s] + 0.5) ** 2) / (2 * k)
+    assert c12[i, s] == pytest.approx(ref, rel=1e-12)
+    np.testing.assert_allclose(c12[:, -1], hold[:, -1])          # settlement does not buy back
+    with pytest.raises(ValueError, match="buyback_multiple"):
+        regimes.swap_values(iv, r2, 21, 0.5, buyback_multiple=0.8)

@@ -380,7 +380,7 @@ def regime_forms(frame, labels, block: int = 252, n_boot: int = 1000, seed: int 
     Returns
     -------
     pandas.DataFrame
-        One row per regime, :data:`FORM_COLUMNS`: origin days, mean premium ``IV - RV`` (vol
+        One row per regime, ``FORM_COLUMNS``: origin days, mean premium ``IV - RV`` (vol
         points) and SE, mean log premium ``ln(IV / RV)`` and SE, the annualized Sharpe ratio
         of the short swap's P&L per roll (mean over standard deviation of the origin dates'
         P&L in the regime, times ``sqrt(periods_per_year)``) and SE.
@@ -566,7 +566,7 @@ def crisis_table(frame, crises=None, window: int = 21, after: int = 63) -> pd.Da
 # ------------------------------------------------------------- swaps on every calendar
 
 def swap_values(implied, sq_returns, window: int = 21, give_up: float = 0.0,
-                annualization: float = 252.0) -> tuple[np.ndarray, np.ndarray]:
+                annualization: float = 252.0, buyback_multiple: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """Value of a short one-month variance swap opened on each day, at each age.
 
     Position ``i`` is a swap sold at the close of day ``i`` at strike
@@ -592,14 +592,18 @@ def swap_values(implied, sq_returns, window: int = 21, give_up: float = 0.0,
     annualization : float
         Trading days per year, in ``[1, 8784]``: 0 would drop the realized leg, an absurd
         count inflate it.
+    buyback_multiple : float
+        The remaining variance of a buy-back is paid at ``buyback_multiple * implied +
+        give_up`` (1: at the 30-day implied level; 1.2: a stress on that level, for the
+        shorter-dated variance that is dearer after a spike), in ``[1, 5]``.
 
     Returns
     -------
     (numpy.ndarray, numpy.ndarray)
         ``hold`` and ``close``, each ``(n - window, window + 1)`` in vol points: the value
         of the swap opened on day ``i`` at age ``s`` when held, and when bought back at
-        that close (remaining variance paid at ``implied + give_up``). Column ``window`` is
-        the settlement, equal in both.
+        that close (remaining variance paid at ``buyback_multiple * implied + give_up``).
+        Column ``window`` is the settlement, equal in both.
     """
     iv = ck.array(implied, "implied", ndim=1)
     ck.vol_points(iv, "implied")
@@ -613,6 +617,7 @@ def swap_values(implied, sq_returns, window: int = 21, give_up: float = 0.0,
     w = _int(window, "window", 1)
     g = _nonneg(give_up, "give_up")
     ann = risk._per_year(annualization, "annualization")
+    mult = ck.in_range(buyback_multiple, "buyback_multiple", 1.0, 5.0)
     n = iv.size - w
     if n < 1:
         raise ValueError(f"window ({w}) leaves no complete swap in {iv.size} days")
@@ -627,7 +632,7 @@ def swap_values(implied, sq_returns, window: int = 21, give_up: float = 0.0,
     rem = 1.0 - ages[None, :] / w
     kk = k[:, None]
     hold = (kk**2 - realized_part - rem * iv[pos] ** 2) / (2 * kk)
-    close = (kk**2 - realized_part - rem * (iv[pos] + g) ** 2) / (2 * kk)
+    close = (kk**2 - realized_part - rem * (mult * iv[pos] + g) ** 2) / (2 * kk)
     return hold, close
 
 
@@ -835,7 +840,7 @@ def unique_filters(flags: dict) -> tuple[dict, dict]:
 
 
 def judge_filters(frame_days, flags, window: int = 21, give_up: float = 0.0,
-                  seed: int = 0) -> tuple[pd.DataFrame, dict]:
+                  seed: int = 0, buyback_multiple: float = 1.0) -> tuple[pd.DataFrame, dict]:
     """The regime-filter grid on every roll calendar and on a daily ladder, judged.
 
     Parameters
@@ -850,6 +855,9 @@ def judge_filters(frame_days, flags, window: int = 21, give_up: float = 0.0,
         Daily filter flags per grid cell (:func:`filter_flags`), on ``frame_days``' dates.
     window, give_up
         Roll length in trading days; vol points given up at each trade.
+    buyback_multiple : float
+        A mid-month exit buys back the remaining variance at ``buyback_multiple`` times the
+        implied level plus ``give_up`` (:func:`swap_values`; 1 by default).
 
     Returns
     -------
@@ -889,7 +897,8 @@ def judge_filters(frame_days, flags, window: int = 21, give_up: float = 0.0,
     w = _int(window, "window", 2)
     ck.long_enough(len(f), 3 * w, "frame_days", what="days", window_value=w,
                    detail="two monthly rolls on every calendar")
-    hold, close = swap_values(f["implied"].to_numpy(), f["sq_return"].to_numpy(), w, give_up)
+    hold, close = swap_values(f["implied"].to_numpy(), f["sq_return"].to_numpy(), w, give_up,
+                              buyback_multiple=buyback_multiple)
     n = hold.shape[0]
     origin = f["origin"].to_numpy(dtype=bool)[:n]
     dates = f.index

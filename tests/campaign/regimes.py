@@ -33,7 +33,7 @@ CALLS = {
     "negative_spells": ((VRP,), {"min_length": 1}),
     "crisis_table": ((_FRAME,), {"crises": {"test": "2015-06-01"}, "window": 21, "after": 42}),
     "styled": ((_TABLE, "{:,.2f}", "test-table"), {"hide_index": False, "na_rep": "-"}),
-    "swap_values": ((VIX.to_numpy(), _DAYS["sq_return"].to_numpy()), {"window": 21, "give_up": 0.5,
+    "swap_values": ((VIX.to_numpy(), _DAYS["sq_return"].to_numpy()), {"window": 21, "give_up": 0.5, "buyback_multiple": 1.2,
                                                                       "annualization": 252.0}),
     "calendar_pnl": ((_CLOSE[:, -1],), {"window": 21, "taken": _TAKEN}),
     "exit_age": ((np.ones(len(VIX), dtype=bool),), {"window": 21}),
