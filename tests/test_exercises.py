@@ -234,3 +234,21 @@ def test_update_keeps_hand_written_parts_and_marks_new_exercises_pending():
     # a value recorded for a pending exercise makes it a number, with a tolerance to review
     make_answers.update(answers, found, {"1.2": 5.0}, {"01_x.ipynb"})
     assert answers["1.2"]["kind"] == "number" and answers["1.2"]["tolerance"]["rel"] == 0.001
+
+
+def test_trainers_guide_gives_every_exercise_its_minutes():
+    """Each session's exercise table in trainers_guide.md names every exercise of its chapter
+    with its minutes, in the form tools/make_slides.py reads ("Exercise 4.1 | 10 minutes")."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import make_slides
+    finally:
+        sys.path.pop(0)
+    minutes = {}
+    for session in make_slides.guide_sessions(ROOT / "trainers_guide.md").values():
+        minutes.update({f"{a}.{b}": m for (a, b), m in session["per_exercise"].items()})
+    assert set(minutes) == set(IDS)
+    assert all(5 <= m <= 30 for m in minutes.values())
+    guide = (ROOT / "trainers_guide.md").read_text(encoding="utf-8")
+    for ex_id in IDS:
+        assert f"| Exercise {ex_id} | {minutes[ex_id]} minutes | {ANSWERS[ex_id]['title']} |" in guide
