@@ -32,15 +32,36 @@ small things that Jupyter Book 1 does not do by itself:
    reachable by keyboard, button names that contain their visible text) and, in the page
    body, the bibliography's entries get the ``listitem`` role their ``role="list"`` parent
    requires (docutils gave them the deprecated ``doc-biblioentry``).
+7. Numbers the tables of each numbered chapter, as Sphinx numbers its figures: the HTML tables
+   of the notebooks' outputs (``vrp_lib.tables.styled`` gives each a ``<caption>``) are raw
+   HTML to Sphinx, so :class:`NumberOutputTables` finds each ``<table>`` of a chapter's raw
+   HTML outputs and starts its caption with ``Table N.M`` (N the chapter's number, M counting
+   from 1 in page order), in the ``caption-number`` span a figure's ``Fig. N.M`` uses; a
+   number written by hand at the start of a caption ("Table 4.2. ...") is replaced by it. A
+   table without a caption gets one that holds only its number; Markdown tables are counted
+   in the same sequence. Tables inside an exercise's
+   solution are not numbered (the participants' PDF leaves the solutions out, and would show
+   gaps). It runs in the single-page build the PDF is printed from too, where each chapter's
+   part of the page is found by its ``start_of_file`` node.
+8. Phone and dark-mode reading: ``_static/vrp-figures.js`` makes each chapter figure a link
+   to its full-size image (tap to open, then zoom; keyboard: Tab and Enter) and
+   ``_static/vrp-tables.css`` gives the styled tables and their captions the theme's colours
+   in light and dark mode (Jupyter Book loads every file in ``_static/`` on every page).
+9. Search excerpts without raw TeX: ``_static/vrp-search.js`` removes ``$...$``, ``\\(...\\)``
+   and ``$$...$$`` from the page text that Sphinx's search shows under each result.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -84,6 +105,100 @@ def fix_bibliography_roles(app: Sphinx, pagename: str, templatename: str,
     body = context.get("body")
     if isinstance(body, str) and 'role="doc-biblioentry"' in body:
         context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
+#: An HTML table's opening tag and the caption that may follow it.
+TABLE_START = re.compile(r"(<table\b[^>]*>)(\s*<caption\b[^>]*>)?", re.I)
+#: A number written by hand at the start of a caption ("Table 4.2. "): replaced by the count.
+HAND_NUMBER = re.compile(r"\s*Table\s+\d+(\.\d+)*\.?\s+")
+
+
+def number_tables(html: str, chapter: str, start: int) -> tuple[str, int]:
+    """Number the tables of one piece of HTML ``Table <chapter>.<k>``, k from ``start`` + 1.
+
+    Returns the new HTML and the last number used. A caption keeps its text after the number
+    (less a number written there by hand); a table without a caption gets one holding the
+    number only.
+    """
+    count = start
+    pieces = []
+    position = 0
+    for match in TABLE_START.finditer(html):
+        count += 1
+        number = f'<span class="caption-number">Table {chapter}.{count} </span>'
+        pieces.append(html[position:match.start()])
+        position = match.end()
+        if match.group(2):
+            pieces.append(match.group(1) + match.group(2) + number)
+            hand = HAND_NUMBER.match(html, position)
+            position = hand.end() if hand else position
+        else:
+            pieces.append(f"{match.group(1)}<caption>{number}</caption>")
+    return "".join(pieces) + html[position:], count
+
+
+def _is_solution(node: nodes.Node) -> bool:
+    return type(node).__name__ == "solution_node" or "solution" in node.get("classes", [])
+
+
+def _tables(node: nodes.Element, docname: str, in_solution: bool = False):
+    """(table or raw node, its document, inside a solution?) in page order. Walked from the top,
+    since a single-page build moves each document's nodes under a ``start_of_file`` node
+    without updating their ``parent``."""
+    for child in node.children:
+        if not isinstance(child, nodes.Element):
+            continue
+        if isinstance(child, (nodes.table, nodes.raw)):
+            yield child, docname, in_solution
+            continue
+        if isinstance(child, addnodes.start_of_file):
+            yield from _tables(child, child["docname"], in_solution)
+        else:
+            yield from _tables(child, docname, in_solution or _is_solution(child))
+
+
+def chapter_number(env: Any, docname: str) -> str | None:
+    """``"4"`` for a document whose title the numbered table of contents numbers 4; else None."""
+    numbers = env.toc_secnumbers.get(docname) or {}
+    if not numbers:
+        return None
+    top = numbers.get("") or min(numbers.values(), key=len)
+    return ".".join(str(n) for n in top)
+
+
+class NumberOutputTables(SphinxPostTransform):
+    """``Table N.M`` at the start of each chapter table's caption (see the module docstring).
+
+    The raw HTML tables of the outputs and the document's own (Markdown) tables are counted
+    together in page order. Sphinx numbers a Markdown table from its title by itself (numfig);
+    its number is set here to the shared count, and an untitled one gets an empty title, so that
+    it shows its number too.
+    """
+
+    default_priority = 900
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        counts: dict[str, int] = {}
+        for node, docname, in_solution in list(_tables(self.document, self.env.docname)):
+            if isinstance(node, nodes.raw) and (
+                    "html" not in node.get("format", "").split() or "<table" not in node.astext()):
+                continue
+            chapter = chapter_number(self.env, docname)
+            if chapter is None or in_solution:
+                continue
+            if isinstance(node, nodes.raw):
+                html, counts[docname] = number_tables(node.astext(), chapter,
+                                                      counts.get(docname, 0))
+                node.replace(node[0], nodes.Text(html))
+                continue
+            counts[docname] = counts.get(docname, 0) + 1
+            if not any(isinstance(child, nodes.title) for child in node.children):
+                node.insert(0, nodes.title("", ""))
+            if not node["ids"]:
+                self.document.set_id(node)
+            numbers = self.env.toc_fignumbers.setdefault(docname, {}).setdefault("table", {})
+            numbers[node["ids"][0]] = (*map(int, chapter.split(".")), counts[docname])
 
 
 def check_local_mathjax(app: Sphinx) -> None:
@@ -143,6 +258,7 @@ def setup(app: Sphinx) -> dict:
     app.add_css_file("vrp-nav.css")
     app.add_js_file("vrp-a11y.js")
     app.add_css_file("vrp-a11y.css")
+    app.add_post_transform(NumberOutputTables)
     app.connect("config-inited", add_launch_note)
     app.connect("builder-inited", check_local_mathjax)
     # Early priority: html-page-context stops at the first handler that returns a template

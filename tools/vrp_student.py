@@ -11,8 +11,8 @@ Loaded by ``_config.yml`` (``sphinx: local_extensions: {vrp_student: tools}``).
 2. The role ``{vrp-pdf}`text``` links the PDF of the book (``make pdf`` writes
    ``_build/pdf/vrp-book.pdf``). When that file exists at build time, the role is a link to
    ``vrp-book.pdf`` and the file is copied to the root of the HTML build; when it does not, the
-   role is its text followed by "(not built yet: run ``make pdf``)", so that no page links a
-   missing file. ``make test`` builds the PDF before the HTML book. In the single-page build
+   role is its text followed by "(the PDF is built by ``make pdf``)", true whether or not the
+   reader has run it, so that no page links a missing file. ``make test`` builds the PDF before the HTML book. In the single-page build
    that the PDF is printed from, the role says "(this document)".
 """
 
@@ -56,7 +56,7 @@ def pdf_role(name, rawtext, text, lineno, inliner, options=None, content=None):
         ref = nodes.reference(rawtext, text, refuri="../" * depth + PDF_NAME,
                               classes=["vrp-pdf-download"])
         return [ref], []
-    return [nodes.Text(text), nodes.Text(" (not built yet: run "),
+    return [nodes.Text(text), nodes.Text(" (the PDF is built by "),
             nodes.literal("make pdf", "make pdf"), nodes.Text(")")], []
 
 
