@@ -133,7 +133,8 @@ def onset_table(frame, onsets, window: int = 21, after: int = 63) -> pd.DataFram
         as text (``"2020-02-27"``).
     """
     f = regimes._frame(frame, ("implied", "vrp", "pnl"))
-    if isinstance(onsets, (str, bytes, pd.DataFrame, pd.Series)) or onsets is None or not hasattr(onsets, "__len__"):
+    text_or_frame = isinstance(onsets, (str, bytes, pd.DataFrame, pd.Series))
+    if text_or_frame or onsets is None or not hasattr(onsets, "__len__"):
         raise ck.ArgumentTypeError(f"onsets: expected a DatetimeIndex of dates, got {ck._what(onsets)}")
     if not isinstance(onsets, pd.DatetimeIndex):
         if any(isinstance(x, (bool, np.bool_, int, float, np.number)) or x is None for x in onsets):

@@ -286,7 +286,8 @@ def regime_table(frame, labels, values=None, block: int = 252, n_boot: int = 100
     -------
     pandas.DataFrame
         One row per regime (in the order of the categories): number of origin days, range
-        of ``values`` in the regime (empty without ``values``), mean premium (vol points) and SE, mean P&L per unit vega (vol points)
+        of ``values`` in the regime (empty without ``values``), mean premium (vol points) and SE,
+        mean P&L per unit vega (vol points)
         and SE, hit rate (fraction of origin days with P&L > 0) and SE.
     """
     f = _frame(frame, ("vrp", "pnl"))

@@ -302,7 +302,8 @@ def index_returns(roll_table, q: float = DIVIDEND_YIELD, window: int = 21,
     ----------
     roll_table : pandas.DataFrame
         The output of :func:`rolls` (columns ``spot`` and ``spot_end``, prices: positive;
-        every column finite, as :func:`rolls` returns it), indexed by roll date (sorted, unique, naive). One row per roll: any
+        every column finite, as :func:`rolls` returns it), indexed by roll date (sorted, unique,
+        naive). One row per roll: any
         number of rolls, even one, gives one return per row.
     q : float
         Assumed dividend yield, continuously compounded decimal (at most 1 in size).
@@ -442,7 +443,8 @@ def short_variance_swap(strike_vol, realized_vol, vega_notional=1.0, *, costs=No
         P&L in currency (or a return on ``capital``), shaped like ``strike_vol``.
     """
     c = _costs(costs)
-    _same_index(strike_vol, realized_vol, vega_notional, names=("strike_vol", "realized_vol", "vega_notional"))
+    _same_index(strike_vol, realized_vol, vega_notional,
+                names=("strike_vol", "realized_vol", "vega_notional"))
     k = _vol_array(strike_vol, "strike_vol")
     rv = _vol_array(realized_vol, "realized_vol", zero_ok=True)
     n = _checks.array(vega_notional, "vega_notional")
@@ -986,7 +988,8 @@ def model_tenor_table(paths, physical, risk_neutral, tenors=(21, 42, 63, 126, 25
     for d in _grid(tenors, "tenors", _checks.window):
         t_years = d / days_per_year
         k_exact = 100 * np.sqrt(models.expected_variance(q, t_years, p.theta))
-        e_pnl = float(short_variance_swap(k_exact, 100 * np.sqrt(models.expected_variance(p, t_years, p.theta)), 1.0))
+        rv_exact = 100 * np.sqrt(models.expected_variance(p, t_years, p.theta))
+        e_pnl = float(short_variance_swap(k_exact, rv_exact, 1.0))
         rolled = model_rolls(paths.index, paths.vix, window=d)
         n_rolls = rolled["realized"].shape[1]
         strike = 100 * np.sqrt(models.expected_variance(q, t_years, paths.variance[np.arange(n_rolls) * d].T))
