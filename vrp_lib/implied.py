@@ -82,7 +82,11 @@ _INV_SQRT2PI = 1.0 / np.sqrt(2.0 * np.pi)
 _SQRT_HALF = np.sqrt(0.5)
 _SQRT_HALF_PI = np.sqrt(0.5 * np.pi)
 _ETA = -10.0                                       # asymptotic expansion for h below this
-_TAU = 2.0 * np.finfo(float).eps ** (1.0 / 16.0)   # small-t expansion for t below this (0.21)
+_TAU = 2.0 * np.finfo(float).eps ** (1.0 / 16.0)   # Jaeckel's small-t bound (0.21)
+# The small-t series is used below _TAU_SERIES only: between it and _TAU the erfcx form loses
+# at most 1.2e-13 relative to its cancellation (measured against 50-digit mpmath on 3,000 points,
+# t in [0.02, 0.21], h in [-10, 0.85]; tests/test_implied.py pins 1e-12) and costs a fifth as much.
+_TAU_SERIES = 0.02
 _UNDERFLOW = -30.0                                 # N(z) for z below this through erfcx
 
 
@@ -191,20 +195,23 @@ def _black(x, s, log_scale=0.0):
     times ``exp(log_scale)`` (a scalar or an array like x).
 
     Relative accuracy about 1e-13 wherever the result is a normal double: Jaeckel's four regions,
-    the asymptotic expansion (h < -10 and h + t < -9.8), the small-t expansion (t < 0.21), the
-    two normal cdfs where ``h + t > 0.85`` (the first term dominates) and the erfcx form
+    the asymptotic expansion (h < -10 and h + t < -9.8), the small-t expansion (t < 0.02;
+    Jaeckel uses it up to 0.21), the two normal cdfs where ``h + t > 0.85`` (the first term dominates) and the erfcx form
     ``exp(-(h^2 + t^2)/2)/2 [erfcx(-(h + t)/sqrt 2) - erfcx(-(h - t)/sqrt 2)]`` elsewhere. The
     scale enters the exponent ``-(h^2 + t^2)/2``, so a price ``sqrt(F K) b`` stays accurate where
     b alone would underflow (far out of the money with a large total volatility).
     """
     h = x / s
     t = 0.5 * s
-    ls = np.broadcast_to(log_scale, h.shape)
-    b = np.empty_like(h)
+    ls = log_scale if np.shape(log_scale) == h.shape else np.broadcast_to(log_scale, h.shape)
     asym = (h < _ETA) & (h + t < _ETA + _TAU)
-    small = ~asym & (t < _TAU)
+    small = ~asym & (t < _TAU_SERIES)
     cdf = ~(asym | small) & (h + t > 0.85)
     mid = ~(asym | small | cdf)
+    if mid.all():                       # the usual chain: one region, no masks (same floats)
+        return np.maximum(0.5 * np.exp(ls - 0.5 * (h * h + t * t)) * (
+            erfcx(-_SQRT_HALF * (h + t)) - erfcx(-_SQRT_HALF * (h - t))), 0.0)
+    b = np.empty_like(h)
     for mask, diff in ((asym, _y_difference_asymptotic), (small, _y_difference_small_t)):
         if mask.any():
             hh, tt = h[mask], t[mask]
@@ -266,7 +273,22 @@ def _sigma(sigma, name="sigma"):
     return v
 
 
+def _valid_chain(spot, strike, t, r, sigma, q) -> bool:
+    """True for the usual call, already valid: float spot, t, r, q and float64 strikes and sigmas
+    of one shape (the rules of :func:`_market` and :func:`_sigma` checked in a few operations)."""
+    return (type(spot) is float and type(t) is float and type(r) is float and type(q) is float
+            and type(strike) is np.ndarray and type(sigma) is np.ndarray
+            and strike.dtype == np.float64 and sigma.dtype == np.float64
+            and strike.shape == sigma.shape and strike.size > 0
+            and 0.0 < spot < math.inf and 0.0 < t < math.inf and math.isfinite(r) and math.isfinite(q)
+            and bool(((strike > 0.0) & (strike < math.inf)).all())
+            and bool(((sigma >= 0.0) & (sigma <= MAX_DECIMAL_VOL)).all()))
+
+
 def _bs_inputs(spot, strike, t, r, sigma, q):
+    if _valid_chain(spot, strike, t, r, sigma, q):        # the same arrays the checks would give
+        shape = strike.shape
+        return np.full(shape, spot), strike, np.full(shape, t), np.full(shape, r), sigma, np.full(shape, q)
     s, k, tt, rr, qq = _market(spot, strike, t, r, q)
     v = _sigma(sigma)
     return _broadcast(("spot", "strike", "t", "r", "sigma", "q"), s, k, tt, rr, v, qq)
@@ -307,7 +329,8 @@ def bs_price(spot, strike, t, r, sigma, q=0.0, kind="call"):
     _kind(kind)
     s, k, tt, rr, v, qq = _bs_inputs(spot, strike, t, r, sigma, q)
     shape = s.shape
-    s, k, tt, rr, v, qq = (np.ravel(a) for a in (s, k, tt, rr, v, qq))
+    if s.ndim != 1:
+        s, k, tt, rr, v, qq = (np.ravel(a) for a in (s, k, tt, rr, v, qq))
     x = _log_moneyness(s, k, (rr - qq) * tt)
     if kind == "put":
         x = -x
@@ -317,7 +340,9 @@ def bs_price(spot, strike, t, r, sigma, q=0.0, kind="call"):
     log_scale = 0.5 * (np.log(s) + np.log(k) - (rr + qq) * tt)      # ln(e^{-rT} sqrt(F K))
     out = np.exp(log_scale) * (2.0 * np.sinh(0.5 * np.maximum(x, 0.0)))
     live = sd > 0
-    if live.any():
+    if live.all():
+        out += _black(-np.abs(x), sd, log_scale)
+    elif live.any():
         out[live] += _black(-np.abs(x[live]), sd[live], log_scale[live])
     out = out.reshape(shape)
     return float(out) if out.ndim == 0 else out
