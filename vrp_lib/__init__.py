@@ -33,6 +33,11 @@ One module per idea:
 * :mod:`vrp_lib.regimes` - the premium by regime, crisis onsets, negative spells, roll
   calendars and the regime-filter grid judged with a multiple-testing correction.
 * :mod:`vrp_lib.risk` - risk and performance measures.
+* :mod:`vrp_lib.bands` - specification bands: a verdict over the analyst's defensible choices
+  (roll calendars), headlined by its robust figure.
+* :mod:`vrp_lib.onsets` - crisis onsets found by a rule stated before the result.
+* :mod:`vrp_lib.margin` - inside a roll: daily mark-to-market, margin and surviving capital.
+* :mod:`vrp_lib.exercises` - self-checking exercises: ``check("4.1", answer)``.
 * :mod:`vrp_lib.bootstrap` - moving-block bootstrap standard errors for dependent data.
 
 Units: volatility is annualized, in vol points (15.5 means 15.5 %), unless a function
@@ -40,13 +45,14 @@ says otherwise (the option-pricing functions in :mod:`vrp_lib.implied` use decim
 """
 
 from . import (
-    bates, bootstrap, calibration, claims, correlation, data, forecast, implied, ledger, models, plotting,
-    predictability, premium, realized, regimes, risk, simulation, smile, strategies, swaps, tables,
+    bands, bates, bootstrap, calibration, claims, correlation, data, exercises, forecast, implied, ledger,
+    margin, models, onsets, plotting, predictability, premium, realized, regimes, risk, simulation, smile,
+    strategies, swaps, tables,
 )
 
 __all__ = [
-    "bates", "bootstrap", "calibration", "claims", "correlation", "data", "forecast", "implied", "ledger", "models",
-    "plotting", "predictability", "premium", "realized", "regimes", "risk", "simulation", "smile",
-    "strategies", "swaps", "tables",
+    "bands", "bates", "bootstrap", "calibration", "claims", "correlation", "data", "exercises", "forecast",
+    "implied", "ledger", "margin", "models", "onsets", "plotting", "predictability", "premium", "realized",
+    "regimes", "risk", "simulation", "smile", "strategies", "swaps", "tables",
 ]
 __version__ = "0.1.0"
