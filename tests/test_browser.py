@@ -85,13 +85,10 @@ LAPTOP = {"name": "laptop", "width": 1366, "height": 768}
 WIDTHS = (PHONE, LAPTOP)
 SLIDE_SIZE = (1280, 720)
 # Chapter pages whose tables may still lack a caption (their number is checked all the same).
-# Chapters 4-6 are being rewritten; chapter 1's table of the article's published figures is a
-# Markdown table (a caption needs the {table} directive). Empty this once they have captions.
+# Chapter 1's table of the article's published figures is a Markdown table (a caption needs the
+# {table} directive). Empty this once it has one.
 TABLES_WITHOUT_CAPTIONS_YET = (
     "chapters/01_definitions.html",
-    "chapters/04_regimes.html",
-    "chapters/05_asset_classes.html",
-    "chapters/06_institutional_use.html",
 )
 # WCAG 2 AA contrast for normal text.
 MIN_CONTRAST = 4.5

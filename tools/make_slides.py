@@ -188,6 +188,8 @@ class Plainer:
             return []
         if kind in ("solution-start", "solution-end", "solution"):
             return []
+        if kind == "table":                      # a Markdown table with its caption
+            return [f"*{arg}*", "", *body] if arg else body
         if kind == "admonition":
             title = arg or "Note"
         elif kind in ("definition", "theorem", "lemma", "proof", "remark", "example",
