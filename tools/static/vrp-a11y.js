@@ -42,6 +42,11 @@
     for (const button of document.querySelectorAll(".search-button-field[aria-label]")) {
       button.removeAttribute("aria-label");  // named by its visible text
     }
+    // myst-nb's toggle of a hidden cell output ("Show code cell output") carries the label
+    // "Toggle hidden content", which does not contain its visible text: name it by that text.
+    for (const summary of document.querySelectorAll("details.hide > summary[aria-label]")) {
+      summary.removeAttribute("aria-label");
+    }
     // Font Awesome turns each <i title> into an <svg> with a <title>, possibly later: clean
     // both forms, now and whenever the button's content changes.
     for (const button of document.querySelectorAll(".theme-switch-button")) {
