@@ -496,7 +496,7 @@ def series(x, name: str) -> pd.Series:
         raise ArgumentTypeError(f"{name}: expected a pandas Series with a DatetimeIndex, got {_what(x)}")
     _date_index(x.index, name)
     if x.dtype == np.float64:
-        return x.astype(float)
+        return x.copy(deep=False)     # a new object; copy-on-write keeps the caller's data apart
     return pd.Series(_as_floats(x, name, x.index), index=x.index, name=x.name)
 
 
@@ -521,10 +521,13 @@ def frame(x, name: str, columns=None, min_columns: int = 1) -> pd.DataFrame:
 def prices(x, name: str = "prices") -> pd.Series:
     """A price Series: sorted unique naive dates, finite and strictly positive values."""
     s = series(x, name)
-    bad = ~np.isfinite(s.to_numpy())
+    v = s.to_numpy()
+    if ((v > 0) & (v < np.inf)).all():       # one pass for the usual case
+        return s
+    bad = ~np.isfinite(v)
     if bad.any():
         raise ValueError(f"{name}: missing or non-finite price on {s.index[bad][0].date()}")
-    nonpos = s.to_numpy() <= 0
+    nonpos = v <= 0
     if nonpos.any():
         raise ValueError(
             f"{name}: non-positive price {s[nonpos].iloc[0]} on {s.index[nonpos][0].date()}"

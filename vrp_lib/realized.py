@@ -102,7 +102,8 @@ def _dated(values: np.ndarray, at: int, p: pd.Series, name: str) -> pd.Series:
     """``values`` placed from position ``at`` on p's dates (NaN elsewhere), as a named Series."""
     out = np.full(len(p), np.nan)
     out[at:at + values.size] = values
-    return pd.Series(out, index=p.index.rename("date"), name=name)
+    index = p.index if p.index.name == "date" else p.index.rename("date")
+    return pd.Series(out, index=index, name=name, copy=False)
 
 
 def forward_realized_vol(prices, window: int = 21, annualization: float = TRADING_DAYS) -> pd.Series:
