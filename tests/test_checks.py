@@ -428,6 +428,6 @@ def test_periods_per_year_refuses_zero_and_absurd(bad, exc, match):
 
 def test_series_returns_a_new_object_whose_changes_never_reach_the_input():
     x = pd.Series([1.0, 2.0, 3.0], index=pd.bdate_range("2020-01-01", periods=3))
-    s = _checks.series(x, "x")
+    s = c.series(x, "x")
     s.iloc[0] = 99.0
     assert s is not x and x.iloc[0] == 1.0
