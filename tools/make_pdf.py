@@ -368,6 +368,8 @@ LAYOUT_JS = r"""
   // Plotting code folded: a code cell whose only output is a figure prints the figure and a
   // note; its code stays in the notebook.
   let folded = 0;
+  // the screen's "tap the figure" hints (_static/vrp-figures.js) mean nothing on paper
+  document.querySelectorAll('.vrp-figure-hint').forEach(h => h.remove());
   for (const {name, section} of docs) {
     for (const cell of section.querySelectorAll('div.cell')) {
       const input = cell.querySelector(':scope > div.cell_input');
