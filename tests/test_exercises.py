@@ -74,6 +74,8 @@ def test_answers_file_is_complete():
             assert entry["key_points"] and "expected" not in entry, ex_id
         else:
             assert entry.get("expected") is None, f"{ex_id}: pending means no answer yet"
+            if "to_verify" in entry:  # the solution's value, for make_answers.py --insert
+                ast.parse(entry["to_verify"], mode="eval")
 
 
 def test_every_exercise_of_the_chapters_has_an_entry():
@@ -217,6 +219,22 @@ def test_record_mode_appends_instead_of_asserting(tmp_path, monkeypatch):
                      {"id": "77.1", "value": 3.0}]
     with pytest.raises(ValueError, match="value"):
         exercises.verify("1.2", float("nan"))
+
+
+def test_insert_adds_the_pending_verify_cells_once(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("```{exercise} A\n:label: ex-a\nDo.\n```\n\n"
+                                      "```{solution-start} ex-a\n```"),
+        nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("y = 2"),
+        nbformat.v4.new_markdown_cell("Because.\n```{solution-end}\n```")])
+    path = tmp_path / "08_small.ipynb"
+    nbformat.write(nb, path)
+    answers = {"8.1": {"kind": "pending", "to_verify": '{"x": x, "y": y}'}}
+    assert make_answers.insert_verify_cells(path, answers) == ["8.1"]
+    assert make_answers.insert_verify_cells(path, answers) == []          # already there
+    cells = nbformat.read(path, as_version=4).cells
+    assert cells[3].source.endswith("exercises.verify('8.1', {\"x\": x, \"y\": y})")
+    assert cells[3].metadata["tags"] == ["remove-cell"] and cells[4].source.startswith("Because")
 
 
 def test_update_keeps_hand_written_parts_and_marks_new_exercises_pending():

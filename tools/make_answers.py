@@ -4,6 +4,7 @@ Usage::
 
     python tools/make_answers.py [chapters/0N_*.ipynb ...]   # run the chapters, record
     python tools/make_answers.py --sync                      # entries only, run nothing
+    python tools/make_answers.py --insert chapters/04_*.ipynb  # add pending verify cells
 
 Each chapter's hidden check cells call ``exercises.verify("N.M", value)`` with the value the
 exercise's solution computed. This tool executes the chapters (into a temporary folder: the
@@ -20,6 +21,11 @@ exercise whose chapter was run but that recorded nothing keeps its kind; a numbe
 for a pending entry makes it ``number`` (or ``numbers`` for a dict) with a default relative
 tolerance of 0.1% to review.
 
+A pending exercise may carry ``to_verify``, the expression of its solution's value (for
+example ``{"hit_rate": ex1_hit, "sharpe": ex1_sharpe}``): ``--insert`` adds the hidden cell
+``exercises.verify("4.1", <expression>)`` after the solution's code in the chapter; re-execute
+the chapter, then record it, which makes the entry a number with the tolerance it states.
+
 The chapters are run with ``PYTHONHASHSEED=0`` and ``VRP_DATA=embedded``, as the book's build.
 """
 
@@ -28,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -107,12 +114,49 @@ def update(answers: dict, exercises: dict, values: dict, ran: set[str]) -> list[
             if entry["kind"] in ("pending", "discussion") or "tolerance" not in entry:
                 entry["kind"] = _kind(new)
                 entry.setdefault("tolerance", dict(DEFAULT_TOLERANCE))
+                entry.pop("to_verify", None)
             if entry.get("expected") != new:
                 changes.append(f"{ex_id}: expected {entry.get('expected')!r} -> {new!r}")
             entry["expected"] = new
         elif info["chapter"] in ran and entry["kind"] in ("number", "numbers"):
             changes.append(f"{ex_id}: WARNING no verify call recorded in {info['chapter']}")
     return changes
+
+
+def insert_verify_cells(path: Path, answers: dict) -> list[str]:
+    """Add to a chapter the hidden ``exercises.verify`` cell of each of its pending exercises
+    that has a ``to_verify`` expression (after the last code cell of its solution), unless
+    the chapter already verifies it. Returns the ids added; the chapter must then be
+    re-executed and recorded."""
+    nb = nbformat.read(path, as_version=4)
+    number = make_student.chapter_number(path)
+    labels = {label: f"{number}.{k}"
+              for k, (label, _) in enumerate(make_student.exercise_list(nb), start=1)}
+    last_code, inside = {}, None
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            for mark, label in re.findall(r"\{solution-(start|end)\}[ \t]*(\S*)", cell.source):
+                inside = label if mark == "start" else None
+        elif inside and "remove-cell" not in cell.metadata.get("tags", []):
+            last_code[inside] = i
+    done = {m for c in nb.cells for m in re.findall(r"verify\(['\"]([\d.]+)['\"]", c.source)}
+    added, inserts = [], []
+    for label, ex_id in labels.items():
+        expr = answers.get(ex_id, {}).get("to_verify")
+        if not expr or ex_id in done or label not in last_code:
+            continue
+        source = (f"# Exercise {ex_id}'s answer, checked against vrp_lib/answers.json (the student "
+                  "notebook's\n# check() compares with it; after a deliberate change: "
+                  "python tools/make_answers.py)\nfrom vrp_lib import exercises\n\n"
+                  f"exercises.verify({ex_id!r}, {expr})")
+        inserts.append((last_code[label] + 1, nbformat.v4.new_code_cell(
+            source, metadata={"tags": ["remove-cell"]})))
+        added.append(ex_id)
+    for at, cell in sorted(inserts, key=lambda t: -t[0]):  # from the end: indices stay valid
+        nb.cells.insert(at, cell)
+    if added:
+        nbformat.write(nb, path)
+    return added
 
 
 def _order(ex_id: str) -> tuple[int, int]:
@@ -131,7 +175,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("chapters", nargs="*", type=Path,
                         help="chapters to run (default: all of chapters/)")
     parser.add_argument("--sync", action="store_true", help="update the entries, run nothing")
+    parser.add_argument("--insert", action="store_true",
+                        help="add the hidden verify cells of the given chapters' pending exercises "
+                             "(their to_verify), then stop: re-execute and record next")
     args = parser.parse_args(argv)
+    if args.insert:
+        answers = json.loads(ANSWERS.read_text(encoding="utf-8"))["exercises"]
+        for path in args.chapters:
+            print(f"{path}: verify cells added for {insert_verify_cells(path, answers) or 'none'}")
+        return 0
     every = sorted((ROOT / "chapters").glob("*.ipynb"))
     run = [] if args.sync else (args.chapters or every)
     answers = json.loads(ANSWERS.read_text(encoding="utf-8"))["exercises"] if ANSWERS.is_file() else {}

@@ -12,7 +12,8 @@ answer changes fails its nbval check until the file is recorded again
 - ``label``, ``title``: the exercise's label and title in its chapter;
 - ``kind``: ``"number"`` (one number), ``"numbers"`` (named numbers, a dict), ``"discussion"``
   (no number: :func:`check` prints the key points to compare with) or ``"pending"`` (a
-  chapter being revised: no answer recorded yet);
+  chapter being revised: no answer recorded yet; ``to_verify`` holds the solution's value
+  to check, for ``tools/make_answers.py --insert``);
 - ``expected``: the recorded value (a number, or a dict name -> number);
 - ``tolerance``: ``{"abs": a}`` or ``{"rel": r}``, the band of a right answer (a relative
   tolerance is taken of the expected value's size); ``close``: the same for "close", by
@@ -177,10 +178,11 @@ def grade(exercise_id: str, answer) -> tuple[str, str]:
     head = f"Exercise {exercise_id.strip()} ({entry.get('title', '')})"
     kind = entry["kind"]
     points = "".join(f"\n  - {p}" for p in entry.get("key_points", []))
-    if kind == "pending":
-        return "pending", f"{head}: no answer recorded yet (the chapter is being revised).{points}"
     if _unanswered(answer):
         return "unanswered", f"{head}: not answered yet: replace the ... with your answer."
+    if kind == "pending":
+        return "pending", (f"{head}: no answer recorded yet (the chapter is being revised); "
+                           f"compare with the key points:{points}")
     if kind == "discussion":
         if answer is None or not isinstance(answer, str):
             raise _checks.ArgumentTypeError(f"answer of a discussion exercise must be your text "
