@@ -27,7 +27,7 @@ import pandas as pd
 from scipy.special import erfcx, ndtr, ndtri
 
 from . import _checks
-from .swaps import _spacing, fair_variance, strike_spacing
+from .swaps import _scalar, _spacing, fair_variance, strike_spacing  # one number: the same rule
 
 __all__ = [
     "MINUTES_PER_YEAR", "CHAIN_COLUMNS", "MAX_DECIMAL_VOL", "bs_price", "bs_delta", "bs_vega",
@@ -48,15 +48,6 @@ _MAX_STRIKES = 100_001
 def _numeric(x, name):
     """A non-empty float array: no NaN, inf, None, booleans, strings or object values."""
     return _checks.array(x, name)
-
-
-def _scalar(x, name):
-    if type(x) is float and math.isfinite(x):
-        return x
-    a = _numeric(x, name)
-    if a.ndim != 0:
-        raise ValueError(f"{name} must be one number, got shape {a.shape}")
-    return float(a)
 
 
 def _broadcast(names, *arrays):
