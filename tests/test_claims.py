@@ -99,3 +99,23 @@ def test_module_all_lists_public_names():
     public = {n for n in dir(claims) if not n.startswith("_") and callable(getattr(claims, n))
               and getattr(getattr(claims, n), "__module__", "") == claims.__name__}
     assert public <= set(claims.__all__)
+
+
+def test_sample_checks_the_embedded_sample_only_in_strict_mode():
+    strict = claims.Claims("01_definitions", "1990-01-02", "2022-12-28", mode="strict")
+    assert strict.sample("8,287 origin dates", True, rows=8287)
+    with pytest.raises(AssertionError, match="8,287 origin dates.*rows = 8288.*make data"):
+        strict.sample("8,287 origin dates", False, rows=8288)
+    record = claims.Claims("01_definitions", "1990-01-02", "2024-08-30", mode="record")
+    assert record.sample("8,287 origin dates", False, rows=8310)
+    assert record.claims == []                   # a sample fact is not a claim: nothing recorded
+    with pytest.raises(TypeError, match="condition"):
+        strict.sample("rows", 1)
+    with pytest.raises(ValueError, match="name"):
+        strict.sample(" ", True)
+
+
+def test_span_and_strict_in_words():
+    c = claims.Claims("01_definitions", "1990-01-02", "2022-12-28", mode="strict")
+    assert c.span == "2 January 1990 to 28 December 2022"
+    assert c.strict and not claims.Claims("x", "2000-01-03", "2000-01-04", mode="record").strict

@@ -270,3 +270,18 @@ def test_trainers_guide_gives_every_exercise_its_minutes():
     guide = (ROOT / "trainers_guide.md").read_text(encoding="utf-8")
     for ex_id in IDS:
         assert f"| Exercise {ex_id} | {minutes[ex_id]} minutes | {ANSWERS[ex_id]['title']} |" in guide
+
+
+def test_on_refreshed_data_verify_stands_down_and_check_says_why(monkeypatch, capsys):
+    """The recorded answers are the embedded data's: with VRP_DATA=latest a chapter's hidden
+    verify cell must not stop it, but NaN and wrong types are still refused."""
+    ex_id = NUMERIC[0]
+    targets = _targets(ex_id)
+    moved = {k: v + max(abs(v), 1.0) * 10 for k, v in targets.items()}
+    monkeypatch.setenv("VRP_DATA", "latest")
+    exercises.verify(ex_id, _answer(ex_id, moved))           # far off, but no AssertionError
+    with pytest.raises(ValueError, match="value"):
+        exercises.verify(ex_id, float("nan"))
+    exercises.check(ex_id, _answer(ex_id, targets))
+    out = capsys.readouterr().out
+    assert "embedded data" in out and "right" in out

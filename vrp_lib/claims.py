@@ -162,6 +162,48 @@ class Claims:
                                  + (f" ({shown})" if shown else ""))
         return claim.holds
 
+    @property
+    def strict(self) -> bool:
+        """Whether a failing claim stops the chapter (``mode == "strict"``)."""
+        return self.mode == "strict"
+
+    @property
+    def span(self) -> str:
+        """The span of the data in words, for the chapter to state: ``"2 January 1990 to
+        28 December 2022"``."""
+        return f"{_day(self.first)} to {_day(self.last)}"
+
+    def sample(self, name: str, condition, **numbers) -> bool:
+        """Check a fact of the embedded sample that is not a claim about markets (a row count,
+        a first or last date, a value pinned by a hand computation on those rows).
+
+        In strict mode it fails like :meth:`check`; in record mode (refreshed data, where the
+        sample is meant to differ) it is neither checked nor recorded.
+
+        Parameters
+        ----------
+        name : str
+            What is checked, in words (shown if it fails).
+        condition : bool
+            Whether it holds (a Python or numpy boolean).
+        **numbers
+            The numbers it compares, shown if it fails.
+
+        Returns
+        -------
+        bool
+            Whether it holds (always True in record mode).
+        """
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"name must be a non-empty string, got {name!r}")
+        if not isinstance(condition, (bool, np.bool_)):
+            raise _checks.ArgumentTypeError(f"condition must be True or False, got {_checks._what(condition)}")
+        if self.mode != "strict" or bool(condition):
+            return True
+        shown = ", ".join(f"{k} = {_number(v, k)}" for k, v in numbers.items())
+        raise AssertionError(f"the embedded sample of {self.chapter} is not as expected: {name}"
+                             + (f" ({shown})" if shown else "") + "; run `make data` if the files changed")
+
     def save(self, folder=None) -> Path | None:
         """Write the record to ``<folder>/<chapter>.json`` (record mode only; strict mode
         writes nothing and returns None). ``folder`` defaults to :func:`claims_folder`."""
@@ -176,6 +218,10 @@ class Claims:
         tmp.write_text(json.dumps(body, indent=1), encoding="utf-8")
         os.replace(tmp, path)
         return path
+
+
+def _day(ts: pd.Timestamp) -> str:
+    return f"{ts.day} {ts:%B %Y}"
 
 
 def collect(folder=None) -> pd.DataFrame:
