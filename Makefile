@@ -29,6 +29,8 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 JB_FLAGS := --all
 # Every target but `make book VRP_DATA=latest` and `make refresh` runs on the embedded data.
 EMBEDDED := env VRP_DATA=embedded
+# The chapters record their named claims here during a book build; claims.ipynb lists them.
+CLAIMS := VRP_CLAIMS_DIR=$(CURDIR)/_build/claims
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 
 # JavaScript for offline reading, fetched once at set-up from the npm registry (pinned versions,
@@ -41,12 +43,12 @@ ASSETS  := $(MATHJAX) $(REVEAL) $(AXE)
 
 # Parts of `make test` that are not in test-lib (they need a build, or the package registry).
 SLOW_TESTS := tests/test_browser.py tests/test_pdf.py tests/test_student.py tests/test_setup.py \
-  tests/test_participants.py
+  tests/test_participants.py tests/test_latest.py
 # The other supported Pythons found on this machine run test-lib and test-notebooks too
 # (tools/test_pythons.py; each in its own .venv-3.X).
 
 .PHONY: book test test-lib test-notebooks test-build test-browser test-pdf test-student \
-	test-setup test-pythons outputs bench refresh data slides assets pdf student lab print-python clean help
+	test-latest test-setup test-pythons outputs bench refresh data slides assets pdf student lab print-python clean help
 
 help:
 	@echo "make book   - set up .venv if missing, build the HTML book into _build/html"
@@ -86,21 +88,22 @@ assets: $(ASSETS)
 # _build/html-latest; the committed book, the tests and nbval always use the embedded data.
 ifeq ($(VRP_DATA),latest)
 book: $(STAMP) $(ASSETS)
-	rm -rf _build/latest _build/html-latest
-	VRP_DATA=latest $(BIN)/jupyter-book build $(JB_FLAGS) --path-output _build/latest .
+	rm -rf _build/latest _build/html-latest _build/claims-latest
+	VRP_DATA=latest VRP_CLAIMS_DIR=$(CURDIR)/_build/claims-latest \
+	  $(BIN)/jupyter-book build $(JB_FLAGS) --path-output _build/latest .
 	mv _build/latest/_build/html _build/html-latest && rm -rf _build/latest
 	@echo "The book on refreshed data: _build/html-latest/index.html"
 else
 book: $(STAMP) $(ASSETS)
-	rm -rf _build/html _build/jupyter_execute _build/.doctrees
-	$(EMBEDDED) $(BIN)/jupyter-book build $(JB_FLAGS) .
+	rm -rf _build/html _build/jupyter_execute _build/.doctrees _build/claims
+	$(EMBEDDED) $(CLAIMS) $(BIN)/jupyter-book build $(JB_FLAGS) .
 endif
 
 # The PDF is built before the HTML book, so that the book's intro page links it (and the browser
 # test checks that link); the PDF test reads it afterwards.
 test: $(STAMP)
 	$(MAKE) --no-print-directory test-lib test-notebooks pdf test-build test-browser test-pdf \
-	  test-student test-setup test-pythons
+	  test-student test-latest test-setup test-pythons
 
 test-lib: $(STAMP)
 	$(EMBEDDED) $(BIN)/python -m pytest tests -q $(addprefix --ignore=,$(SLOW_TESTS))
@@ -109,8 +112,8 @@ test-notebooks: $(STAMP)
 	$(EMBEDDED) $(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -q $(NOTEBOOKS)
 
 test-build: $(STAMP) $(ASSETS)
-	rm -rf _build/html _build/jupyter_execute _build/.doctrees
-	$(EMBEDDED) $(BIN)/jupyter-book build $(JB_FLAGS) -W -n --keep-going .
+	rm -rf _build/html _build/jupyter_execute _build/.doctrees _build/claims
+	$(EMBEDDED) $(CLAIMS) $(BIN)/jupyter-book build $(JB_FLAGS) -W -n --keep-going .
 
 # Needs the book built by test-build (or `make book`); VRP_BUILD_DIR points it elsewhere.
 test-browser: $(STAMP)
@@ -123,6 +126,11 @@ test-pdf: $(STAMP)
 # Builds the student notebooks into a temporary folder and runs them.
 test-student: $(STAMP)
 	$(EMBEDDED) $(BIN)/python -m pytest tests/test_student.py -q
+
+# `make refresh` against a local server (synthetic rows after the embedded data), then every
+# chapter executed on VRP_DATA=latest in a temporary copy, and the claims page (tests/test_latest.py).
+test-latest: $(STAMP)
+	$(BIN)/python -m pytest tests/test_latest.py -q
 
 # Resolves requirements.txt for Python 3.11, 3.12 and 3.13, and requirements-participants.txt for
 # Windows, macOS (Intel and Apple silicon) and Linux on each (needs the package registry).

@@ -15,10 +15,27 @@ def test_strict_mode_raises_with_the_sentence_and_numbers():
     with pytest.raises(AssertionError, match=r"'hit-rate' of 01_definitions does not hold: The hit rate "
                                              r"exceeds 80%\. \(hit_rate = 0\.75\)"):
         c.check("hit-rate", "The hit rate exceeds 80%.", np.bool_(False), hit_rate=0.75)
-    assert c.save() is None                      # strict mode writes nothing
+    assert c.save() is None                      # strict mode writes nothing unless asked
 
 
-def test_record_mode_keeps_failures_and_saves_them(tmp_path):
+def test_strict_mode_saves_where_asked_so_the_embedded_book_lists_its_claims(tmp_path, monkeypatch):
+    monkeypatch.delenv("VRP_CLAIMS_DIR", raising=False)
+    c = claims.Claims("01_definitions", "1990-01-02", "2022-12-28", mode="strict")
+    c.check("positive", "The average premium is positive.", True, mean=4.11)
+    assert c.save(tmp_path / "a") == tmp_path / "a" / "01_definitions.json"
+    monkeypatch.setenv("VRP_CLAIMS_DIR", str(tmp_path / "b"))
+    assert c.save() == tmp_path / "b" / "01_definitions.json"
+    text = claims.page(tmp_path / "b")
+    assert "(embedded data): 1 of 1 claims" in text and "## Chapter 1 (01_definitions), data 1990-01-02" in text
+    bare = claims.page(tmp_path / "b", heading=False)
+    assert "#" not in bare and bare.startswith("**Claims on data to 2022-12-28** (embedded data)")
+    assert "**Chapter 1 (01_definitions), data 1990-01-02 to 2022-12-28**" in bare
+    with pytest.raises(TypeError, match="heading"):
+        claims.page(tmp_path / "b", heading=1)
+
+
+def test_record_mode_keeps_failures_and_saves_them(tmp_path, monkeypatch):
+    monkeypatch.setenv("VRP_DATA", "latest")
     c = claims.Claims("04_regimes", pd.Timestamp("1990-01-02"), "2026-11-30", mode="record")
     assert c.check("a", "A holds.", True, x=1.5, n=3) is True
     assert c.check("b", "B holds.", False, x=float("nan")) is False
@@ -31,7 +48,7 @@ def test_record_mode_keeps_failures_and_saves_them(tmp_path):
     assert list(df["name"]) == ["a", "b"] and df["holds"].tolist() == [True, False]
     text = claims.page(tmp_path)
     assert text.startswith("# Claims on data to 2026-11-30")
-    assert "1 of 2 claims" in text and "| B holds. | **no longer holds** | x = nan |" in text
+    assert "(refreshed data): 1 of 2 claims" in text and "| B holds. | **no longer holds** | x = nan |" in text
 
 
 def test_mode_follows_vrp_data(monkeypatch):

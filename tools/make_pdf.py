@@ -60,8 +60,9 @@ CHROMIUM_ARGS = [
 ]
 #: Pages left out of the PDF: the build's execution table (about the build, not the subject)
 #: and the API reference generated from the library's docstrings (about 80 pages of lookup
-#: material; it stays in the HTML book).
-LEFT_OUT = ("execution_status", "api")
+#: material; it stays in the HTML book), and the claims page, which lists what the chapters
+#: recorded while a book build executed them (the PDF prints stored outputs, no execution).
+LEFT_OUT = ("execution_status", "api", "claims")
 
 FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555;">'
           '<span class="title"></span> &#8212; <span class="pageNumber"></span> / '

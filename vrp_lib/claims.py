@@ -205,15 +205,22 @@ class Claims:
                              + (f" ({shown})" if shown else "") + "; run `make data` if the files changed")
 
     def save(self, folder=None) -> Path | None:
-        """Write the record to ``<folder>/<chapter>.json`` (record mode only; strict mode
-        writes nothing and returns None). ``folder`` defaults to :func:`claims_folder`."""
-        if self.mode != "record":
+        """Write the record to ``<folder>/<chapter>.json`` and return its path.
+
+        In record mode the record is always written (``folder`` defaults to
+        :func:`claims_folder`). In strict mode every claim held (a failing one raised), and
+        the record is written only where one is asked for: ``folder`` given, or
+        ``VRP_CLAIMS_DIR`` set (the book build sets it, so that the embedded book's claims
+        page lists every claim); otherwise nothing is written and None is returned, so that
+        running a chapter (nbval, a participant) leaves no file behind.
+        """
+        if self.mode != "record" and folder is None and not os.environ.get("VRP_CLAIMS_DIR"):
             return None
         out = _folder(folder, must_exist=False)
         out.mkdir(parents=True, exist_ok=True)
         path = out / f"{self.chapter}.json"
         body = {"chapter": self.chapter, "first": str(self.first.date()), "last": str(self.last.date()),
-                "claims": [asdict(c) for c in self.claims]}
+                "data": data.data_choice(), "claims": [asdict(c) for c in self.claims]}
         tmp = path.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(body, indent=1), encoding="utf-8")
         os.replace(tmp, path)
@@ -230,40 +237,62 @@ def collect(folder=None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``chapter, name, sentence, holds, numbers, first, last``; empty (with
+        Columns ``chapter, name, sentence, holds, numbers, first, last, data`` (``data``:
+        "embedded" or "latest", as ``VRP_DATA`` was when the chapter ran); empty (with
         those columns) when nothing was recorded.
     """
     src = _folder(folder, must_exist=folder is not None)
-    cols = ["chapter", "name", "sentence", "holds", "numbers", "first", "last"]
+    cols = ["chapter", "name", "sentence", "holds", "numbers", "first", "last", "data"]
     rows = []
     for path in sorted(src.glob("*.json")) if src.is_dir() else []:
         try:
             body = json.loads(path.read_text(encoding="utf-8"))
             for c in body["claims"]:
                 rows.append({**{k: c[k] for k in ("chapter", "name", "sentence", "holds", "numbers")},
-                             "first": body["first"], "last": body["last"]})
+                             "first": body["first"], "last": body["last"],
+                             "data": body.get("data", "latest")})
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}: not a claims record ({exc}); re-run the chapter") from None
     return pd.DataFrame(rows, columns=cols)
 
 
-def page(folder=None) -> str:
+def _chapter_name(stem: str) -> str:
+    """``"04_regimes"`` -> ``"Chapter 4 (04_regimes)"``; other stems unchanged."""
+    head = stem.split("_", 1)[0]
+    return f"Chapter {int(head)} ({stem})" if head.isdigit() else stem
+
+
+def page(folder=None, heading: bool = True) -> str:
     """The Markdown of the page "Claims on data to DATE" from :func:`collect`.
 
     One table per chapter: each claim's sentence, "holds" or "no longer holds", and its
     numbers; above them, how many hold in all and the span of the data.
+
+    Parameters
+    ----------
+    folder : path, optional
+        Where the records are (default :func:`claims_folder`).
+    heading : bool, default True
+        Start with a level-1 title and give each chapter a level-2 heading. ``False`` gives
+        the same text without headings (bold lines instead), for a notebook cell's output
+        under the page's own title.
     """
+    if not isinstance(heading, bool):
+        raise _checks.ArgumentTypeError(f"heading must be True or False, got {_checks._what(heading)}")
     df = collect(folder)
     if df.empty:
-        return ("# Claims on refreshed data\n\nNo claims were recorded: build the book on refreshed "
-                "data (`make refresh`, then `make book VRP_DATA=latest`).\n")
+        text = ("No claims were recorded: the chapters record them while `make book` (embedded data) "
+                "or `make book VRP_DATA=latest` (after `make refresh`) executes them.\n")
+        return ("# Claims on the data\n\n" + text) if heading else text
     last = max(df["last"])
     held = int(df["holds"].sum())
-    lines = [f"# Claims on data to {last}", "",
-             f"{held} of {len(df)} claims the chapters make hold on the data to {last}; "
-             f"{len(df) - held} no longer hold.", ""]
+    which = "refreshed" if (df["data"] == "latest").any() else "embedded"
+    lines = ([f"# Claims on data to {last}", ""] if heading else []) + [
+        f"**Claims on data to {last}** ({which} data): {held} of {len(df)} claims the chapters make "
+        f"hold; {len(df) - held} no longer hold.", ""]
     for chapter, part in df.groupby("chapter", sort=True):
-        lines += [f"## {chapter} (data {part['first'].iloc[0]} to {part['last'].iloc[0]})", "",
+        title = f"{_chapter_name(chapter)}, data {part['first'].iloc[0]} to {part['last'].iloc[0]}"
+        lines += [f"## {title}" if heading else f"**{title}**", "",
                   "| Claim | Verdict | Numbers |", "| :--- | :--- | :--- |"]
         for _, row in part.iterrows():
             nums = "; ".join(f"{k} = {v:.4g}" if isinstance(v, float) else f"{k} = {v}"
