@@ -118,3 +118,28 @@ def test_submodules_and_all_stay_reachable():
 
     assert vrp_lib.premium is premium and set(vrp_lib.__all__) >= {"plotting", "premium", "realized"}
     assert all(hasattr(vrp_lib, name) for name in vrp_lib.__all__)
+
+
+def test_projector_style_draws_larger_type_on_a_taller_denser_figure(monkeypatch):
+    """make slides applies PROJECTOR to STYLE: every key but the two of the library's own is a
+    matplotlib setting; a 10 x 4 inch figure becomes 10 x 5.2 inches at 150 dpi (1,500 px wide,
+    wider than a 1280x720 slide), with type 1.25 times the book's and a larger source line."""
+    own = {"figure.heightscale", "source.fontsize"}
+    assert set(plotting.PROJECTOR) - own <= set(matplotlib.rcParams)
+    book = plotting.new_figure(figsize=(10, 4))[0]
+    plotting.add_source(book, "test data")
+    monkeypatch.setattr(plotting, "STYLE", {**plotting.STYLE, **plotting.PROJECTOR})
+    fig, ax = plotting.new_figure(1, 2, figsize=(10, 4))
+    plotting.add_source(fig, "test data")
+    assert tuple(fig.get_size_inches()) == pytest.approx((10, 5.2))
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    width = int.from_bytes(buf.getvalue()[16:20], "big")       # the PNG header's IHDR width
+    assert width == 1500
+    assert matplotlib.rcParams["font.size"] == pytest.approx(1.25 * 10.4, rel=0.01)
+    assert fig.texts[-1].get_fontsize() > book.texts[-1].get_fontsize()
+    plt.close(fig)
+    plt.close(book)
+    monkeypatch.undo()
+    plotting.use_book_style()
+    assert matplotlib.rcParams["font.size"] == plotting.STYLE["font.size"]

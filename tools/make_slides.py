@@ -37,8 +37,11 @@ session's "N of exercises" shared between its exercises, else
 :data:`DEFAULT_EXERCISE_MINUTES`. Prose paragraphs become bullets (each paragraph's first
 sentence, shortened); the full prose goes to the notes. Every slide has speaker notes: its
 ``notes`` cell, else the first sentences of its own prose, else of its section's prose.
-Figures are the stored PNGs, shown up to 620 px tall (no redraw: the decks are built
-offline from the stored outputs). When a notebook has at least one
+Figures are redrawn at projector size: each chapter is executed again, in a fresh kernel
+on the embedded data, with ``vrp_lib.plotting.PROJECTOR`` applied to the book's style
+(type 1.5 times the book's, 150 dpi), and its deck takes the figures of that run; they are
+shown up to 620 px tall. ``--stored-figures`` skips the run and uses the chapter's stored
+PNGs (fast, for a check of the text). When a notebook has at least one
 tagged cell, only tagged cells go into its deck, and code cells show their outputs only
 (unless tagged ``slide-code``). A notebook without any tag gets a deck built from its
 structure: the title and objectives, one slide per ``#``/``##`` section (``###`` as vertical
@@ -56,12 +59,14 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import os
 import re
 import shutil
 import sys
 from pathlib import Path
 
 import nbformat
+from nbclient import NotebookClient
 from nbconvert import SlidesExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
@@ -81,6 +86,31 @@ FENCE_OPEN = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[^}]+)\}[ \t]*(?P<ar
 ROLE = re.compile(r"\{(?P<name>[a-zA-Z:_-]+)\}`(?P<body>[^`]*)`")
 HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 NUMBER_REPR = re.compile(r"^(?:np\.\w+|numpy\.\w+)\((.*)\)$")
+
+
+#: The cell run before a chapter's first cell when its figures are redrawn for the deck.
+PROJECTOR_CELL = ("import vrp_lib.plotting as _vrp_plotting\n"
+                  "_vrp_plotting.STYLE.update(_vrp_plotting.PROJECTOR)")
+
+
+def redraw_for_projector(path: Path, timeout: int = 300):
+    """The chapter at ``path`` executed again in a fresh kernel (from its folder, on the
+    embedded data) with the projector style: its figures at projector size, every other
+    output as stored (the chapters are deterministic; nbval checks them)."""
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(PROJECTOR_CELL))
+    saved = os.environ.get("VRP_DATA")
+    os.environ["VRP_DATA"] = "embedded"
+    try:
+        NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                       resources={"metadata": {"path": str(path.resolve().parent)}}).execute()
+    finally:
+        if saved is None:
+            os.environ.pop("VRP_DATA", None)
+        else:
+            os.environ["VRP_DATA"] = saved
+    del nb.cells[0]
+    return nb
 
 
 # --- what the roles point at ---------------------------------------------------------------
@@ -691,8 +721,10 @@ EXTERNAL = re.compile(r"<(?:script|link|img)\b[^>]*\b(?:src|href)=\"(?:https?:)?
 
 
 def make_deck(path: Path, out: Path, plain_for, exp: SlidesExporter,
-              sessions: dict | None = None) -> tuple[Path, str, int]:
-    nb = nbformat.read(path, as_version=4)
+              sessions: dict | None = None, nb=None) -> tuple[Path, str, int]:
+    """Write the deck of the chapter at ``path`` (``nb``: that chapter already executed, e.g. by
+    :func:`redraw_for_projector`; default: its stored outputs)."""
+    nb = copy.deepcopy(nb) if nb is not None else nbformat.read(path, as_version=4)
     plain = plain_for(nb)
     mode = "tagged cells" if is_tagged(nb) else "chapter structure (no slide tags yet)"
     cells = select_tagged(nb, plain) if is_tagged(nb) else select_fallback(nb, plain)
@@ -720,6 +752,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "slides")
+    parser.add_argument("--stored-figures", action="store_true",
+                        help="use the chapters' stored figures instead of redrawing them at projector size")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     copy_assets(args.out)
@@ -728,11 +762,13 @@ def main(argv: list[str] | None = None) -> int:
     exp = exporter()
     sessions = guide_sessions()
     for path in args.notebooks:
+        nb = None if args.stored_figures else redraw_for_projector(path)
         target, mode, n = make_deck(path, args.out,
                                     lambda nb: Plainer(glue_values(nb), cites, titles), exp,
-                                    sessions)
+                                    sessions, nb)
         print(f"{target.relative_to(Path.cwd()) if target.is_relative_to(Path.cwd()) else target}"
-              f": {n} slides, from {mode}")
+              f": {n} slides, from {mode}; figures "
+              f"{'as stored' if args.stored_figures else 'redrawn at projector size'}")
     return 0
 
 

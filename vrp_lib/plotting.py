@@ -14,7 +14,7 @@ import matplotlib as mpl
 
 from . import _checks
 
-__all__ = ["COLORS", "STYLE", "use_book_style", "add_source", "new_figure"]
+__all__ = ["COLORS", "STYLE", "PROJECTOR", "use_book_style", "add_source", "new_figure"]
 
 #: Colours by meaning, used consistently across chapters.
 COLORS = {
@@ -50,10 +50,38 @@ STYLE = {
 #: Size of the source line under each figure (points).
 SOURCE_FONTSIZE = 8.5
 
+#: What ``make slides`` changes in :data:`STYLE` to redraw the figures at projector size:
+#: type 1.25 times the book's, figures 1.3 times as tall (key ``"figure.heightscale"``, read by
+#: :func:`new_figure`, so that larger labels keep their room) and 150 dots per inch, so that a
+#: figure 10 inches wide is a 1,500-pixel image, wider than a 1280x720 slide, whose axis
+#: labels stay legible at the back of a room. The source line's size is key
+#: ``"source.fontsize"``. Applied by ``tools/make_slides.py`` in the kernel that re-executes
+#: a chapter for its deck (``STYLE.update(PROJECTOR)`` before the chapter's first cell); the
+#: book itself never uses it.
+PROJECTOR = {
+    "figure.dpi": 150,
+    "savefig.dpi": 150,
+    "font.size": 13,
+    "axes.titlesize": 15,
+    "axes.labelsize": 13,
+    "xtick.labelsize": 12,
+    "ytick.labelsize": 12,
+    "legend.fontsize": 11.5,
+    "lines.linewidth": 1.8,
+    "figure.heightscale": 1.3,
+    "source.fontsize": 10.5,
+}
+
 
 def use_book_style() -> None:
     """Apply the book's matplotlib style (explicitly: it sets matplotlib's rcParams)."""
-    mpl.rcParams.update(STYLE)
+    mpl.rcParams.update({k: v for k, v in STYLE.items() if k in mpl.rcParams})
+
+
+def _source_fontsize() -> float:
+    """The source line's size: :data:`SOURCE_FONTSIZE`, unless :data:`STYLE` says otherwise
+    (``"source.fontsize"``, set for the slides from :data:`PROJECTOR`)."""
+    return float(STYLE.get("source.fontsize", SOURCE_FONTSIZE))
 
 
 def add_source(fig, text: str) -> None:
@@ -86,8 +114,9 @@ def add_source(fig, text: str) -> None:
         raise _checks.ArgumentTypeError(f"fig must be a matplotlib Figure, got {_checks._what(fig)}")
     text = _checks.text(text, "text")
     # 2% short of the full width: the tight save's padding and anti-aliasing stay inside too
-    lines = _wrap(f"Source: {text}", SOURCE_FONTSIZE, 0.98 * fig.get_figwidth() * fig.dpi, fig.dpi)
-    fig.text(0.0, -0.01, "\n".join(lines), ha="left", va="top", fontsize=SOURCE_FONTSIZE,
+    size = _source_fontsize()
+    lines = _wrap(f"Source: {text}", size, 0.98 * fig.get_figwidth() * fig.dpi, fig.dpi)
+    fig.text(0.0, -0.01, "\n".join(lines), ha="left", va="top", fontsize=size,
              color=COLORS["neutral"], transform=fig.transFigure)
 
 
@@ -132,4 +161,8 @@ def new_figure(nrows: int = 1, ncols: int = 1, **kwargs):
     nrows = _checks.integer(nrows, "nrows", minimum=1)
     ncols = _checks.integer(ncols, "ncols", minimum=1)
     use_book_style()
+    scale = float(STYLE.get("figure.heightscale", 1.0))
+    if scale != 1.0:  # the slides' projector style (PROJECTOR): taller, for larger type
+        width, height = kwargs.pop("figsize", mpl.rcParams["figure.figsize"])
+        kwargs["figsize"] = (width, scale * height)
     return plt.subplots(nrows, ncols, **kwargs)
