@@ -190,7 +190,7 @@ class Plainer:
         text, _, target = body.partition("<")
         text, target = text.strip(), target.rstrip(">").strip()
         if name.startswith("glue"):
-            key, _, spec = body.partition(":")
+            key, _, spec = body.rsplit("::", 1)[-1].partition(":")  # "path::key" glues from a page
             return format_glue(self.glue[key], spec) if key in self.glue else body
         if name.startswith("cite"):
             found = [self.cites.get(k.strip(), (k.strip(), "")) for k in body.split(",")]
