@@ -506,3 +506,38 @@ def test_rule_n_boot_bounded():
     with pytest.raises(ValueError, match=r"n_boot \(10,000,000\) is above 100,000"):
         premium.conventions(iv, p, windows=(5,), n_boot=10**7)
     assert time.perf_counter() - t0 < 1.0  # summary_with_se ran 6 s before
+
+
+def test_interpolated_vol_is_cboe_rule():
+    """60 days between a 30-day and a 93-day index: the white paper's rule (implied.py) on each date."""
+    from vrp_lib import implied
+
+    idx = pd.bdate_range("2020-01-01", periods=4)
+    near = pd.Series([15.0, 20.0, 30.0, 12.0], index=idx)
+    nxt = pd.Series([18.0, 21.0, 25.0, 12.0], index=idx)
+    out = premium.interpolated_vol(near, nxt, 60)
+    for t in idx:
+        var = implied.interpolate_variance((near[t] / 100) ** 2, 30 / 365, (nxt[t] / 100) ** 2, 93 / 365,
+                                           days=60)
+        assert out[t] == pytest.approx(100 * math.sqrt(var), rel=1e-12)
+    # hand value: w = 33/63, (33/63 * 30 * 15^2 + 30/63 * 93 * 18^2) / 60 = 289.20...
+    assert out.iloc[0] == pytest.approx(math.sqrt((33 / 63 * 30 * 225 + 30 / 63 * 93 * 324) / 60), rel=1e-14)
+    assert out.iloc[3] == pytest.approx(12.0, rel=1e-14)          # a flat term structure stays flat
+    assert out.name == "iv60d"
+    assert np.allclose(premium.interpolated_vol(near, nxt, 30), near)     # the ends are the inputs
+    assert np.allclose(premium.interpolated_vol(near, nxt, 93), nxt)
+
+
+def test_interpolated_vol_common_dates_and_bad_input():
+    idx = pd.bdate_range("2020-01-01", periods=5)
+    near = pd.Series([15.0, 20.0, 30.0, 12.0, 14.0], index=idx)
+    nxt = pd.Series([18.0, 21.0, 25.0], index=idx[2:])
+    assert list(premium.interpolated_vol(near, nxt, 60).index) == list(idx[2:])
+    with pytest.raises(ValueError, match="days"):
+        premium.interpolated_vol(near, nxt, 120)
+    with pytest.raises(ValueError, match="next_days"):
+        premium.interpolated_vol(near, nxt, 60, near_days=93, next_days=30)
+    with pytest.raises(ValueError, match="next_vol"):
+        premium.interpolated_vol(near, nxt / 100, 60)
+    with pytest.raises(ValueError, match="no date in common"):
+        premium.interpolated_vol(near, pd.Series([18.0], index=[pd.Timestamp("2021-01-04")]), 60)

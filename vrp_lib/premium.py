@@ -63,6 +63,7 @@ __all__ = [
     "distribution",
     "worst_months",
     "monthly_samples",
+    "interpolated_vol",
 ]
 
 #: Implied values all below this many vol points look like decimals (0.197, not 19.7).
@@ -744,3 +745,44 @@ def monthly_samples(vrp_series, window: int = 21) -> pd.Series:
         raise ValueError(f"window ({w}) is longer than vrp_series ({len(s)} observations): it would keep "
                          "one outcome")
     return s.iloc[::w]
+
+
+def interpolated_vol(near_vol, next_vol, days: float, near_days: float = 30.0,
+                     next_days: float = 93.0) -> pd.Series:
+    """Implied volatility at a constant maturity between two indices, as Cboe interpolates.
+
+    Total variance is linear in time between the two maturities (the rule of the VIX white
+    paper, :func:`vrp_lib.implied.interpolate_variance`):
+    ``sigma_d^2 d = w T1 sigma_1^2 + (1 - w) T2 sigma_2^2`` with ``w = (T2 - d) / (T2 - T1)``.
+    With the VIX (30 days) and the VIX3M (93 days) it gives the 60-day implied volatility.
+
+    Parameters
+    ----------
+    near_vol, next_vol : pandas.Series
+        Implied volatilities of the shorter and the longer maturity (vol points), daily; only
+        the dates both have are used.
+    days : float
+        Target maturity in calendar days, ``near_days <= days <= next_days``.
+    near_days, next_days : float
+        Maturities of the two series in calendar days (VIX 30, VIX3M 93, VIX6M 182).
+
+    Returns
+    -------
+    pandas.Series
+        Vol points, on the common dates, named ``iv<days>d``.
+    """
+    near = _implied(near_vol, "near_vol")
+    nxt = _implied(next_vol, "next_vol")
+    t1 = _checks.positive(_number(near_days, "near_days"), "near_days")
+    t2 = _checks.positive(_number(next_days, "next_days"), "next_days")
+    if t2 <= t1:
+        raise ValueError(f"next_days ({t2:g}) must be longer than near_days ({t1:g})")
+    d = _number(days, "days")
+    if not t1 <= d <= t2:
+        raise ValueError(f"days ({d:g}) must lie between near_days ({t1:g}) and next_days ({t2:g}): "
+                         "the rule interpolates, it does not extrapolate")
+    common = _checks.overlap(near, nxt, "near_vol", "next_vol")
+    v1, v2 = near.reindex(common).to_numpy(), nxt.reindex(common).to_numpy()
+    w = (t2 - d) / (t2 - t1)
+    var = (w * t1 * v1 ** 2 + (1.0 - w) * t2 * v2 ** 2) / d
+    return pd.Series(np.sqrt(var), index=common, name=f"iv{d:g}d")

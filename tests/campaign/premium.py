@@ -19,6 +19,7 @@ CALLS = {
     "distribution": ((VRP,), {}),
     "worst_months": ((VRP,), {"n": 3}),
     "monthly_samples": ((VRP,), {"window": 21}),
+    "interpolated_vol": ((VIX, VIX * 1.1), {"days": 60, "near_days": 30, "next_days": 93}),
 }
 
 VOLS = {
@@ -29,6 +30,7 @@ VOLS = {
     "summary_with_se": {"implied_vol": "points"},
     "conventions": {"implied_vol": "points"},
     "subperiods": {"implied_vol": "points"},
+    "interpolated_vol": {"near_vol": "points", "next_vol": "points"},
 }
 
 VALID = {
@@ -38,4 +40,7 @@ VALID = {
     ("summary", "implied_vol"): {"too short": "two implied values give two origin dates"},
     ("summary_table", "implied_vol"): {"too short": "two implied values give two origin dates"},
     ("monthly_samples", "vrp_series"): {"too short": "two daily values hold one monthly sample"},
+    # a pointwise rule: two dates of one series give the interpolated values of those two dates
+    ("interpolated_vol", "near_vol"): {"too short": "two values give two interpolated values"},
+    ("interpolated_vol", "next_vol"): {"too short": "two values give two interpolated values"},
 }
