@@ -25,6 +25,7 @@ MAKE = shutil.which("make")
 sys.path.insert(0, str(ROOT / "tools"))
 try:
     import make_course
+    import make_student
     import preflight
 finally:
     sys.path.pop(0)
@@ -114,11 +115,11 @@ def test_strip_plumbing():
             "if x[0] > 0:\n    glue('a', 1)\nelse:\n    z = 2\n"
             "def glue(name, value, display=False):\n    _glue(name, value)\n"
             "glue('x',\n     x[0])\nprint(x)")
-    assert make_course.strip_plumbing(code) == (
+    assert make_student.strip_plumbing(code) == (
         "import numpy as np\nx = np.ones(2)\nfor k in range(2):\n    y = k\n"
         "if x[0] > 0:\n    pass\nelse:\n    z = 2\nprint(x)")
-    assert make_course.strip_plumbing("%%timeit\nglue('a', 1)") == "%%timeit\nglue('a', 1)"
-    assert make_course.strip_plumbing("x = 1") == "x = 1"
+    assert make_student.strip_plumbing("%%timeit\nglue('a', 1)") == "%%timeit\nglue('a', 1)"
+    assert make_student.strip_plumbing("x = 1") == "x = 1"
 
 
 @pytest.mark.skipif(MAKE is None, reason="make is not installed")

@@ -19,16 +19,14 @@ In the participants' environment (``requirements-participants.txt``), take the s
 notebooks the trainer hands out (a folder written by ``make student`` or ``make course``) with
 ``--from FOLDER``: they are copied the same way, never over a participant's file.
 
-The student notebooks are also cleared of the book's build plumbing that would not run in the
-participants' environment (:func:`strip_plumbing`: ``from myst_nb import glue`` and the
-``glue(...)`` calls, which only record numbers for the book's text). make_student.py should do
-this itself (issue 17: student notebooks carry no build plumbing); until it does, this does.
+The student notebooks carry none of the book's build plumbing (``make_student.strip_plumbing``
+removes ``from myst_nb import glue`` and the ``glue(...)`` calls), so the folder is written as
+make_student.py builds it.
 """
 
 from __future__ import annotations
 
 import argparse
-import ast
 import os
 import sys
 import tempfile
@@ -50,75 +48,6 @@ Open the folder with `make lab`, or from the repository's folder:
 `.venv/bin/jupyter lab --notebook-dir=work` (Windows: `.venv\\Scripts\\jupyter lab --notebook-dir=work`).
 Check your set-up with `python tools/preflight.py`.
 """
-
-
-def _is_plumbing(node: ast.stmt) -> bool:
-    """An import of myst_nb, a ``glue(...)`` call, a ``glue`` wrapper (chapter 6 rounds floats
-    before gluing), or a block made only of them."""
-    if isinstance(node, ast.ImportFrom):
-        return (node.module or "").split(".")[0] == "myst_nb"
-    if isinstance(node, ast.Import):
-        return all(a.name.split(".")[0] == "myst_nb" for a in node.names)
-    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-        return isinstance(node.value.func, ast.Name) and node.value.func.id == "glue"
-    if isinstance(node, ast.FunctionDef):
-        return node.name == "glue"
-    if isinstance(node, (ast.For, ast.While, ast.If, ast.With)):
-        return not getattr(node, "orelse", []) and all(_is_plumbing(n) for n in node.body)
-    return False
-
-
-def strip_plumbing(code: str) -> str:
-    """``code`` without its myst_nb import, ``glue`` wrapper and ``glue(...)`` calls (and loops
-    that only glue).
-
-    A block left empty by the removal gets a ``pass``; code that is not Python (a cell magic)
-    is returned as it is.
-    """
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return code
-    lines = code.splitlines()
-    drop: set[int] = set()
-    passes: dict[int, str] = {}
-
-    def visit(body: list[ast.stmt], top: bool) -> None:
-        removed = [n for n in body if _is_plumbing(n)]
-        for node in removed:
-            drop.update(range(node.lineno, node.end_lineno + 1))
-        if removed and len(removed) == len(body) and not top:
-            first = removed[0]
-            passes[first.lineno] = lines[first.lineno - 1][:first.col_offset] + "pass"
-        for node in body:
-            if node in removed:
-                continue
-            for field in ("body", "orelse", "finalbody"):
-                if isinstance(getattr(node, field, None), list):
-                    visit(getattr(node, field), False)
-            for handler in getattr(node, "handlers", []):
-                visit(handler.body, False)
-
-    visit(tree.body, True)
-    if not drop:
-        return code
-    kept = [passes.get(i, line) for i, line in enumerate(lines, 1) if i not in drop or i in passes]
-    return "\n".join(kept).strip("\n")
-
-
-def clean_notebook(nb):
-    """``nb`` without build plumbing in its code cells; cells left empty go."""
-    cells = []
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            source = strip_plumbing(cell.source)
-            if source != cell.source:
-                if not source.strip() or source.strip() == "# Set-up (hidden in the book)":
-                    continue
-                cell.source = source
-        cells.append(cell)
-    nb.cells = cells
-    return nb
 
 
 def _student_notebooks(chapters: list[Path], only: set[str]):
@@ -186,7 +115,7 @@ def make_course(out: Path, chapters: list[Path] | None = None, source: Path | No
                      else _student_notebooks([Path(p) for p in chapters], missing))
         for name, nb in notebooks:
             if name in missing:
-                _write_new(out / name, nbformat.writes(clean_notebook(nb)) + "\n")
+                _write_new(out / name, nbformat.writes(nb) + "\n")
     for name in names:
         result["created" if name in missing else "kept"].append(name)
     if (out / "README.md").exists():

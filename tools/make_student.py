@@ -30,7 +30,7 @@ are checked by nbval), writes ``<out>/<chapter>.ipynb`` in which:
 - cross-references read "chapter N", "chapter N, section N.M", "Exercise N.M" and
   "figure N.k" (:func:`cross_references`), not the bare titles of the targets;
 - no build plumbing is left: ``from myst_nb import glue`` and the ``glue(...)`` calls go
-  (``tools/make_course.py``'s ``strip_plumbing``), the code around them still runs;
+  (:func:`strip_plumbing`), the code around them still runs;
 - outputs are cleared and execution counts reset, so that trainees run the cells themselves.
 
 The notebooks import ``vrp_lib``, which reads its data from the repository's ``data/``: run
@@ -55,7 +55,6 @@ from myst_nb.core.variables import format_plain_text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_course import strip_plumbing  # noqa: E402
 from make_slides import FENCE_OPEN, HEADING, LABEL_LINE, Plainer, citation_labels  # noqa: E402
 from make_slides import section_titles  # noqa: E402,F401  (callers pass its titles)
 
@@ -80,6 +79,60 @@ SOLUTION_MARK = "vrp-solution-code"
 class StudentError(ValueError):
     """A chapter that cannot be turned into a student notebook (unknown glue key, an
     unclosed solution)."""
+
+
+def _is_plumbing(node: ast.stmt) -> bool:
+    """An import of myst_nb, a ``glue(...)`` call, a ``glue`` wrapper (chapter 6 rounds floats
+    before gluing), or a block made only of them."""
+    if isinstance(node, ast.ImportFrom):
+        return (node.module or "").split(".")[0] == "myst_nb"
+    if isinstance(node, ast.Import):
+        return all(a.name.split(".")[0] == "myst_nb" for a in node.names)
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+        return isinstance(node.value.func, ast.Name) and node.value.func.id == "glue"
+    if isinstance(node, ast.FunctionDef):
+        return node.name == "glue"
+    if isinstance(node, (ast.For, ast.While, ast.If, ast.With)):
+        return not getattr(node, "orelse", []) and all(_is_plumbing(n) for n in node.body)
+    return False
+
+
+def strip_plumbing(code: str) -> str:
+    """``code`` without its myst_nb import, ``glue`` wrapper and ``glue(...)`` calls (and loops
+    that only glue).
+
+    A block left empty by the removal gets a ``pass``; code that is not Python (a cell magic)
+    is returned as it is.
+    """
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return code
+    lines = code.splitlines()
+    drop: set[int] = set()
+    passes: dict[int, str] = {}
+
+    def visit(body: list[ast.stmt], top: bool) -> None:
+        removed = [n for n in body if _is_plumbing(n)]
+        for node in removed:
+            drop.update(range(node.lineno, node.end_lineno + 1))
+        if removed and len(removed) == len(body) and not top:
+            first = removed[0]
+            passes[first.lineno] = lines[first.lineno - 1][:first.col_offset] + "pass"
+        for node in body:
+            if node in removed:
+                continue
+            for field in ("body", "orelse", "finalbody"):
+                if isinstance(getattr(node, field, None), list):
+                    visit(getattr(node, field), False)
+            for handler in getattr(node, "handlers", []):
+                visit(handler.body, False)
+
+    visit(tree.body, True)
+    if not drop:
+        return code
+    kept = [passes.get(i, line) for i, line in enumerate(lines, 1) if i not in drop or i in passes]
+    return "\n".join(kept).strip("\n")
 
 
 def glue_outputs(nb) -> dict[str, dict]:
