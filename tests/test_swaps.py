@@ -149,6 +149,8 @@ CALLS = {
                                vega_notional=1e5, elapsed_fraction=0.5, time_remaining=0.05, rate=0.01),
     swaps.live_vega: dict(implied_vol_remaining=20.0, strike_vol=18.0, vega_notional=1e5, elapsed_fraction=0.5,
                           time_remaining=0.05, rate=0.01),
+    swaps.term_structure_vol: dict(remaining_days=20.0, tenor_days=[9.0, 30.0, 93.0],
+                                   tenor_vols=[30.0, 20.0, 15.0]),
     swaps.strike_spacing: dict(strikes=[90.0, 100.0, 110.0]),
     swaps.replication_weights: dict(strikes=[90.0, 100.0, 110.0]),
     swaps.fair_variance: dict(strikes=[90.0, 100.0, 110.0], otm_prices=[1.0, 4.0, 1.0], forward=100.0, t=0.1,
@@ -554,3 +556,57 @@ def test_broadcast_fast_path_matches_numpy():
     assert [g.shape for g in got] == [(2, 3), (2, 3)]
     with pytest.raises(ValueError, match=r"lengths do not match: a \(3,\), k \(4,\)"):
         swaps._broadcast(("a", "k"), np.arange(3.0), np.arange(4.0))
+
+
+# ----------------------------------------------------------------------------- term structure
+
+def test_term_structure_vol_reproduces_the_white_paper_interpolation():
+    # Cboe (2014), step 4: sigma_1^2 = 0.018463 at 35,924 minutes and sigma_2^2 = 0.018821 at
+    # 46,394 minutes (as published) interpolate to the 30-day VIX of 13.69
+    t1, t2 = 35_924 / 1_440, 46_394 / 1_440
+    vix = swaps.term_structure_vol(30.0, [t1, t2], 100 * np.sqrt([0.018463, 0.018821]))
+    assert round(vix, 2) == 13.69
+    # by hand, with N counted in minutes as the white paper does
+    n1, n2, n30, n365 = 35_924, 46_394, 43_200, 525_600
+    by_hand = 100 * np.sqrt((n1 / n365 * 0.018463 * (n2 - n30) / (n2 - n1)
+                             + n2 / n365 * 0.018821 * (n30 - n1) / (n2 - n1)) * n365 / n30)
+    assert vix == pytest.approx(by_hand, rel=1e-12)
+
+
+def test_term_structure_vol_is_exact_on_linear_total_variance():
+    # total variance w(T) = a + b T (vol^2 x days) linear in time: interpolation is exact
+    a, b = 0.05, 0.03
+    tenors = np.array([9.0, 30.0, 93.0])
+    vols = 100 * np.sqrt((a + b * tenors) / tenors)
+    d = np.array([9.0, 12.5, 21.0, 30.0, 45.0, 93.0])
+    expected = 100 * np.sqrt((a + b * d) / d)
+    got = swaps.term_structure_vol(d, tenors, np.tile(vols, (d.size, 1)))
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    # one row of vols for one life, and flat below the shortest tenor
+    assert swaps.term_structure_vol(21.0, tenors, vols) == pytest.approx(expected[2], rel=1e-12)
+    assert swaps.term_structure_vol(4.0, tenors, vols) == vols[0]
+
+
+def test_term_structure_vol_flat_curve_and_rows():
+    assert swaps.term_structure_vol(17.0, [9.0, 30.0], [20.0, 20.0]) == pytest.approx(20.0)
+    rows = np.array([[30.0, 20.0, 15.0], [12.0, 14.0, 16.0]])
+    got = swaps.term_structure_vol(np.array([20.0, 50.0]), [9.0, 30.0, 93.0], rows)
+    assert got[0] == pytest.approx(swaps.term_structure_vol(20.0, [9.0, 30.0, 93.0], rows[0]))
+    assert got[1] == pytest.approx(swaps.term_structure_vol(50.0, [9.0, 30.0, 93.0], rows[1]))
+    assert 20.0 < got[0] < 30.0 and 14.0 < got[1] < 16.0   # inverted, then upward sloping
+
+
+@pytest.mark.parametrize("kw, match", [
+    ({"remaining_days": 120.0}, "remaining_days.*beyond the longest tenor"),
+    ({"remaining_days": 0.0}, "remaining_days must be positive"),
+    ({"tenor_days": [30.0, 9.0, 93.0]}, "tenor_days must be positive and increasing"),
+    ({"tenor_days": [9.0 * 1440, 30.0 * 1440, 93.0 * 1440]}, "tenor_days.*not minutes"),
+    ({"tenor_vols": [0.3, 0.2, 0.15]}, "tenor_vols looks like a decimal"),
+    ({"tenor_vols": [30.0, 20.0]}, "lengths do not match"),
+    ({"tenor_vols": [[30.0, 20.0, 15.0]] * 2}, "lengths do not match"),
+])
+def test_term_structure_vol_validates(kw, match):
+    args = dict({"remaining_days": 20.0, "tenor_days": [9.0, 30.0, 93.0], "tenor_vols": [30.0, 20.0, 15.0]},
+                **kw)
+    with pytest.raises(ValueError, match=match):
+        swaps.term_structure_vol(**args)

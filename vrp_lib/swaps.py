@@ -33,7 +33,7 @@ __all__ = [
     "ANNUALIZATION_RANGE", "DECIMAL_LOOKING", "MAX_CAP_MULTIPLE", "MAX_NOTIONAL", "MAX_RATE", "MAX_YEARS",
     "PRICE_LOOKING", "variance_notional", "variance_swap_pnl",
     "volatility_swap_pnl", "capped_variance_swap_pnl", "capped_variance_strike", "path_realized_vol",
-    "mark_to_market", "live_vega", "mark_to_market_path", "monthly_settlements",
+    "mark_to_market", "live_vega", "term_structure_vol", "mark_to_market_path", "monthly_settlements",
     "strike_spacing", "replication_weights", "fair_variance", "piecewise_fair_variance",
 ]
 
@@ -472,6 +472,68 @@ def live_vega(implied_vol_remaining, strike_vol, vega_notional, elapsed_fraction
     iv, k, n, f = _broadcast(("implied_vol_remaining", "strike_vol", "vega_notional",
                               "elapsed_fraction"), iv, k, n, f)
     return _out(n * (1.0 - f) * iv / k * disc)
+
+
+def term_structure_vol(remaining_days, tenor_days, tenor_vols):
+    """Fair volatility of a remaining life, interpolated on a term structure of implied vols.
+
+    Total implied variance ``sigma^2 T`` is linear in calendar time between the two quoted
+    tenors that bracket the remaining life ``d``, the rule by which Cboe interpolates its
+    near and next terms to the VIX's 30 days (step 4 of the white paper):
+
+    ``sigma_d^2 = [T1 sigma_1^2 (T2 - d) / (T2 - T1) + T2 sigma_2^2 (d - T1) / (T2 - T1)] / d``.
+
+    With Cboe's constant-maturity indexes as the tenors (VIX9D 9 days, VIX 30, VIX3M 93),
+    it gives the implied volatility of a swap's remaining life instead of the 30-day VIX.
+    A life shorter than the shortest tenor takes the shortest tenor's volatility (flat); a
+    life longer than the longest raises (no extrapolation).
+
+    Parameters
+    ----------
+    remaining_days : float or array of shape (n,)
+        Calendar days of the remaining life, positive, at most ``tenor_days[-1]``.
+    tenor_days : array of shape (m,)
+        The quoted tenors in calendar days, positive and increasing, m >= 2.
+    tenor_vols : array of shape (m,) or (n, m)
+        Implied volatility at each tenor, annualized vol points; one row per remaining
+        life when ``remaining_days`` is an array (one row per date).
+
+    Returns
+    -------
+    float or numpy.ndarray of shape (n,)
+        Annualized vol points for each remaining life.
+    """
+    d = _positive(remaining_days, "remaining_days")
+    if d.ndim > 1:
+        raise ValueError(f"remaining_days must be one number or a 1-D array, got shape {d.shape}")
+    t = _numeric(tenor_days, "tenor_days")
+    if t.ndim != 1 or t.size < 2:
+        raise ValueError(f"tenor_days must be a 1-D array of at least two tenors, got shape {t.shape}")
+    if t[0] <= 0 or (np.diff(t) <= 0).any():
+        raise ValueError(f"tenor_days must be positive and increasing calendar days, got {t.tolist()}")
+    if t[-1] > MAX_YEARS * 366:
+        raise ValueError(f"tenor_days has {t[-1]:g} days, above {MAX_YEARS:g} years: pass calendar "
+                         "days (9, 30, 93), not minutes")
+    v = _vol_points(tenor_vols, "tenor_vols", positive=True)
+    if v.ndim not in (1, 2) or v.shape[-1] != t.size:
+        raise ValueError(f"lengths do not match: tenor_vols {v.shape} needs {t.size} columns, one per "
+                         f"tenor of tenor_days")
+    if v.ndim == 2 and v.shape[0] != (d.size if d.ndim else 1):
+        raise ValueError(f"lengths do not match: tenor_vols has {v.shape[0]} rows, remaining_days "
+                         f"{d.size if d.ndim else 1} values (one row of vols per remaining life)")
+    if d.max() > t[-1] * (1 + 1e-12):
+        raise ValueError(f"remaining_days={d.max():g} is beyond the longest tenor ({t[-1]:g} days): "
+                         "the rule interpolates, it does not extrapolate")
+    dd = np.atleast_1d(d)
+    vv = np.broadcast_to(v, (dd.size, t.size))
+    hi = np.clip(np.searchsorted(t, dd), 1, t.size - 1)
+    lo = hi - 1
+    rows = np.arange(dd.size)
+    t1, t2 = t[lo], t[hi]
+    w1, w2 = (vv[rows, lo] / 100) ** 2 * t1, (vv[rows, hi] / 100) ** 2 * t2
+    var = (w1 * (t2 - dd) + w2 * (dd - t1)) / (t2 - t1) / dd
+    out = np.where(dd <= t[0], vv[:, 0], 100 * np.sqrt(np.maximum(var, 0.0)))
+    return float(out[0]) if d.ndim == 0 else out
 
 
 def _vol_series(x, name, allow_nan=True):

@@ -14,6 +14,8 @@ CALLS = {
     "capped_variance_strike": ((np.array([12.0, 15.0, 18.0, 25.0, 60.0]),), {"cap_multiple": 2.5}),
     "mark_to_market": ((15.0, 17.0, 18.0, 100_000.0, 0.5), {"time_remaining": 0.04, "rate": 0.02}),
     "live_vega": ((17.0, 18.0, 100_000.0, 0.5), {"time_remaining": 0.04, "rate": 0.02}),
+    "term_structure_vol": ((np.array([20.0, 50.0]), np.array([9.0, 30.0, 93.0]),
+                            np.array([[30.0, 20.0, 15.0], [12.0, 14.0, 16.0]])), {}),
     "mark_to_market_path": ((PRICES, VIX, PRICES.index[30]), {"window": 21, "vega_notional": 100_000.0,
                                                              "annualization": 252}),
     "monthly_settlements": ((PRICES, VIX), {"window": 21, "vega_notional": 100_000.0, "annualization": 252}),
@@ -35,6 +37,7 @@ VOLS = {
     "capped_variance_strike": {"realized_vol": "points"},
     "mark_to_market": {"realized_vol_so_far": "points", "implied_vol_remaining": "points", "strike_vol": "points"},
     "live_vega": {"implied_vol_remaining": "points", "strike_vol": "points"},
+    "term_structure_vol": {"tenor_vols": "points"},
     "mark_to_market_path": {"implied_vol": "points"},
     "monthly_settlements": {"implied_vol": "points"},
 }
