@@ -167,12 +167,16 @@ def exercises(path: Path, number: int) -> list[dict]:
     sys.path.insert(0, str(TOOLS))
     try:
         import make_slides
+        import make_student
     finally:
         sys.path.pop(0)
     nb = nbformat.read(path, as_version=4)
+    # cross-references read as the book numbers them ("chapter 2, section 2.3", "Exercise 2.4"),
+    # as in the student notebooks, not as the targets' bare titles
+    refs = {**make_slides.section_titles(numbered_chapters()),
+            **make_student.cross_references(numbered_chapters())}
     plain = make_slides.Plainer(make_slides.glue_values(nb),
-                                make_slides.citation_labels(ROOT / "references.bib"),
-                                make_slides.section_titles(numbered_chapters()))
+                                make_slides.citation_labels(ROOT / "references.bib"), refs)
     found: list[dict] = []
     in_solution = False
     for cell in nb.cells:
