@@ -1,6 +1,7 @@
 """Regenerate ``data/model_calibration.json``: the model world's calibration, cached for chapter 2.
 
-Run from the repository root (no network; about 10 s on an idle 2-core machine)::
+Run from the repository root (no network; about 5 s: 5.0-5.3 s of CPU time measured on a 2-core
+AMD EPYC, more wall time on a busy machine)::
 
     .venv/bin/python data/make_calibration.py
 
