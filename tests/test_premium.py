@@ -541,3 +541,50 @@ def test_interpolated_vol_common_dates_and_bad_input():
         premium.interpolated_vol(near, nxt / 100, 60)
     with pytest.raises(ValueError, match="no date in common"):
         premium.interpolated_vol(near, pd.Series([18.0], index=[pd.Timestamp("2021-01-04")]), 60)
+
+
+def test_block_se_equals_block_bootstrap_se():
+    rng = np.random.default_rng(3)
+    x = pd.Series(rng.standard_t(4, 3000) + 0.3,
+                  index=pd.bdate_range("2000-01-03", periods=3000))
+    for stat in ("mean", "hit_rate"):
+        for block, n_boot, seed in ((252, 1000, 0), (1, 500, 7), (21, 300, 2), (3000, 50, 1)):
+            ref = bootstrap.block_bootstrap_se(x, stat, block=block, n_boot=n_boot, seed=seed)
+            got = premium.block_se(x, stat, block=block, n_boot=n_boot, seed=seed)
+            assert got == pytest.approx(ref, rel=1e-12, abs=1e-15)
+    # a hit rate's SE of an i.i.d. bootstrap is close to sqrt(p (1 - p) / n)
+    p = (x > 0).mean()
+    assert premium.block_se(x, "hit_rate", block=1, n_boot=4000) == pytest.approx(
+        math.sqrt(p * (1 - p) / len(x)), rel=0.05)
+    with pytest.raises(ValueError, match="statistic"):
+        premium.block_se(x, "sharpe")
+    with pytest.raises(ValueError, match="block"):
+        premium.block_se(x.iloc[:10], block=20)
+    with pytest.raises(ValueError, match="n_boot"):
+        premium.block_se(x, n_boot=1)
+
+
+def test_rank_correlations_match_pandas_and_scipy_with_ties():
+    from scipy import stats
+
+    rng = np.random.default_rng(5)
+    x = rng.integers(0, 6, size=(50, 33)).astype(float)         # many ties
+    y = x + rng.normal(0, 2, size=x.shape)
+    y[:, :5] = np.round(y[:, :5])
+    got = premium.rank_correlations(x, y)
+    assert got.shape == (50,)
+    for i in range(50):
+        ref = pd.DataFrame({"x": x[i], "y": y[i]}).rank().corr().iloc[0, 1]
+        assert got[i] == pytest.approx(ref, abs=1e-13)
+        assert got[i] == pytest.approx(stats.spearmanr(x[i], y[i]).statistic, abs=1e-13)
+    # one pair: a monotone transform has correlation one; reversed order minus one
+    a = np.array([1.0, 5.0, 2.0, 9.0])
+    assert float(premium.rank_correlations(a, np.exp(a))) == pytest.approx(1.0)
+    assert float(premium.rank_correlations(a, -a)) == pytest.approx(-1.0)
+    assert np.isnan(premium.rank_correlations(a, np.ones(4)))        # constant: undefined
+    with pytest.raises(ValueError, match="same shape"):
+        premium.rank_correlations(x, y[:, :-1])
+    with pytest.raises(ValueError, match="NaN"):
+        premium.rank_correlations(a, np.array([1.0, np.nan, 2.0, 3.0]))
+    with pytest.raises(ValueError, match="two observations"):
+        premium.rank_correlations(a[:1], a[:1])

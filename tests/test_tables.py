@@ -323,3 +323,41 @@ def test_rule_digits_at_most_17():
     t = pd.DataFrame({"v": [1.0], "se": [0.1]})
     with pytest.raises(ValueError, match="digits must be at most 17"):
         tables.se_table(t, {"V": ("v", "se", 40)})
+
+
+def test_se_text_is_value_and_block_bootstrap_se():
+    from vrp_lib import bootstrap
+
+    rng = np.random.default_rng(11)
+    x = pd.Series(rng.standard_t(4, 2000) + 0.5, index=pd.bdate_range("2001-01-02", periods=2000))
+    se = bootstrap.block_bootstrap_se(x, "mean", block=252)
+    assert tables.se_text(x, "mean", 2) == f"{x.mean():.2f} ({se:.2f})"
+    se_hit = bootstrap.block_bootstrap_se(x, "hit_rate", block=252)
+    assert tables.se_text(x, "hit_rate", 1, 100) == f"{100 * (x > 0).mean():.1f} ({100 * se_hit:.1f})"
+    # under 4.5 blocks: no standard error (1,133 < 4.5 * 252 = 1,134)
+    assert tables.se_text(x.iloc[:1133], "mean", 2) == f"{x.iloc[:1133].mean():.2f} (n/a)"
+    assert tables.se_text(x.iloc[:1134], "mean", 2).endswith(")") and "n/a" not in tables.se_text(
+        x.iloc[:1134], "mean", 2)
+    assert "n/a" not in tables.se_text(x.iloc[:100], "mean", 2, block=21)    # 4.8 blocks of 21
+    with pytest.raises(ValueError, match="block"):
+        tables.se_text(x.iloc[:100], "mean", 2)                               # shorter than a block
+    with pytest.raises(ValueError, match="statistic"):
+        tables.se_text(x, "median")
+    with pytest.raises(ValueError, match="x"):
+        tables.se_text(x.where(x > 0), "mean")
+    with pytest.raises(ValueError, match="scale"):
+        tables.se_text(x, "mean", scale=0)
+
+
+def test_summary_se_text_and_text_table():
+    t = pd.DataFrame({"Avg implied vol": [19.66], "SE avg implied": [1.06], "Avg realized vol": [15.54],
+                      "SE avg realized": [1.13], "Avg VRP (vol pts)": [4.113], "SE avg VRP": [0.357],
+                      "Hit rate (VRP > 0)": [0.8541], "SE hit rate": [0.0187], "n": [8287]},
+                     index=pd.Index(["30-day"], name="Window"))
+    out = tables.summary_se_text(t)
+    assert out.iloc[0].tolist() == ["19.66 (1.06)", "15.54 (1.13)", "4.11 (0.36)", "85.4 (1.9)", "8,287"]
+    assert list(out.columns)[-1] == "Origin dates"
+    html = tables.text_table(out, "t-1", "A caption").to_html()
+    assert 'id="T_t-1"' in html and "A caption" in html and "white-space: nowrap" in html
+    with pytest.raises(ValueError, match="no column"):
+        tables.summary_se_text(t.drop(columns="SE avg VRP"))

@@ -64,6 +64,8 @@ __all__ = [
     "worst_months",
     "monthly_samples",
     "interpolated_vol",
+    "block_se",
+    "rank_correlations",
 ]
 
 #: Implied values all below this many vol points look like decimals (0.197, not 19.7).
@@ -786,3 +788,90 @@ def interpolated_vol(near_vol, next_vol, days: float, near_days: float = 30.0,
     w = (t2 - d) / (t2 - t1)
     var = (w * t1 * v1 ** 2 + (1.0 - w) * t2 * v2 ** 2) / d
     return pd.Series(np.sqrt(var), index=common, name=f"iv{d:g}d")
+
+
+def block_se(x, statistic: str = "mean", block: int = 252, n_boot: int = 1000, seed: int = 0) -> float:
+    """Moving-block bootstrap standard error of a mean or a hit rate, from block sums.
+
+    The same resamples as :func:`vrp_lib.bootstrap.block_bootstrap_se` with the same
+    ``block``, ``n_boot`` and ``seed``, and the same number to rounding (about 1e-15
+    relative); each resample's mean is a sum of block sums read off a cumulative sum instead
+    of an ``n_boot x n`` gather, which is several times faster on a daily series.
+
+    Parameters
+    ----------
+    x : pandas.Series or array_like
+        The observations in time order (e.g. daily VRP in vol points); finite, no booleans.
+    statistic : {"mean", "hit_rate"}
+        The mean of ``x`` (its unit) or the share of ``x > 0`` (a fraction).
+    block : int
+        Block length in observations, at most ``len(x)``.
+    n_boot : int
+        Number of resamples (at least 2), at most :data:`vrp_lib.bootstrap.MAX_N_BOOT`.
+    seed : int
+        Seed of the resampling (non-negative).
+
+    Returns
+    -------
+    float
+        The standard error, in the unit of the statistic.
+    """
+    a = bootstrap._values(x)
+    stat = _checks.choice(statistic, "statistic", ("mean", "hit_rate"))
+    blk = bootstrap._block(block, a.size)
+    nb = bootstrap._n_boot(n_boot, low=2)
+    starts, lengths = _block_starts(a.size, blk, nb, _seed(seed))
+    values = (a > 0).astype(float) if stat == "hit_rate" else a
+    return _block_se_of_mean(values, starts, lengths)
+
+
+def _average_ranks(a: np.ndarray) -> np.ndarray:
+    """Ranks along the last axis (1 = smallest), ties given their average rank, as
+    ``pandas.Series.rank()`` does."""
+    order = np.argsort(a, axis=-1, kind="stable")
+    s = np.take_along_axis(a, order, axis=-1)
+    n = a.shape[-1]
+    pos = np.broadcast_to(np.arange(n), a.shape)
+    starts = np.ones(a.shape, dtype=bool)
+    starts[..., 1:] = s[..., 1:] != s[..., :-1]
+    ends = np.ones(a.shape, dtype=bool)
+    ends[..., :-1] = starts[..., 1:]
+    first = np.maximum.accumulate(np.where(starts, pos, 0), axis=-1)
+    last = np.flip(np.minimum.accumulate(np.flip(np.where(ends, pos, n), axis=-1), axis=-1), axis=-1)
+    ranks = np.empty(a.shape, dtype=float)
+    np.put_along_axis(ranks, order, (first + last) / 2.0 + 1.0, axis=-1)
+    return ranks
+
+
+def rank_correlations(x, y) -> np.ndarray:
+    """Spearman rank correlations of the rows of two arrays, vectorized over the rows.
+
+    The Pearson correlation of the ranks (ties given their average rank), as
+    ``pandas.DataFrame.rank().corr()`` computes it for one pair of columns, for every row
+    at once: e.g. the bootstrap resamples of yearly hit rates and yearly average VIX levels,
+    one resample a row.
+
+    Parameters
+    ----------
+    x, y : array_like
+        Finite numbers of the same shape: ``(n,)`` for one pair of samples or
+        ``(n_rows, n)`` for many, ``n >= 2``.
+
+    Returns
+    -------
+    numpy.ndarray
+        One correlation per row (a 0-d array for 1-d input), between -1 and 1; NaN for a row
+        in which ``x`` or ``y`` is constant.
+    """
+    a = _checks.array(x, "x", ndim=(1, 2))
+    b = _checks.array(y, "y", ndim=(1, 2))
+    for name, v in (("x", a), ("y", b)):
+        if v.shape[-1] < 2:
+            raise ValueError(f"{name}: needs at least two observations per row, got {v.shape[-1]}")
+    if a.shape != b.shape:
+        raise ValueError(f"x and y must have the same shape, got {a.shape} and {b.shape}")
+    rx, ry = _average_ranks(a), _average_ranks(b)
+    rx = rx - rx.mean(axis=-1, keepdims=True)
+    ry = ry - ry.mean(axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (rx * ry).sum(axis=-1) / np.sqrt((rx * rx).sum(axis=-1) * (ry * ry).sum(axis=-1))

@@ -41,8 +41,8 @@ import pandas as pd
 from . import _checks as ck
 
 __all__ = [
-    "styled", "value_se", "se_table", "number_text", "percent_text", "date_text", "rounded",
-    "significant",
+    "styled", "text_table", "value_se", "se_text", "se_table", "summary_se_text", "number_text",
+    "percent_text", "date_text", "rounded", "significant", "MIN_BLOCKS",
 ]
 
 _UUID = re.compile(r"[A-Za-z0-9_-]+")
@@ -227,6 +227,55 @@ def value_se(value, se, digits: int = 2, scale: float = 1.0):
     return [f"{s * a:,.{d}f} ({s * b:,.{d}f})" for a, b in zip(v, e)]
 
 
+#: Fewest blocks a moving-block bootstrap standard error is shown for: with fewer, the
+#: bootstrap cannot see how the mean varies and its standard error is itself unreliable.
+MIN_BLOCKS = 4.5
+
+
+def se_text(x, statistic: str = "mean", digits: int = 2, scale: float = 1.0, block: int = 252,
+            n_boot: int = 1000, seed: int = 0) -> str:
+    """``"value (SE)"`` of a daily series' mean or hit rate, or ``"value (n/a)"`` when short.
+
+    The standard error is the moving-block bootstrap's (:func:`vrp_lib.premium.block_se`, the
+    resamples of :func:`vrp_lib.bootstrap.block_bootstrap_se`); a series shorter than
+    :data:`MIN_BLOCKS` blocks (about four and a half years of 252-day blocks) gets ``n/a``.
+
+    Parameters
+    ----------
+    x : pandas.Series or array_like
+        Observations in time order (e.g. daily VRP in vol points), finite.
+    statistic : {"mean", "hit_rate"}
+        The mean of ``x`` or the share of ``x > 0`` (a fraction).
+    digits : int, default 2
+        Decimals shown for both numbers.
+    scale : float, default 1.0
+        Positive factor applied to both (``scale=100``: a hit rate in percent).
+    block, n_boot, seed : int
+        The bootstrap's block length (observations), resamples and seed.
+
+    Returns
+    -------
+    str
+        ``"4.11 (0.36)"``; ``"-1.06 (n/a)"`` for a series under ``MIN_BLOCKS * block``.
+
+    Raises
+    ------
+    ValueError
+        A bad series, statistic, digits or scale, or a block longer than the series.
+    """
+    from . import bootstrap, premium      # numbers first, then the statistics
+
+    a = bootstrap._values(x)
+    stat = ck.choice(statistic, "statistic", ("mean", "hit_rate"))
+    d = _digits(digits)
+    sc = ck.positive(scale, "scale")
+    blk = bootstrap._block(block, a.size)          # at most the length of x
+    value = a.mean() if stat == "mean" else (a > 0).mean()
+    if a.size < MIN_BLOCKS * blk:
+        return f"{sc * value:,.{d}f} (n/a)"
+    return value_se(value, premium.block_se(a, stat, block=blk, n_boot=n_boot, seed=seed), d, sc)
+
+
 def se_table(table, columns, counts=None) -> pd.DataFrame:
     """A table of ``"value (SE)"`` strings from a table of values and standard errors.
 
@@ -293,6 +342,35 @@ def se_table(table, columns, counts=None) -> pd.DataFrame:
         out[shown] = [f"{int(k):,}" for k in n]
     return out
 
+
+
+#: The columns of :func:`vrp_lib.premium.summary_with_se` as :func:`summary_se_text` shows them.
+SUMMARY_COLUMNS = {
+    "Avg implied vol": ("Avg implied vol", "SE avg implied"),
+    "Avg realized vol": ("Avg realized vol", "SE avg realized"),
+    "Avg VRP (vol pts)": ("Avg VRP (vol pts)", "SE avg VRP"),
+    "Hit rate, % (VRP > 0)": ("Hit rate (VRP > 0)", "SE hit rate", 1, 100),
+}
+
+
+def summary_se_text(table) -> pd.DataFrame:
+    """The output of :func:`vrp_lib.premium.summary_with_se` as ``"value (SE)"`` strings.
+
+    Vol points with two decimals, the hit rate in percent with one, the count of origin
+    dates with thousands separators (:func:`se_table` with :data:`SUMMARY_COLUMNS`).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``summary_with_se``'s columns (values, standard errors, ``n``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Avg implied vol``, ``Avg realized vol``, ``Avg VRP (vol pts)``,
+        ``Hit rate, % (VRP > 0)`` and ``Origin dates``, strings, with the index of ``table``.
+    """
+    return se_table(table, SUMMARY_COLUMNS, counts={"Origin dates": "n"})
 
 # --------------------------------------------------------------------------- tables
 
@@ -363,3 +441,24 @@ def styled(df, formats, uuid: str, hide_index: bool = False, na_rep: str = "-",
         styles.append({"selector": "th.row_heading", "props": [("white-space", "nowrap")]})
     sty = sty.set_properties(**{"text-align": "right"}).set_table_styles(styles)
     return sty.hide(axis="index") if hide_index else sty
+
+
+def text_table(df, uuid: str, caption: str):
+    """A table that is already text (``"4.11 (0.36)"``, ``"8,287"``), captioned, row labels
+    on one line: :func:`styled` with nothing left to format.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Strings (or numbers shown as they are), not empty.
+    uuid : str
+        Fixed HTML id (letters, digits, ``-`` and ``_``).
+    caption : str
+        What the table shows, the sample and the units.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+    """
+    ck.text(caption, "caption")
+    return styled(df, "{}", uuid, caption=caption, nowrap_index=True)

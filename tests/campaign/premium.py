@@ -20,6 +20,8 @@ CALLS = {
     "worst_months": ((VRP,), {"n": 3}),
     "monthly_samples": ((VRP,), {"window": 21}),
     "interpolated_vol": ((VIX, VIX * 1.1), {"days": 60, "near_days": 30, "next_days": 93}),
+    "block_se": ((VRP,), {"statistic": "hit_rate", "block": 21, "n_boot": 50, "seed": 0}),
+    "rank_correlations": ((VRP.to_numpy()[:40], VRP.to_numpy()[40:80]), {}),
 }
 
 VOLS = {
@@ -43,4 +45,6 @@ VALID = {
     # a pointwise rule: two dates of one series give the interpolated values of those two dates
     ("interpolated_vol", "near_vol"): {"too short": "two values give two interpolated values"},
     ("interpolated_vol", "next_vol"): {"too short": "two values give two interpolated values"},
+    # as vrp_lib.bootstrap: a series without dates is taken in the order given
+    ("block_se", "x"): {"non-date index": "observations taken in the order given, as bootstrap does"},
 }
