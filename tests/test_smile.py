@@ -310,3 +310,41 @@ def test_put_gap_scale_reproduces_bondarenko_gap():
     # the gap moves by about 1 Sharpe unit per unit of factor here: 1.5e-4 in f is < 1e-3 in the gap
     assert gap(smile.PUT_GAP) == pytest.approx(smile.BONDARENKO_PUT_GAP, abs=1e-3)
     assert smile.PUT_GAP.b == pytest.approx(smile.WHITEPAPER.b * smile.PUT_GAP_SCALE, rel=1e-15)
+
+
+def test_spline_is_scipys_not_a_knot_cubic_spline():
+    """smile._Spline (no scipy.interpolate import) against scipy's CubicSpline: the same
+    coefficients and values, bit for bit, on the solver's own table and on a rough one."""
+    from scipy.interpolate import CubicSpline
+
+    t = T_OPT
+    grid = np.geomspace(0.5, smile._max_atm(smile.WHITEPAPER, t), smile._N_TABLE)
+    mf = 100.0 * np.sqrt(smile._strip_variance(grid / 100.0, smile.WHITEPAPER, t))
+    rng = np.random.default_rng(4)
+    xr = np.cumsum(rng.uniform(0.1, 2.0, 40))
+    for x, y in ((np.log(grid), np.log(mf / grid)), (xr, np.sin(xr) + rng.normal(0, 0.1, 40))):
+        ours, ref = smile._Spline(x, y), CubicSpline(x, y)
+        np.testing.assert_array_equal(ours.c, ref.c)
+        xv = np.r_[x, x[0] - 0.3, x[-1] + 0.3, rng.uniform(x[0], x[-1], 5000)]
+        np.testing.assert_array_equal(ours(xv), ref(xv))
+    with pytest.raises(ValueError, match="increase"):
+        smile._Spline([0.0, 1.0, 1.0, 2.0], [0.0, 1.0, 2.0, 3.0])
+
+
+def test_one_sided_strip_integrand_is_the_two_sided_one():
+    """The quadrature computes only the branch of each side of the money: the same numbers."""
+    k = np.r_[-np.geomspace(1e-6, 5.0, 200), np.geomspace(1e-6, 5.0, 200)]
+    w = np.linspace(1e-4, 0.5, k.size)
+    both = smile._otm_over_strike(k, w)
+    np.testing.assert_array_equal(smile._otm_one_side(k[:200], w[:200], put=True), both[:200])
+    np.testing.assert_array_equal(smile._otm_one_side(k[200:], w[200:], put=False), both[200:])
+
+
+def test_stored_model_world_shape_is_the_fit():
+    """MODEL_WORLD (returned at the defaults, no refit) is what the fit gives, to the stored
+    8 significant digits."""
+    fit = smile._model_shape(models.RISK_NEUTRAL, float(models.PHYSICAL.theta), smile.VIX_T)
+    for f in ("b", "rho", "l", "m"):
+        assert getattr(fit, f) == pytest.approx(getattr(smile.MODEL_WORLD, f), rel=2e-8, abs=1e-12)
+    assert fit.name == smile.MODEL_WORLD.name
+    assert smile.model_world_shape() is smile.MODEL_WORLD

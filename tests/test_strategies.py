@@ -329,6 +329,11 @@ def test_model_rolls_layout():
     assert m["implied"][1, 2] == vix[42, 1]
     np.testing.assert_allclose(m["paths"][2, 1], idx[21:43, 2])
     assert m["realized"][0, 0] == pytest.approx(realized.realized_vol(np.diff(np.log(idx[:22, 0]))))
+    # every roll is realized.realized_vol of its returns, to the last bit
+    for i in range(n_paths):
+        for j in range(3):
+            rets = np.diff(np.log(idx[21 * j:21 * j + 22, i]))
+            assert m["realized"][i, j] == realized.realized_vol(rets)
 
 
 # --------------------------------------------------------------------------- sizing

@@ -62,7 +62,7 @@ from . import _checks
 __all__ = [
     "VIX_T", "MIN_T", "MAX_T", "MIN_MID", "WHITEPAPER_TERMS", "SmileShape", "FLAT", "WHITEPAPER",
     "resolve", "atm_vol", "smile_vol", "model_free_vol", "fit_shape", "board_smile",
-    "model_world_shape", "anchor_scale", "BONDARENKO_PUT_GAP", "PUT_GAP_SCALE", "PUT_GAP",
+    "model_world_shape", "MODEL_WORLD", "anchor_scale", "BONDARENKO_PUT_GAP", "PUT_GAP_SCALE", "PUT_GAP",
 ]
 
 #: The VIX horizon: 30 calendar days, in years.
@@ -80,6 +80,7 @@ _MAP_SCALE = 4.0       # standard deviations: half the quadrature nodes lie with
 _N_NODES = 256         # Gauss-Legendre nodes per side of the money (puts, calls)
 _N_TABLE = 2001       # levels of the solver's table
 _MAX_SLOPE = 1.5       # largest wing slope of total variance accepted (Lee's bound: 2)
+_BLOCK = 128           # levels per block of the strip quadrature
 
 
 # --------------------------------------------------------------------------- the shape
@@ -317,6 +318,16 @@ def _otm_over_strike(k, w):
     return np.where(k < 0, put, call)
 
 
+def _otm_one_side(k, w, put: bool):
+    """:func:`_otm_over_strike` on one side of the money only (``k < 0`` for puts, ``k > 0``
+    for calls): the same operations on each element, without computing the other branch."""
+    s = np.sqrt(w)
+    d1 = (-k + 0.5 * w) / s
+    if put:
+        return ndtr(-(d1 - s)) - np.exp(log_ndtr(-d1) - k)
+    return np.exp(log_ndtr(d1) - k) - ndtr(d1 - s)
+
+
 @lru_cache(maxsize=4)
 def _nodes(n: int):
     x, w = np.polynomial.legendre.leggauss(n)
@@ -331,19 +342,27 @@ def _strip_variance(a, shape: SmileShape, t: float):
     integrand has a kink at the money) by Gauss-Legendre quadrature after the map
     ``z = c x / (1 - x)`` of [0, 1) onto [0, inf) (z in at-the-money standard deviations).
     """
-    a = np.asarray(a, dtype=float)[..., None]
-    sd = a * np.sqrt(t)
+    a = np.asarray(a, dtype=float)
+    flat = a.reshape(-1, 1)
     x, w = _nodes(_N_NODES)
     z_pos = _MAP_SCALE * x / (1.0 - x)
     dz = _MAP_SCALE / (1.0 - x) ** 2
-    total = np.zeros(a.shape[:-1])
-    for side in (-1.0, 1.0):
-        z = side * z_pos
-        k = z * sd
-        var = (a * shape.ratio(z)) ** 2 * t
-        integrand = _otm_over_strike(k, var)
-        total = total + (integrand * w * dz).sum(axis=-1) * sd[..., 0]
-    return 2.0 * total / t
+    ratios = {side: shape.ratio(side * z_pos) for side in (-1.0, 1.0)}
+    total = np.zeros(flat.shape[0])
+    # in blocks of levels, so that the temporaries stay in cache (the result does not depend
+    # on the block: every operation is per element, and each sum runs along one row)
+    for lo in range(0, flat.shape[0], _BLOCK):
+        ab = flat[lo:lo + _BLOCK]
+        sd = ab * np.sqrt(t)
+        part = np.zeros(ab.shape[0])
+        for side in (-1.0, 1.0):
+            z = side * z_pos
+            k = z * sd
+            var = (ab * ratios[side]) ** 2 * t
+            integrand = _otm_one_side(k, var, put=side < 0)
+            part = part + (integrand * w * dz).sum(axis=-1) * sd[..., 0]
+        total[lo:lo + _BLOCK] = part
+    return (2.0 * total / t).reshape(a.shape)
 
 
 def _wing_slope(a, shape: SmileShape, t: float):
@@ -385,14 +404,72 @@ def _max_atm(shape: SmileShape, t: float) -> float:
     return 300.0 if steep == 0 else min(300.0, 100.0 * _MAX_SLOPE / steep)
 
 
+class _Spline:
+    """Cubic spline with not-a-knot ends through ``(x, y)`` (``x`` increasing), as
+    ``scipy.interpolate.CubicSpline(x, y)`` builds and evaluates it (the same equations for
+    the slopes, solved by the same elimination, the same power form on each interval; it
+    agrees to rounding, ``tests/test_smile.py``), without loading ``scipy.interpolate``
+    (about 0.3 s). Extrapolates with the end pieces."""
+
+    def __init__(self, x, y):
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        n = len(x)
+        if x.ndim != 1 or y.shape != x.shape or n < 4 or not (np.diff(x) > 0).all():
+            raise ValueError("_Spline: x must increase, with one y per x and at least 4 points")
+        dx = np.diff(x)
+        slope = np.diff(y) / dx
+        diag = np.empty(n)
+        diag[1:-1] = 2 * (dx[:-1] + dx[1:])
+        upper = np.empty(n - 1)               # upper[i] = A[i, i + 1]
+        upper[1:] = dx[:-1]
+        lower = np.empty(n - 1)               # lower[i] = A[i + 1, i]
+        lower[:-1] = dx[1:]
+        b = np.empty(n)
+        b[1:-1] = 3 * (dx[1:] * slope[:-1] + dx[:-1] * slope[1:])
+        d = x[2] - x[0]                       # not-a-knot at the start
+        diag[0], upper[0] = dx[1], d
+        b[0] = ((dx[0] + 2 * d) * dx[1] * slope[0] + dx[0] ** 2 * slope[1]) / d
+        d = x[-1] - x[-3]                     # and at the end
+        diag[-1], lower[-1] = dx[-2], d
+        b[-1] = (dx[-1] ** 2 * slope[-2] + (2 * d + dx[-1]) * dx[-2] * slope[-1]) / d
+        s = _tridiagonal(lower.tolist(), diag.tolist(), upper.tolist(), b.tolist())
+        s = np.asarray(s)
+        t = (s[:-1] + s[1:] - 2 * slope) / dx
+        self.x = x
+        self.c = np.stack((t / dx, (slope - s[:-1]) / dx - t, s[:-1], y[:-1]))
+
+    def __call__(self, xv):
+        xv = np.asarray(xv, dtype=float)
+        i = np.clip(np.searchsorted(self.x, xv, side="right") - 1, 0, len(self.x) - 2)
+        h = xv - self.x[i]
+        c = self.c[:, i]
+        z = h * h
+        return ((c[3] + c[2] * h) + c[1] * z) + c[0] * (z * h)
+
+
+def _tridiagonal(lower, diag, upper, b):
+    """Solve a tridiagonal system by Gaussian elimination (lists of floats; the pivots must
+    dominate, as in a cubic spline's system: a row swap is refused)."""
+    n = len(diag)
+    for j in range(n - 1):
+        if abs(lower[j]) > abs(diag[j]):
+            raise ValueError("_tridiagonal: the system needs pivoting")
+        m = lower[j] / diag[j]
+        diag[j + 1] -= m * upper[j]
+        b[j + 1] -= m * b[j]
+    for j in range(n - 1, -1, -1):
+        b[j] = b[j] / diag[j]
+        if j:
+            b[j - 1] -= b[j] * upper[j - 1]
+    return b
+
+
 @lru_cache(maxsize=64)
 def _ratio_table(shape: SmileShape, t: float):
     """``log(model-free vol / ATM vol)`` as a smooth function of ``log ATM vol``, and its range."""
-    from scipy.interpolate import CubicSpline  # imported here: scipy.interpolate is slow to load
-
     grid = np.geomspace(0.5, _max_atm(shape, t), _N_TABLE)
     mf = 100.0 * np.sqrt(_strip_variance(grid / 100.0, shape, t))
-    return CubicSpline(np.log(grid), np.log(mf / grid)), float(mf[0]), float(mf[-1])
+    return _Spline(np.log(grid), np.log(mf / grid)), float(mf[0]), float(mf[-1])
 
 
 def atm_vol(vix, shape="whitepaper", t: float = VIX_T):
@@ -600,6 +677,14 @@ def board_smile(min_mid: float = MIN_MID, data_dir=None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: :func:`model_world_shape` at its defaults (the model world's Q law, its long-run variance,
+#: 30 days), as the fit gives it (parameters to 8 significant digits): stored, so that a chapter
+#: does not refit it (57 Bates prices, their implied vols and a least-squares fit, about 0.1 s,
+#: and scipy.optimize's import); ``tests/test_smile.py`` refits it and compares.
+MODEL_WORLD = SmileShape(0.26358655, -0.44026047, 0.05, "model world (synthetic), Bates under Q",
+                         1.5354921)
+
+
 @lru_cache(maxsize=8)
 def _model_shape(params, v0: float, t: float) -> SmileShape:
     from . import implied, models
@@ -644,4 +729,7 @@ def model_world_shape(params=None, v0=None, t: float = VIX_T) -> SmileShape:
 
     p = models.RISK_NEUTRAL if params is None else models._params(params, "params")
     v = models.PHYSICAL.theta if v0 is None else _checks.positive(v0, "v0")
-    return _model_shape(p, float(v), _years(t))
+    tt = _years(t)
+    if params is None and v0 is None and tt == VIX_T:
+        return MODEL_WORLD          # the fit at the defaults, stored (tests/test_smile.py refits it)
+    return _model_shape(p, float(v), tt)

@@ -254,7 +254,8 @@ def model_rolls(index, vix, window: int = 21, annualization: float = TRADING_DAY
     starts = np.arange(n_rolls) * w
     paths = s.T[:, starts[:, None] + np.arange(w + 1)[None, :]]
     rets = np.diff(np.log(paths), axis=-1)
-    rv = np.apply_along_axis(realized.realized_vol, -1, rets, ann)
+    # realized.realized_vol on every roll at once (the same operations, row by row)
+    rv = 100.0 * np.sqrt(ann / w * np.ascontiguousarray(rets**2).sum(axis=-1))
     return {"implied": v.T[:, starts], "realized": rv, "paths": paths}
 
 
