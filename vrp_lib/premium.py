@@ -822,6 +822,8 @@ def block_se(x, statistic: str = "mean", block: int = 252, n_boot: int = 1000, s
     nb = bootstrap._n_boot(n_boot, low=2)
     starts, lengths = _block_starts(a.size, blk, nb, _seed(seed))
     values = (a > 0).astype(float) if stat == "hit_rate" else a
+    if blk == 1:        # an ordinary bootstrap: one gather, no cumulative sums
+        return float(values[starts].mean(axis=1).std(ddof=1))
     return _block_se_of_mean(values, starts, lengths)
 
 
