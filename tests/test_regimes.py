@@ -657,3 +657,69 @@ def test_swap_values_buyback_multiple():
     np.testing.assert_allclose(c12[:, -1], hold[:, -1])          # settlement does not buy back
     with pytest.raises(ValueError, match="buyback_multiple"):
         regimes.swap_values(iv, r2, 21, 0.5, buyback_multiple=0.8)
+
+
+def test_forms_table_rows_equal_regime_forms_and_differences():
+    vix, spx = _market(900)
+    fr = regimes.origin_frame(vix, spx, 21, give_up=0.75)
+    full = regimes.terciles(fr["implied"])
+    live = regimes.realtime_terciles(fr["implied"], min_history=100)
+    roll_dates = st.rolls(vix, spx, window=21).index
+    kw = {"block": 42, "n_boot": 200, "seed": 3}
+    t = regimes.forms_table(fr, {"full": full, "live": live}, roll_dates, roll_block=6, **kw)
+    assert list(t.index.get_level_values("form")) == list(regimes.FORM_ROWS) * 2
+    assert list(t.columns) == ["low", "SE (low)", "middle", "SE (middle)", "high", "SE (high)",
+                               "high minus low", "SE (difference)"]
+    for name, lab in (("full", full), ("live", live)):
+        sub = fr.loc[lab.index]
+        forms = regimes.regime_forms(sub, lab, **kw)
+        for form, col in zip(regimes.FORM_ROWS[:3], (1, 3, 5)):
+            row = t.loc[(name, form)]
+            for reg in ("low", "middle", "high"):
+                assert row[reg] == forms.loc[reg].iloc[col]
+                assert row[f"SE ({reg})"] == forms.loc[reg].iloc[col + 1]
+        d, se = regimes.regime_difference(sub, lab, "high", "low", "log", **kw)
+        assert t.loc[(name, regimes.FORM_ROWS[1]), ["high minus low", "SE (difference)"]].tolist() == [d, se]
+        # the monthly row: one calendar of rolls, each with its origin date's label, by hand
+        on = roll_dates[roll_dates.isin(lab.index)]
+        pnl = st.short_variance_swap(vix.reindex(on), st.rolls(vix, spx, window=21).loc[on, "realized"],
+                                     1.0, costs=st.Costs(bid_ask=1.0, slippage=0.25))
+        row = t.loc[(name, regimes.FORM_ROWS[3])]
+        for reg in ("low", "high"):
+            x = pnl[(lab.loc[on] == reg).to_numpy()]
+            assert row[reg] == pytest.approx(x.mean() / x.std(ddof=1) * np.sqrt(12), rel=1e-9)
+        assert row["high minus low"] == pytest.approx(row["high"] - row["low"], rel=1e-12)
+        assert row["SE (difference)"] > 0
+    no_rolls = regimes.forms_table(fr, {"full": full}, **kw)
+    assert list(no_rolls.index.get_level_values("form")) == list(regimes.FORM_ROWS[:3])
+    with pytest.raises(ValueError, match="roll_dates"):
+        regimes.forms_table(fr, {"full": full}, roll_dates=spx.index[-3:], **kw)
+    with pytest.raises(ValueError, match="origin dates of frame"):
+        regimes.forms_table(fr, {"full": full.set_axis(full.index + pd.Timedelta(days=1000))}, **kw)
+    with pytest.raises(TypeError, match="labelings"):
+        regimes.forms_table(fr, [full], **kw)
+    with pytest.raises(TypeError, match="labelings\\['full'\\]"):
+        regimes.forms_table(fr, {"full": list(full)}, **kw)
+
+
+def test_calendar_sharpe_gaps_equal_a_loop_over_strategies_rolls():
+    vix, spx = _market(900)
+    fr = regimes.origin_frame(vix, spx, 21, give_up=0.75)
+    lab = regimes.terciles(fr["implied"])
+    got = regimes.calendar_sharpe_gaps(fr, lab, spx)
+    assert list(got.index) == list(range(21)) and got.name == "high minus low"
+    for k in range(21):
+        r = st.rolls(vix, spx, window=21, offset=k)
+        pnl = st.short_variance_swap(r["implied"], r["realized"], 1.0,
+                                     costs=st.Costs(bid_ask=1.0, slippage=0.25))
+        reg = lab.reindex(r.index).to_numpy()
+        sr = {c: pnl[reg == c].mean() / pnl[reg == c].std(ddof=1) * np.sqrt(12) for c in ("low", "high")}
+        assert got[k] == pytest.approx(sr["high"] - sr["low"], rel=1e-9)
+    flip = regimes.calendar_sharpe_gaps(fr, lab, spx, first="high", last="low")
+    np.testing.assert_allclose(flip.to_numpy(), -got.to_numpy(), rtol=1e-12)
+    with pytest.raises(ValueError, match="first"):
+        regimes.calendar_sharpe_gaps(fr, lab, spx, first="top")
+    with pytest.raises(ValueError, match="trading day of prices"):
+        regimes.calendar_sharpe_gaps(fr, lab, spx.iloc[::2])
+    with pytest.raises(TypeError, match="labels"):
+        regimes.calendar_sharpe_gaps(fr, lab.to_numpy(), spx)

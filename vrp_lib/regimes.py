@@ -45,7 +45,7 @@ from .risk import _int_arg as _int
 
 __all__ = [
     "CRISES", "origin_frame", "terciles", "realtime_terciles", "regime_table", "regime_forms",
-    "regime_difference",
+    "regime_difference", "forms_table", "FORM_ROWS", "calendar_sharpe_gaps",
     "negative_spells", "crisis_table", "styled", "ORIGIN_LABELS",
     "swap_values", "calendar_pnl", "exit_age", "ladder_pnl", "monthly_sum", "filter_flags",
     "unique_filters", "judge_filters", "tenor_table",
@@ -105,6 +105,29 @@ def _labels(labels, f: pd.DataFrame) -> pd.Series:
     if labels.isna().any():
         raise ValueError("labels: contains a missing label")
     return labels
+
+
+def _labels_on(labels, f: pd.DataFrame, name: str = "labels") -> pd.Series:
+    """Regime labels on some of the origin dates of ``f`` (e.g. real-time terciles, which
+    label none of the first year): a Series, dates of ``f`` in order, no missing label."""
+    if not isinstance(labels, pd.Series):
+        raise ck.ArgumentTypeError(f"{name}: expected a Series of regime labels, got {ck._what(labels)}")
+    if len(labels) == 0:
+        raise ValueError(f"{name}: labels no origin date")
+    if not labels.index.isin(f.index).all() or not labels.index.is_monotonic_increasing \
+            or labels.index.has_duplicates:
+        raise ValueError(f"{name}: its dates must be origin dates of frame, sorted and unique")
+    if labels.isna().any():
+        raise ValueError(f"{name}: contains a missing label")
+    return labels
+
+
+def _regime_pair(labels: pd.Series, first, last) -> None:
+    """``first`` and ``last`` must be regimes of ``labels`` (named in the error)."""
+    known = set(labels.cat.categories) if isinstance(labels.dtype, pd.CategoricalDtype) else set(labels)
+    for name, c in (("first", first), ("last", last)):
+        if c is None or isinstance(c, (float, bool, np.bool_)) or c not in known:
+            raise ValueError(f"{name}: {c!r} is not a regime of labels ({sorted(map(str, known))})")
 
 
 def _int_list(x, name: str, low: int) -> list[int]:
@@ -405,6 +428,158 @@ def regime_forms(frame, labels, block: int = 252, n_boot: int = 1000, seed: int 
             row += [value, float(draws.std(ddof=1))]
         rows[c] = row
     return pd.DataFrame.from_dict(rows, orient="index", columns=list(FORM_COLUMNS))
+
+
+#: Row names of :func:`forms_table` (the second level), in order.
+FORM_ROWS = (
+    "Premium (vol points)", "Log premium ln(VIX/RV)",
+    "Sharpe ratio, all origin dates (annualized)", "Sharpe ratio, monthly rolls (annualized)",
+)
+
+
+def forms_table(frame, labelings: dict, roll_dates=None, first="low", last="high",
+                block: int = 252, roll_block: int = 12, n_boot: int = 1000,
+                seed: int = 0) -> pd.DataFrame:
+    """The premium by regime in three forms, one row per form and labelling, each with the
+    difference between two regimes and its standard error.
+
+    The rows say in which form "larger in the ``last`` regime" holds: in vol points, in logs,
+    per unit of risk on all origin dates, and per unit of risk on one calendar of monthly
+    rolls (the non-overlapping sample an investor trades).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Output of :func:`origin_frame` (``implied``, ``realized``, ``vrp``, ``pnl``).
+    labelings : dict
+        ``name -> labels``: the regime of each origin date it labels (a Series on dates of
+        ``frame``, e.g. :func:`terciles` on all dates, :func:`realtime_terciles` from the
+        second year on).
+    roll_dates : sequence of dates, optional
+        Origin dates of one calendar of monthly rolls (e.g. the index of
+        :func:`vrp_lib.strategies.rolls`); without it the monthly row is left out. Each roll
+        takes the label of its origin date.
+    first, last
+        The regimes compared: the difference is ``last - first``.
+    block, roll_block : int
+        Moving-block bootstrap blocks: origin dates (252, a year) and monthly rolls (12).
+    n_boot, seed : int
+        Resamples and seed, as in :func:`regime_forms`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``(labelling, form)`` with ``form`` in :data:`FORM_ROWS`; columns: each regime
+        (vol points, log points or annualized Sharpe ratio), ``"SE (<regime>)"`` after it, then
+        ``"<last> minus <first>"`` and ``"SE (difference)"`` (block bootstrap, the same
+        resamples for both regimes).
+    """
+    f = _frame(frame, ("implied", "realized", "vrp", "pnl"))
+    if not isinstance(labelings, dict) or not labelings:
+        raise ck.ArgumentTypeError(f"labelings must be a non-empty dict name -> labels, got "
+                                   f"{ck._what(labelings)}")
+    dates = None
+    if roll_dates is not None:
+        if isinstance(roll_dates, (str, bytes)) or not hasattr(roll_dates, "__len__"):
+            raise ck.ArgumentTypeError(f"roll_dates: expected a sequence of dates, got {ck._what(roll_dates)}")
+        try:
+            dates = pd.DatetimeIndex(roll_dates)
+        except (TypeError, ValueError) as exc:
+            raise ck.ArgumentTypeError(f"roll_dates: expected a sequence of dates ({exc})") from None
+        if len(dates) == 0 or not dates.isin(f.index).all():
+            raise ValueError("roll_dates: every roll date must be an origin date of frame")
+        if not dates.is_monotonic_increasing or dates.has_duplicates:
+            raise ValueError("roll_dates: the roll dates must be sorted and unique")
+    b, rb = _int(block, "block", 1), _int(roll_block, "roll_block", 1)
+    diff = f"{last} minus {first}"
+    rows, index = [], []
+    for name, labels in labelings.items():
+        labels = _labels_on(labels, f, f"labelings[{name!r}]")
+        _regime_pair(labels, first, last)
+        sub = f.loc[labels.index]
+        forms = regime_forms(sub, labels, block=b, n_boot=n_boot, seed=seed)
+        cats = list(forms.index)
+        parts = [(FORM_ROWS[0], forms.iloc[:, 1:3], "vrp", sub, labels, b),
+                 (FORM_ROWS[1], forms.iloc[:, 3:5], "log", sub, labels, b),
+                 (FORM_ROWS[2], forms.iloc[:, 5:7], "sharpe", sub, labels, b)]
+        if dates is not None:
+            on = dates[dates.isin(labels.index)]
+            m_lab, m_sub = labels.loc[on], f.loc[on]
+            monthly = regime_forms(m_sub, m_lab, block=rb, n_boot=n_boot, seed=seed)
+            parts.append((FORM_ROWS[3], monthly.iloc[:, 5:7], "sharpe", m_sub, m_lab, rb))
+        for form, values, column, fr, lab, blk in parts:
+            d, se = regime_difference(fr, lab, last, first, column, block=blk, n_boot=n_boot,
+                                      seed=seed)
+            row = []
+            for c in cats:
+                row += [float(values.loc[c].iloc[0]), float(values.loc[c].iloc[1])]
+            rows.append(row + [d, se])
+            index.append((name, form))
+    columns = [x for c in cats for x in (str(c), f"SE ({c})")] + [diff, "SE (difference)"]
+    return pd.DataFrame(rows, index=pd.MultiIndex.from_tuples(index, names=["terciles", "form"]),
+                        columns=columns)
+
+
+def calendar_sharpe_gaps(frame, labels, prices, window: int = 21, first="low", last="high",
+                         periods_per_year: float = 12.0) -> pd.Series:
+    """The ``last``-minus-``first`` regime gap in the Sharpe ratio of monthly rolls, on each
+    of the ``window`` roll calendars.
+
+    Calendar ``k`` sells on every ``window``-th trading day of ``prices`` from the ``k``-th
+    after the first origin date, as :func:`vrp_lib.strategies.rolls` with ``offset=k`` (a
+    roll date that is not an origin date of ``frame`` is skipped); each roll takes the
+    regime of its origin date.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Output of :func:`origin_frame` (column ``pnl``, vol points per unit vega).
+    labels : pandas.Series
+        Regime of each origin date it labels (dates of ``frame``).
+    prices : pandas.Series
+        The daily closes ``frame`` was built from (their trading days fix the calendars).
+    window : int
+        Trading days per roll: the number of calendars.
+    first, last
+        The regimes compared.
+    periods_per_year : float
+        Annualizes the per-roll Sharpe ratio (12).
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by offset ``0 .. window - 1`` (``offset``): annualized Sharpe ratio of the
+        rolls in ``last`` minus that in ``first``; NaN on a calendar with fewer than two
+        rolls in either regime.
+    """
+    f = _frame(frame, ("pnl",))
+    lab = _labels_on(labels, f)
+    w = _int(window, "window", 1)
+    ck.long_enough(len(lab), 4 * w, "labels", what="labelled origin dates", window_value=w,
+                   detail="two rolls in each of two regimes on a calendar")
+    ppy = risk._per_year(periods_per_year, "periods_per_year", risk.MIN_PERIODS_PER_YEAR)
+    p = ck.prices(prices)
+    pos = p.index.get_indexer(lab.index)
+    if (pos < 0).any():
+        raise ValueError("prices: every origin date of frame must be a trading day of prices")
+    start = int(p.index.get_indexer(f.index[:1])[0])
+    if start < 0:
+        raise ValueError("prices: every origin date of frame must be a trading day of prices")
+    _regime_pair(lab, first, last)
+    rel = pos - start
+    keep = rel >= 0
+    offset = rel[keep] % w
+    g = pd.DataFrame({"offset": offset, "regime": np.asarray(lab.astype(object))[keep],
+                      "pnl": f.loc[lab.index, "pnl"].to_numpy()[keep]})
+    stats = g.groupby(["offset", "regime"])["pnl"].agg(["mean", "std", "count"])
+    sharpe = (stats["mean"] / stats["std"] * np.sqrt(ppy)).where(stats["count"] >= 2)
+    wide = sharpe.unstack("regime").reindex(index=range(w))
+    out = np.asarray(wide.get(last, np.nan) - wide.get(first, np.nan), dtype=float)
+    if np.isnan(out).all():
+        raise ValueError(f"labels: no calendar has two rolls in both {first!r} and {last!r} "
+                         f"({len(lab)} labelled origin dates)")
+    return pd.Series(out, index=pd.RangeIndex(w, name="offset"),
+                     name=f"{last} minus {first}")
 
 
 def regime_difference(frame, labels, first, second, column: str = "hit", block: int = 252,
