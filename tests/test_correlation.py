@@ -195,3 +195,54 @@ def test_rule_realized_correlation_annualization_bounded():
     a, b = co.realized_correlation(p, 21, annualization=252), co.realized_correlation(p, 21, annualization=365)
     assert np.allclose(a["correlation"], b["correlation"], rtol=1e-12, atol=1e-12)
     assert np.allclose(b["index_vol"] / a["index_vol"], np.sqrt(365 / 252), rtol=1e-12)
+
+
+def test_average_correlation_at_dates_matches_full_series():
+    px = _prices(n=300, k=5)
+    full = co.average_correlation(px, window=40)
+    r = np.log(px).diff().iloc[1:]
+    at = r.index[[0, 38, 39, 150, 299]]  # two before the first full window
+    got = co.average_correlation(px, window=40, at=at)
+    assert got.name == "avg_correlation" and got.index.equals(at) and got.index.name == "date"
+    assert got.iloc[:2].isna().all()
+    np.testing.assert_allclose(got.iloc[2:], full.loc[at[2:]], rtol=0, atol=1e-12)
+    # independent: pandas' correlation matrix of the window ending at the 151st return
+    c = r.iloc[150 - 39: 151].corr().to_numpy()
+    assert got.loc[at[3]] == pytest.approx((c.sum() - 5) / 20, abs=1e-12)
+    # a list of date strings works like the DatetimeIndex
+    assert co.average_correlation(px, window=40, at=[str(d.date()) for d in at]).equals(got)
+
+
+def test_average_correlation_at_constant_windows():
+    px = _prices(k=3)
+    px.iloc[50:120, 2] = 100.0  # S2 constant over the returns of rows 51..119
+    r = np.log(px).diff().iloc[1:]
+    inside, outside = r.index[100], r.index[180]
+    with pytest.raises(ValueError, match=rf"prices\['S2'\]: constant over the 40-day window ending "
+                                         rf"{inside.date()}"):
+        co.average_correlation(px, window=40, at=[inside, outside])
+    # the constant window is not asked for: no error
+    assert np.isfinite(co.average_correlation(px, window=40, at=[outside]).iloc[0])
+    skip = co.average_correlation(px, window=40, constant="skip", at=[inside, outside])
+    full = co.average_correlation(px, window=40, constant="skip")
+    np.testing.assert_allclose(skip, full.loc[[inside, outside]], atol=1e-12)
+
+
+@pytest.mark.parametrize("at,match", [
+    (["2010-01-04"], "at: 2010-01-04 is not a return date"),          # the first price date
+    (["2011-06-01", "2010-06-01"], "not sorted"),
+    (["2010-06-01", "2010-06-01"], "duplicate date 2010-06-01"),
+    ([], "at: is empty"),
+    (["not a date"], "at: expected a sequence of dates"),
+    (pd.DatetimeIndex(["2010-06-01"]).tz_localize("UTC"), "time-zone aware"),
+    ([pd.NaT], "NaT"),
+])
+def test_average_correlation_at_bad_input(at, match):
+    with pytest.raises(ValueError, match=match):
+        co.average_correlation(_prices(), window=40, at=at)
+
+
+@pytest.mark.parametrize("at", [5, 2.5, "2010-06-01", True, pd.Series([1.0])])
+def test_average_correlation_at_wrong_type(at):
+    with pytest.raises(TypeError, match="at"):
+        co.average_correlation(_prices(), window=40, at=at)

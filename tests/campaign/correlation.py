@@ -7,7 +7,8 @@ CALLS = {
     "index_vol": (([20.0, 30.0, 25.0], [0.3, 0.3, 0.4], 0.5), {}),
     "implied_correlation": ((22.0, [20.0, 30.0, 25.0], [0.3, 0.3, 0.4]), {}),
     "stock_returns": ((STOCKS,), {}),
-    "average_correlation": ((STOCKS,), {"window": 63, "constant": "raise"}),
+    "average_correlation": ((STOCKS,), {"window": 63, "constant": "raise",
+                                        "at": STOCKS.index[[70, 90, 120]]}),
     "realized_correlation": ((STOCKS,), {"window": 63, "weights": np.array([0.25, 0.25, 0.25, 0.25]),
                                           "annualization": 252}),
 }
