@@ -66,6 +66,61 @@ def test_simulate_shapes_frame_and_determinism():
     assert (c.variance[0] == 0.02).all() and (c.index[0] == 50.0).all()
 
 
+def _plain_simulate(p, q, nd, npth, seed, v0, s0=100.0, drift=0.0, dpy=252):
+    """The scheme written out day by day (the reference the vectorized sums must equal)."""
+    rng = np.random.default_rng(seed)
+    dt = 1.0 / dpy
+    v = np.full(npth, v0)
+    k, th, xi, rho = p.kappa, p.theta, p.xi, p.rho
+    ekt = np.exp(-k * dt)
+    c1 = xi**2 * ekt * (1.0 - ekt) / k
+    c2 = th * xi**2 * (1.0 - ekt) ** 2 / (2.0 * k)
+    var, logs = np.empty((nd + 1, npth)), np.empty((nd + 1, npth))
+    var[0], logs[0] = v, np.log(s0)
+    z_s, z_v, u_v = (rng.standard_normal((nd, npth)), rng.standard_normal((nd, npth)),
+                     rng.random((nd, npth)))
+    n_j = rng.poisson(p.lam * dt, size=(nd, npth))
+    jumps = n_j * p.mu_j + np.sqrt(n_j) * p.sigma_j * rng.standard_normal((nd, npth))
+    for i in range(nd):
+        vi = var[i]
+        m = th + (vi - th) * ekt
+        s2 = vi * c1 + c2
+        psi = s2 / (m * m)
+        t2 = 2.0 / np.minimum(psi, 1.5)
+        b2 = t2 - 1.0 + np.sqrt(t2) * np.sqrt(t2 - 1.0)
+        a = m / (1.0 + b2)
+        v_quad = a * (np.sqrt(b2) + z_v[i]) ** 2
+        psi_e = np.maximum(psi, 1.5)
+        pp = (psi_e - 1.0) / (psi_e + 1.0)
+        beta = (1.0 - pp) / m
+        v_exp = np.where(u_v[i] <= pp, 0.0,
+                         np.log((1.0 - pp) / np.maximum(1.0 - u_v[i], 1e-300)) / beta)
+        var[i + 1] = np.where(psi <= 1.5, v_quad, v_exp)
+    for i in range(nd):
+        vi, vn = var[i], var[i + 1]
+        vbar = 0.5 * (vi + vn)
+        dif = (rho / xi * (vn - vi - k * th * dt + k * vbar * dt)
+               + np.sqrt(1.0 - rho**2) * np.sqrt(vbar * dt) * z_s[i])
+        logs[i + 1] = logs[i] + (drift - p.lam * p.kbar - 0.5 * vbar) * dt + dif + jumps[i]
+    return var, logs
+
+
+@pytest.mark.parametrize("params,n_days,n_paths", [(P, 600, 10), (Q, 21, 500)])
+def test_simulate_equals_the_plain_day_by_day_scheme_bit_for_bit(params, n_days, n_paths):
+    # the simulation's shared terms and its one-pass sum of the log-index steps change no bit
+    var, logs = _plain_simulate(params, params, n_days, n_paths, 11, v0=P.theta, drift=0.02)
+    sim = simulation.simulate(params, params, n_days, n_paths, 11, v0=P.theta, drift=0.02)
+    np.testing.assert_array_equal(sim.variance, var)
+    np.testing.assert_array_equal(sim.index[1:], np.exp(logs)[1:])
+
+
+def test_model_dates_are_a_fresh_object_each_time():
+    a = simulation.simulate(P, Q, 30, 2, seed=3)
+    d = a.dates()
+    d.name = "renamed"
+    assert a.dates().name == "date" and a.to_frame(1).index.name == "date"
+
+
 def test_simulate_no_vol_of_variance_no_jumps_is_black_scholes():
     bs = bates.BatesParams(kappa=2.0, theta=0.04, xi=0.0, rho=0.0, lam=0.0, mu_j=0.0, sigma_j=0.0)
     sim = simulation.simulate(bs, bs, 252, 2000, seed=2, v0=0.04)

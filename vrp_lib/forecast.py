@@ -452,7 +452,10 @@ def qlike(realized, forecast) -> float:
     ValueError
         No common date, a non-positive forecast, or a realized variance of zero.
     """
-    df = _aligned(realized, forecast)
+    return _qlike(_aligned(realized, forecast))
+
+
+def _qlike(df: pd.DataFrame) -> float:
     if (df["rv"] <= 0).any():
         d = df.index[(df["rv"] <= 0).to_numpy()][0]
         raise ValueError(f"realized: zero realized variance on {d.date()}; QLIKE needs RV > 0")
@@ -462,7 +465,10 @@ def qlike(realized, forecast) -> float:
 
 def mse(realized, forecast) -> float:
     """Mean squared error ``mean((RV - F)^2)`` over common dates, in variance units squared."""
-    df = _aligned(realized, forecast)
+    return _mse(_aligned(realized, forecast))
+
+
+def _mse(df: pd.DataFrame) -> float:
     return float(np.mean((df["rv"] - df["fc"]) ** 2))
 
 
@@ -499,13 +505,15 @@ def evaluate(realized, forecasts: dict) -> pd.DataFrame:
     if len(common) == 0:
         raise ValueError("realized and the forecasts have no date in common")
     rows = {}
+    r_ = rv.reindex(common)
     for name, f in forecasts.items():
         fc = f.reindex(common)
-        r_ = rv.reindex(common)
+        df = _aligned(r_, fc)                          # checked and aligned once per forecast
+        mse_ = _mse(df)
         rows[name] = {
-            "QLIKE": qlike(r_, fc),
-            "MSE": mse(r_, fc),
-            "RMSE": float(np.sqrt(mse(r_, fc))),
+            "QLIKE": _qlike(df),
+            "MSE": mse_,
+            "RMSE": float(np.sqrt(mse_)),
             "bias": float(fc.mean() - r_.mean()),
             "n": int(len(common)),
         }

@@ -13,6 +13,7 @@ vol points, one step is one trading day (``1 / days_per_year`` years).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -113,7 +114,7 @@ class ModelPaths:
 
     def dates(self) -> pd.DatetimeIndex:
         """Synthetic business-day dates from ``MODEL_START_DATE`` (labels only, no calendar)."""
-        return pd.bdate_range(MODEL_START_DATE, periods=self.n_days + 1, name="date")
+        return _model_dates(self.n_days + 1).copy()   # a new object: renaming it is harmless
 
     def to_frame(self, path: int = 0) -> pd.DataFrame:
         """One path as a DataFrame with columns ``model_index`` and ``model_vix``.
@@ -129,6 +130,12 @@ class ModelPaths:
             {"model_index": self.index[:, path], "model_vix": self.vix[:, path]},
             index=self.dates(),
         )
+
+
+@functools.lru_cache(maxsize=8)
+def _model_dates(n: int) -> pd.DatetimeIndex:
+    # built once per length (pd.bdate_range is the slow part of to_frame); dates() copies it
+    return pd.bdate_range(MODEL_START_DATE, periods=n, name="date")
 
 
 def simulate(physical, risk_neutral, n_days, n_paths, seed, v0=None, s0=100.0,
@@ -203,9 +210,7 @@ def simulate(physical, risk_neutral, n_days, n_paths, seed, v0=None, s0=100.0,
     sq = np.sqrt(1.0 - rho**2)
 
     var = np.empty((nd + 1, npth))
-    logs = np.empty((nd + 1, npth))
     var[0] = v
-    logs[0] = np.log(s_0)
     z_s = rng.standard_normal((nd, npth))
     z_v = rng.standard_normal((nd, npth))
     u_v = rng.random((nd, npth))
@@ -213,30 +218,33 @@ def simulate(physical, risk_neutral, n_days, n_paths, seed, v0=None, s0=100.0,
     z_j = rng.standard_normal((nd, npth))
     jumps = n_jumps * p.mu_j + np.sqrt(n_jumps) * p.sigma_j * z_j
 
+    # Andersen's QE step, one day at a time for all paths (the step depends on the last
+    # variance). Every operation is the one of the plain formulas, in the same order, so
+    # the paths are bit for bit those of the written-out version; what is shared across
+    # steps (1 - u, floored) or within a step (t2 - 1, 1 - pp) is computed once.
+    one_minus_u = np.maximum(1.0 - u_v, 1e-300)
     for i in range(nd):
         vi = var[i]
         m = th + (vi - th) * ekt
         if xi == 0:
-            vn = m
-        else:
-            s2 = vi * c1 + c2
-            psi = s2 / (m * m)
-            # quadratic branch (psi <= 1.5)
-            psi_q = np.minimum(psi, 1.5)
-            t2 = 2.0 / psi_q
-            b2 = t2 - 1.0 + np.sqrt(t2) * np.sqrt(t2 - 1.0)
-            a = m / (1.0 + b2)
-            v_quad = a * (np.sqrt(b2) + z_v[i]) ** 2
-            # exponential branch (psi > 1.5)
-            psi_e = np.maximum(psi, 1.5)
-            pp = (psi_e - 1.0) / (psi_e + 1.0)
-            beta = (1.0 - pp) / m
-            uu = u_v[i]
-            v_exp = np.where(uu <= pp, 0.0, np.log((1.0 - pp) / np.maximum(1.0 - uu, 1e-300)) / beta)
-            vn = np.where(psi <= 1.5, v_quad, v_exp)
-        var[i + 1] = vn
+            var[i + 1] = m
+            continue
+        psi = (vi * c1 + c2) / (m * m)
+        # quadratic branch (psi <= 1.5)
+        t2 = 2.0 / np.minimum(psi, 1.5)
+        t2m1 = t2 - 1.0
+        b2 = t2m1 + np.sqrt(t2) * np.sqrt(t2m1)
+        v_quad = m / (1.0 + b2) * (np.sqrt(b2) + z_v[i]) ** 2
+        # exponential branch (psi > 1.5)
+        psi_e = np.maximum(psi, 1.5)
+        pp = (psi_e - 1.0) / (psi_e + 1.0)
+        q1 = 1.0 - pp
+        v_exp = np.where(u_v[i] <= pp, 0.0, np.log(q1 / one_minus_u[i]) / (q1 / m))
+        var[i + 1] = np.where(psi <= 1.5, v_quad, v_exp)
     # the log-index steps depend on the variance path only: their parts for all days at
-    # once, then the day-by-day sum in the same order of additions as before
+    # once, then the running sum ((log S_i + drift_i) + diffusion_i) + jump_i, as one
+    # sequential accumulation over the interleaved parts (the same additions in the same
+    # order as a day-by-day loop)
     vi, vn = var[:-1], var[1:]
     vbar = 0.5 * (vi + vn)
     if xi == 0:
@@ -244,8 +252,10 @@ def simulate(physical, risk_neutral, n_days, n_paths, seed, v0=None, s0=100.0,
     else:
         diff = rho / xi * (vn - vi - k * th * dt + k * vbar * dt) + sq * np.sqrt(vbar * dt) * z_s
     drift_part = (mu - jump_drift - 0.5 * vbar) * dt
-    for i in range(nd):
-        logs[i + 1] = logs[i] + drift_part[i] + diff[i] + jumps[i]
+    steps = np.empty((3 * nd + 1, npth))
+    steps[0] = np.log(s_0)
+    steps[1::3], steps[2::3], steps[3::3] = drift_part, diff, jumps
+    logs = np.ascontiguousarray(np.add.accumulate(steps, axis=0)[::3])
 
     vix = 100.0 * np.sqrt(_parts(q, VIX_DAYS / CALENDAR_DAYS, var)["total"])
     index = np.exp(logs)
