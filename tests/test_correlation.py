@@ -246,3 +246,41 @@ def test_average_correlation_at_bad_input(at, match):
 def test_average_correlation_at_wrong_type(at):
     with pytest.raises(TypeError, match="at"):
         co.average_correlation(_prices(), window=40, at=at)
+
+
+def test_pair_correlation_matches_corrcoef():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(50, 30, 4))
+    x[..., 1] += 0.5 * x[..., 0]
+    got = co.pair_correlation(x, [0, 2], [1, 3])
+    assert got.shape == (50, 2)
+    want = np.array([[np.corrcoef(s[:, 0], s[:, 1])[0, 1], np.corrcoef(s[:, 2], s[:, 3])[0, 1]] for s in x])
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-14)
+    # one sample, one pair: a float; by hand
+    s = x[0]
+    u, v = s[:, 0] - s[:, 0].mean(), s[:, 1] - s[:, 1].mean()
+    one = co.pair_correlation(s, 0, 1)
+    assert isinstance(one, float) and one == pytest.approx((u @ v) / np.sqrt((u @ u) * (v @ v)), abs=1e-15)
+    assert co.pair_correlation(x, 0, 1).shape == (50,)
+    # perfectly related columns: exactly +1 and -1
+    line = np.column_stack([np.arange(5.0), 2 * np.arange(5.0) + 1, -np.arange(5.0)])
+    assert co.pair_correlation(line, [0, 0], [1, 2]).tolist() == [1.0, -1.0]
+
+
+@pytest.mark.parametrize("kw,exc,match", [
+    (dict(x=np.ones((1, 3))), ValueError, "two rows"),
+    (dict(x=np.arange(6.0)), ValueError, "shape"),
+    (dict(x=np.array([[1.0, 2.0], [1.0, 3.0], [1.0, 5.0]])), ValueError, "constant"),
+    (dict(x=np.array([[1.0, np.nan], [2.0, 3.0]])), ValueError, "x"),
+    (dict(first=5), ValueError, "first"),
+    (dict(second=-1), ValueError, "second"),
+    (dict(first=[0, 1], second=[1]), ValueError, "first and second"),
+    (dict(first=0.0), TypeError, "first"),
+    (dict(second=True), TypeError, "second"),
+    (dict(first="a"), TypeError, "first"),
+])
+def test_pair_correlation_bad_input(kw, exc, match):
+    args = dict(x=np.random.default_rng(0).normal(size=(20, 3)), first=0, second=1)
+    args.update(kw)
+    with pytest.raises(exc, match=match):
+        co.pair_correlation(**args)

@@ -9,6 +9,7 @@ CALLS = {
     "stock_returns": ((STOCKS,), {}),
     "average_correlation": ((STOCKS,), {"window": 63, "constant": "raise",
                                         "at": STOCKS.index[[70, 90, 120]]}),
+    "pair_correlation": ((np.random.default_rng(0).normal(size=(5, 40, 4)), [0, 2], [1, 3]), {}),
     "realized_correlation": ((STOCKS,), {"window": 63, "weights": np.array([0.25, 0.25, 0.25, 0.25]),
                                           "annualization": 252}),
 }
