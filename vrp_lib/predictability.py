@@ -433,6 +433,12 @@ def return_regression(returns, predictor, horizon: int = 3, se: str = "hodrick",
     h = _int_arg(horizon, "horizon", 1)
     lag = h if lags is None else _int_arg(lags, "lags", 0)
     r, x = _pairs(returns, predictor)
+    return _regression(r, x, h, kind, lag, block, n_boot, seed)
+
+
+def _regression(r: pd.Series, x: pd.Series, h: int, kind: str, lag: int, block, n_boot,
+                seed) -> pd.Series:
+    """:func:`return_regression` on series already checked and dated by :func:`_pairs`."""
     got = _targets(r, x, h)
     if got is None or len(got[0]) < 24:
         raise ValueError(f"returns and predictor: fewer than 24 month-end origins with {h} months of "
@@ -484,6 +490,7 @@ def return_predictability(returns, predictor, horizons=(1, 3, 6, 12), periods=No
     pandas.DataFrame
         One row per (period, horizon), with the columns of :func:`return_regression`.
     """
+    kind = _kind(se)
     r, x = _pairs(returns, predictor)
     if isinstance(horizons, (str, bytes)) or not hasattr(horizons, "__iter__"):
         raise TypeError(f"horizons must be a sequence of integers, got {horizons!r}")
@@ -504,8 +511,10 @@ def return_predictability(returns, predictor, horizons=(1, 3, 6, 12), periods=No
         rs, xs = r.loc[a:end], x.loc[a:end]
         if len(rs) == 0 or len(xs) == 0:
             raise ValueError(f"periods[{label!r}]: no data between {span[0]} and {span[1]}")
-        for h in hs:
-            rows[(label, h)] = return_regression(rs, xs, h, se=se, block=block, n_boot=n_boot, seed=seed)
+        _percent_returns(rs, "returns")  # the checks of _pairs that a slice could fail
+        _common(rs, xs, "returns", "predictor")
+        for h in hs:                     # r and x are dated by _pairs: each period is a slice
+            rows[(label, h)] = _regression(rs, xs, h, kind, h, block, n_boot, seed)
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index = pd.MultiIndex.from_tuples(out.index, names=["period", "horizon"])
     return out
