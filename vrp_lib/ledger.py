@@ -169,7 +169,7 @@ def _resampled_means(cols: np.ndarray, block: int, n_boot: int, seed: int) -> np
     """Column means of each moving-block resample of :func:`vrp_lib.bootstrap.block_indices`
     (same draws), from block sums of cumulative sums: shape ``(n_boot, columns)``."""
     n = cols.shape[0]
-    starts = bootstrap.block_indices(n, block, n_boot, seed)[:, ::block]
+    starts = bootstrap._block_starts(n, block, n_boot, seed)    # = block_indices(...)[:, ::block]
     c = np.vstack([np.zeros((1, cols.shape[1])), np.cumsum(cols, axis=0)])
     last = n - block * (starts.shape[1] - 1)                 # length of the cut last block
     full = (c[starts[:, :-1] + block] - c[starts[:, :-1]]).sum(axis=1)

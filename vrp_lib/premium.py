@@ -553,7 +553,10 @@ def subperiods(implied_vol, prices, periods, window: int = 21,
     if not isinstance(periods, Mapping) or len(periods) == 0:
         raise ValueError(f"periods: expected a non-empty mapping label -> (start, end), got {periods!r}")
     df = aligned(implied_vol, prices, window=window, annualization=annualization)
-    logr = np.log(df["implied"] / df["realized"].where(df["realized"] > 0))
+    iv, rv = df["implied"].to_numpy(), df["realized"].to_numpy()
+    spread = iv - rv
+    with np.errstate(divide="ignore"):
+        logr = np.log(iv / np.where(rv > 0, rv, np.nan))
     rows, labels = [], []
     for label, span in periods.items():
         if not isinstance(label, str) or not label:
@@ -566,21 +569,23 @@ def subperiods(implied_vol, prices, periods, window: int = 21,
             raise ValueError(f"periods[{label!r}]: {span!r} are not dates") from None
         if end < start:
             raise ValueError(f"periods[{label!r}]: end {span[1]!r} is before start {span[0]!r}")
-        sub = df.loc[span[0]:span[1]]  # partial dates ("2008") cover the whole period
-        if len(sub) < 2:
+        # the rows of df.loc[span[0]:span[1]]: partial dates ("2008") cover the whole period
+        cut = df.index.slice_indexer(span[0], span[1])
+        n = len(range(*cut.indices(len(df))))
+        if n < 2:
             raise ValueError(f"periods[{label!r}]: fewer than two origin dates in {span!r} "
                              "(dates shared by implied_vol and prices)")
-        lr = logr.loc[sub.index]
-        if lr.isna().any():
+        lr = logr[cut]
+        if np.isnan(lr).any():
             raise ValueError(f"periods[{label!r}]: realized volatility is 0 on some date")
-        spread = sub["implied"] - sub["realized"]
+        sp = spread[cut]
         rows.append({
-            "Avg implied vol": float(sub["implied"].mean()),
-            "Avg VRP (vol pts)": float(spread.mean()),
-            "Hit rate (VRP > 0)": float((spread > 0).mean()),
+            "Avg implied vol": float(iv[cut].mean()),
+            "Avg VRP (vol pts)": float(sp.mean()),
+            "Hit rate (VRP > 0)": float((sp > 0).mean()),
             "Mean ln(IV/RV)": float(lr.mean()),
             "Std ln(RV/IV)": float(lr.std(ddof=1)),
-            "n": int(len(sub)),
+            "n": n,
         })
         labels.append(label)
     if len(set(labels)) != len(labels):
