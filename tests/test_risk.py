@@ -610,3 +610,18 @@ def test_rolling_sharpe_matches_loop():
     np.testing.assert_allclose(risk.rolling_sharpe(r.to_numpy(), 36.0), ref, rtol=1e-12)
     with pytest.raises(ValueError, match="window"):
         risk.rolling_sharpe(r, 101)
+
+
+def test_band_summary_by_hand():
+    """Band, median and the total error against a hand computation."""
+    out = risk.band_summary([0.2, 0.5, 0.0, 0.3], se=0.2)
+    assert out["low"] == 0.0 and out["high"] == 0.5
+    assert out["median"] == pytest.approx(0.25, abs=1e-15)
+    assert out["se_total"] == pytest.approx((0.2**2 + 0.25**2) ** 0.5, rel=1e-15)
+    assert risk.band_summary([1.0, 1.0], 0.3)["se_total"] == pytest.approx(0.3, rel=1e-15)
+    with pytest.raises(ValueError, match="at least 2"):
+        risk.band_summary([0.1], 0.1)
+    with pytest.raises(ValueError, match="se must be non-negative"):
+        risk.band_summary([0.1, 0.2], -0.1)
+    with pytest.raises(ValueError, match="values"):
+        risk.band_summary([0.1, float("nan")], 0.1)

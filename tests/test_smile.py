@@ -348,3 +348,69 @@ def test_stored_model_world_shape_is_the_fit():
         assert getattr(fit, f) == pytest.approx(getattr(smile.MODEL_WORLD, f), rel=2e-8, abs=1e-12)
     assert fit.name == smile.MODEL_WORLD.name
     assert smile.model_world_shape() is smile.MODEL_WORLD
+
+
+def test_level_shape_is_the_scaled_board_at_each_level():
+    """LevelShape: factor (ref / v)^gamma rounded to the step, capped at the base; atm_vol and
+    smile_vol equal those of base.scaled(factor), element by element."""
+    lvl = smile.LevelShape(smile.WHITEPAPER, 0.2, ref=13.69, step=0.05)
+    v = np.array([9.0, 13.69, 20.0, 31.0, 80.0])
+    want = np.clip(np.round((13.69 / v) ** 0.2 / 0.05) * 0.05, 0.05, 1.0)
+    np.testing.assert_array_equal(lvl.factor(v), want)
+    assert lvl.factor(v)[0] == 1.0 and lvl.factor(v)[-1] == pytest.approx(0.7)
+    for x, f in zip(v, want):
+        shp = smile.WHITEPAPER.scaled(f)
+        assert smile.atm_vol(x, lvl, T_OPT) == pytest.approx(smile.atm_vol(x, shp, T_OPT), rel=1e-14)
+        assert smile.smile_vol(x, 0.9, lvl, T_OPT) == pytest.approx(smile.smile_vol(x, 0.9, shp, T_OPT),
+                                                                    rel=1e-14)
+    np.testing.assert_allclose(smile.atm_vol(v, lvl, T_OPT),
+                               [smile.atm_vol(x, lvl, T_OPT) for x in v], rtol=1e-14)
+    # the strip of the level shape still gives back the VIX (independent discrete strip)
+    assert _discrete_strip_vol(31.0, smile.WHITEPAPER.scaled(0.9), T_OPT) == pytest.approx(31.0, abs=0.02)
+    s = pd.Series([15.0, 40.0], index=pd.date_range("2020-01-01", periods=2))
+    assert isinstance(smile.smile_vol(s, 1.0, lvl, T_OPT), pd.Series)
+    assert smile.resolve(lvl) is lvl and smile.LevelShape(smile.WHITEPAPER, 0.0).factor(v).max() == 1.0
+    for bad in ({"gamma": -0.1}, {"gamma": 3.0}, {"ref": 0.5}, {"step": 0.0}, {"gamma": None}):
+        with pytest.raises(ValueError, match="LevelShape"):
+            smile.LevelShape(smile.WHITEPAPER, **{"gamma": 0.1, **bad})
+    with pytest.raises(ValueError, match="base"):
+        smile.LevelShape("whitepaper", 0.1)
+    with pytest.raises(ValueError, match="vix"):
+        smile.atm_vol(0.2, lvl, T_OPT)
+
+
+def test_anchored_shapes_reproduce_their_anchors():
+    """BK_SCALE and LEVEL_GAMMA recomputed from the embedded data (about 3 s)."""
+    from scipy.optimize import brentq
+
+    from vrp_lib import data, risk
+    from vrp_lib import strategies as st
+
+    vix, spx = data.load_vix(), data.load_spx()["close"]
+    rolls = st.rolls(vix, spx, 21)
+    paths = st.roll_paths(spx, rolls.index, 21)
+    rf = st.risk_free_rate(rolls.index)
+
+    def straddle_mean(shape):
+        return float(st.short_straddle(paths, rolls["implied"], delta_hedge=True, r=rf,
+                                       smile=shape).mean())
+
+    f = smile.anchor_scale(straddle_mean, 0.0, lo=1.0, hi=1.085, xtol=1e-4)
+    assert abs(f - smile.BK_SCALE) <= 1.5e-4
+    assert straddle_mean(smile.WHITEPAPER) > 0 > straddle_mean(smile.WHITEPAPER.scaled(1.05))
+    sel = rolls.index.year <= 2015
+    index = st.index_returns(rolls)["total return (approx.)"] - np.expm1(rf * 21 / 252)
+
+    def gap(g):
+        pw = st.put_write(paths[sel], rolls["implied"][sel], r=rf[sel],
+                          smile=smile.LevelShape(smile.WHITEPAPER, g))
+        return risk.sharpe(pw) - risk.sharpe(index[sel]) - smile.BONDARENKO_PUT_GAP
+
+    g = brentq(gap, 0.05, 0.25, xtol=1e-4)
+    assert abs(g - smile.LEVEL_GAMMA) <= 1e-3
+    # the factor is rounded to 0.05: the gap is a step function of gamma, within 1e-3 here
+    assert abs(gap(smile.LEVEL_GAMMA)) < 1e-3
+    assert list(smile.ANCHORED_SHAPES) == ["white-paper board", "PUT's gap, fixed shape",
+                                           "PUT's gap, shape moving with the VIX",
+                                           "Bakshi-Kapadia bound"]
+    assert smile.ANCHORED_SHAPES["PUT's gap, shape moving with the VIX"].gamma == smile.LEVEL_GAMMA

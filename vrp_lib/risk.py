@@ -55,7 +55,7 @@ __all__ = [
     "equity_curve", "drawdowns", "max_drawdown", "max_drawdown_duration", "time_under_water",
     "worst_period", "cvar", "normal_cvar", "hit_rate", "runs", "summary",
     "sharpe_se", "mean_se", "hit_rate_se", "performance_table", "expected_max_sharpe",
-    "deflated_sharpe", "effective_trials", "min_track_record", "rolling_sharpe",
+    "deflated_sharpe", "effective_trials", "min_track_record", "rolling_sharpe", "band_summary",
 ]
 
 
@@ -873,3 +873,37 @@ def rolling_sharpe(returns, window: int = 36, periods_per_year: float = 12):
     if isinstance(returns, pd.Series):
         return pd.Series(out, index=returns.index[w - 1:], name="rolling Sharpe")
     return out
+
+
+def band_summary(values, se) -> dict:
+    """One estimate under several defensible choices: its band, robust figure and total error.
+
+    The specification error of a choice (a smile shape, a roll calendar) is not in a
+    sampling standard error. Given the estimate under each choice and the sampling standard
+    error of the estimate, this returns the band ``[low, high]``, the **median** over the
+    choices (the robust figure to headline: it moves least when one choice is added or
+    dropped) and a total error ``sqrt(se^2 + ((high - low) / 2)^2)``: the sampling error and
+    half the band's width in quadrature (a band read as about two standard errors wide).
+
+    Parameters
+    ----------
+    values : sequence of float
+        The estimate under each choice (at least two, finite), in its own unit.
+    se : float
+        Sampling standard error of the estimate (non-negative, same unit), e.g. at the
+        headline choice.
+
+    Returns
+    -------
+    dict
+        ``low``, ``high``, ``median``, ``se`` (as given), ``se_total`` (same unit).
+    """
+    v = _checks.array(values, "values", ndim=1)
+    if v.size < 2:
+        raise ValueError(f"values: a band needs at least 2 choices, got {v.size}")
+    e = _checks.finite(se, "se")
+    if e < 0:
+        raise ValueError(f"se must be non-negative, got {e!r}")
+    low, high = float(v.min()), float(v.max())
+    return {"low": low, "high": high, "median": float(np.median(v)), "se": e,
+            "se_total": float(np.hypot(e, (high - low) / 2.0))}

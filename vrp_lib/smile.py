@@ -62,7 +62,8 @@ from . import _checks
 __all__ = [
     "VIX_T", "MIN_T", "MAX_T", "MIN_MID", "WHITEPAPER_TERMS", "SmileShape", "FLAT", "WHITEPAPER",
     "resolve", "atm_vol", "smile_vol", "model_free_vol", "fit_shape", "board_smile",
-    "model_world_shape", "MODEL_WORLD", "anchor_scale", "BONDARENKO_PUT_GAP", "PUT_GAP_SCALE", "PUT_GAP",
+    "model_world_shape", "MODEL_WORLD", "anchor_scale", "LevelShape", "BK_SCALE", "BK_BOUND",
+    "LEVEL_GAMMA", "ANCHORED_SHAPES", "BONDARENKO_PUT_GAP", "PUT_GAP_SCALE", "PUT_GAP",
 ]
 
 #: The VIX horizon: 30 calendar days, in years.
@@ -187,6 +188,112 @@ PUT_GAP_SCALE = 0.9453
 PUT_GAP = WHITEPAPER.scaled(PUT_GAP_SCALE, "board scaled to PUT's gap over the index (Bondarenko)")
 
 
+@dataclass(frozen=True)
+class LevelShape:
+    """A smile whose shape moves with the VIX: the ATM/VIX ratio is not fixed by one board.
+
+    On a day with VIX ``v`` the shape is ``base.scaled(factor(v))`` with
+    ``factor(v) = (ref / v) ** gamma`` rounded to a multiple of ``step`` (so that only a few
+    shapes need a solver table) and kept in ``[0.05, 1]``: never steeper than ``base`` (the
+    white-paper board is a calm day, and a steeper board shape soon has negative variance in
+    the wings). ``gamma > 0`` flattens the smile, in standardized moneyness, as the VIX rises
+    above ``ref`` (at-the-money vol moves closer to the VIX); ``gamma = 0`` is ``base`` itself. :func:`atm_vol` and :func:`smile_vol` accept it wherever
+    they accept a :class:`SmileShape`.
+
+    Attributes
+    ----------
+    base : SmileShape
+        The shape at VIX ``ref``.
+    gamma : float
+        Elasticity of the shape's departure from flat to the VIX level, in ``[0, 2]``.
+    ref : float
+        VIX level (vol points) at which the shape is ``base``.
+    step : float
+        Rounding of the factor, in ``(0, 0.5]``.
+    name : str
+        Shown in tables.
+    """
+
+    base: SmileShape
+    gamma: float
+    ref: float = 13.69
+    step: float = 0.05
+    name: str = "level-dependent"
+
+    def __post_init__(self):
+        if not isinstance(self.base, SmileShape):
+            raise ValueError(f"LevelShape.base must be a SmileShape, got {self.base!r}")
+        g = _number(self.gamma, "LevelShape.gamma")
+        if not 0.0 <= g <= 2.0:
+            raise ValueError(f"LevelShape.gamma must lie in [0, 2], got {g!r}")
+        ref = _number(self.ref, "LevelShape.ref")
+        if not 1.0 <= ref <= 500.0:
+            raise ValueError(f"LevelShape.ref must be a VIX level in vol points (1 to 500), got {ref!r}")
+        st_ = _number(self.step, "LevelShape.step")
+        if not 0.0 < st_ <= 0.5:
+            raise ValueError(f"LevelShape.step must lie in (0, 0.5], got {st_!r}")
+        if not isinstance(self.name, str):
+            raise ValueError(f"LevelShape.name must be a string, got {self.name!r}")
+
+    is_flat = False
+
+    def factor(self, vix):
+        """The factor on ``base``'s departure from flat at each VIX level (array, vol points)."""
+        v = _vol_points(vix, "vix")
+        raw = (self.ref / v) ** self.gamma
+        return np.clip(np.round(raw / self.step) * self.step, 0.05, 1.0)
+
+    def shape_at(self, factor: float) -> SmileShape:
+        """``base.scaled(factor)``, one shape per factor (cached)."""
+        return _scaled_cached(self.base, round(float(factor), 10))
+
+
+#: The steepest scaling of :data:`WHITEPAPER` at which buyers of delta-hedged at-the-money
+#: options still lose on average, as Bakshi and Kapadia (2003) find for S&P 500 options: the
+#: factor at which the book's monthly delta-hedged at-the-money straddle, sold 1990-2022
+#: (gross), earns zero on average (:func:`anchor_scale`, ``xtol = 1e-4``, 4 decimals;
+#: ``tests/test_smile.py`` recomputes it). A steeper shape would make those buyers gain.
+BK_SCALE = 1.0384
+#: The board's shape scaled to :data:`BK_SCALE`: the steep end of the anchored shapes.
+BK_BOUND = WHITEPAPER.scaled(BK_SCALE, "steepest shape at which delta-hedged buyers lose "
+                                       "(Bakshi-Kapadia)")
+#: The elasticity of :class:`LevelShape` on :data:`WHITEPAPER` (``ref`` 13.69, step 0.05) at
+#: which the book's put-write, 1990-2015, beats the index by :data:`BONDARENKO_PUT_GAP`, as
+#: :data:`PUT_GAP_SCALE` does with a fixed shape (Brent on gamma, ``xtol = 1e-4``, 3 decimals;
+#: ``tests/test_smile.py`` recomputes it).
+LEVEL_GAMMA = 0.127
+#: The anchored shapes over which option results are reported as a band: the board, PUT's gap
+#: with a fixed shape and with a shape that flattens as the VIX rises, and the Bakshi-Kapadia
+#: bound (name -> shape).
+ANCHORED_SHAPES = {
+    "white-paper board": WHITEPAPER,
+    "PUT's gap, fixed shape": PUT_GAP,
+    "PUT's gap, shape moving with the VIX": LevelShape(WHITEPAPER, LEVEL_GAMMA,
+                                                       name="board flattening with the VIX, "
+                                                            "matched to PUT's gap"),
+    "Bakshi-Kapadia bound": BK_BOUND,
+}
+
+
+@lru_cache(maxsize=128)
+def _scaled_cached(base: SmileShape, factor: float) -> SmileShape:
+    return base.scaled(factor, f"{base.name} x {factor:g}")
+
+
+def _by_level(fn, vix, shape: "LevelShape", *others):
+    """Apply ``fn(vix_part, *other_parts, SmileShape)`` group by group of equal factor."""
+    v = np.asarray(vix, dtype=float)
+    arrays = np.broadcast_arrays(v, *(np.asarray(o, dtype=float) for o in others))
+    v = arrays[0]
+    fac = shape.factor(v) if v.ndim else shape.factor(v.reshape(1))
+    fac = fac.reshape(v.shape)
+    out = np.empty(v.shape)
+    for f in np.unique(fac):
+        sel = fac == f
+        out[sel] = fn(v[sel], *(a[sel] for a in arrays[1:]), shape.shape_at(f))
+    return out
+
+
 def anchor_scale(statistic, target, shape=None, lo: float = 0.0, hi: float = 1.0,
                  xtol: float = 1e-4) -> float:
     """The factor on a shape's departure from flat at which a statistic hits a published target.
@@ -251,7 +358,7 @@ def resolve(smile, name: str = "smile") -> SmileShape:
     if smile is None:
         raise ValueError(f"{name}: got None; pass 'flat' to price every strike at the VIX "
                          "(a labelled comparison), or 'whitepaper', 'model' or a SmileShape")
-    if isinstance(smile, SmileShape):
+    if isinstance(smile, (SmileShape, LevelShape)):
         return smile
     if isinstance(smile, str):
         if smile == "whitepaper":
@@ -504,6 +611,9 @@ def atm_vol(vix, shape="whitepaper", t: float = VIX_T):
     v = _vol_points(vix, "vix")
     s = resolve(shape, "shape")
     tt = _years(t)
+    if isinstance(s, LevelShape):
+        out = _by_level(lambda part, shp: atm_vol(part, shp, tt), v, s)
+        return _wrap(vix, out if v.ndim else float(out), "atm_vol")
     if s.is_flat:
         return _wrap(vix, v.copy() if v.ndim else float(v), "atm_vol")
     if _max_atm(s, tt) <= 0.5:
@@ -549,8 +659,17 @@ def smile_vol(vix, moneyness, shape="whitepaper", t: float = VIX_T):
     float, array or Series
         Vol points; a Series when ``vix`` is one and ``moneyness`` a scalar.
     """
-    a = atm_vol(vix, shape, t)
     s = resolve(shape, "shape")
+    if isinstance(s, LevelShape):
+        _vol_points(vix, "vix")
+        m = _array(moneyness, "moneyness")
+        if (m <= 0).any():
+            raise ValueError("moneyness must be positive K / F ratios (0.9 for 10 % below)")
+        out = _by_level(lambda part, mm, shp: smile_vol(part, mm, shp, t), vix, s, m)
+        if isinstance(vix, pd.Series) and np.ndim(m) == 0:
+            return pd.Series(out, index=vix.index, name="smile_vol")
+        return float(out) if np.ndim(out) == 0 else out
+    a = atm_vol(vix, shape, t)
     tt = _years(t)
     m = _array(moneyness, "moneyness")
     if (m <= 0).any():
@@ -662,19 +781,25 @@ def board_smile(min_mid: float = MIN_MID, data_dir=None) -> pd.DataFrame:
     mm = _checks.finite(min_mid, "min_mid")
     if mm < 0:
         raise ValueError(f"min_mid must be non-negative, got {min_mid!r}")
-    rows = []
+    frames = []
     for term, t, r in WHITEPAPER_TERMS:
         chain = data.load_cboe_whitepaper_quotes(term, data_dir=data_dir)
         strip = implied.cboe_strip(chain, t=t, r=r)
         f = strip.attrs["forward"]
         strip = strip[(strip["option"] != "put/call average") & (strip["mid"] >= mm)]
-        for k, opt, mid in zip(strip["strike"], strip["option"], strip["mid"]):
-            iv = implied.implied_vol(mid, f * np.exp(-r * t), k, t, r, 0.0, opt)
-            rows.append({"term": term, "t": t, "strike": k, "option": opt, "mid": mid,
-                         "forward": f, "moneyness": k / f, "k": np.log(k / f), "iv": 100 * iv})
-    if not rows:
+        k, mid, opt = (strip[c].to_numpy() for c in ("strike", "mid", "option"))
+        iv = np.empty(len(strip))
+        for kind in ("put", "call"):          # one vectorized inversion per option type
+            sel = opt == kind
+            if sel.any():
+                iv[sel] = implied.implied_vol(mid[sel], f * np.exp(-r * t), k[sel], t, r, 0.0, kind)
+        frames.append(pd.DataFrame({"term": term, "t": t, "strike": k, "option": opt, "mid": mid,
+                                    "forward": f, "moneyness": k / f, "k": np.log(k / f),
+                                    "iv": 100 * iv}))
+    board = pd.concat(frames, ignore_index=True)
+    if board.empty:
         raise ValueError(f"min_mid: no quote has a mid of at least {mm:g}")
-    return pd.DataFrame(rows)
+    return board
 
 
 #: :func:`model_world_shape` at its defaults (the model world's Q law, its long-run variance,

@@ -36,4 +36,5 @@ CALLS = {
     "effective_trials": ((_CORR,), {"method": "li-ji"}),
     "min_track_record": ((MONTHLY + 0.02,), {"target": 0.0, "level": 0.95, "periods_per_year": 12, "normal": False}),
     "rolling_sharpe": ((MONTHLY,), {"window": 36, "periods_per_year": 12}),
+    "band_summary": (([0.2, 0.5, 0.0, 0.3],), {"se": 0.2}),
 }

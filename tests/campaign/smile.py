@@ -17,6 +17,7 @@ def _atm20(shape):
     return smile.atm_vol(20.0, shape)
 
 
+from vrp_lib.smile import WHITEPAPER as _WP  # noqa: E402
 _V = np.array([16.0, 13.5, 11.5, 10.4, 10.8, 17.0, 13.5, 12.0, 11.0, 10.9])
 
 CALLS = {
@@ -29,6 +30,7 @@ CALLS = {
     "board_smile": ((), {"min_mid": 0.5, "data_dir": DATA_DIR}),
     "model_world_shape": ((), {"params": _Q, "v0": 0.04, "t": 30 / 365}),
     "anchor_scale": ((_atm20, 17.0), {"shape": "whitepaper", "lo": 0.0, "hi": 1.0, "xtol": 1e-3}),
+    "LevelShape": ((_WP, 0.1), {"ref": 13.69, "step": 0.05}),
 }
 
 VOLS = {
