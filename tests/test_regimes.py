@@ -723,3 +723,35 @@ def test_calendar_sharpe_gaps_equal_a_loop_over_strategies_rolls():
         regimes.calendar_sharpe_gaps(fr, lab, spx.iloc[::2])
     with pytest.raises(TypeError, match="labels"):
         regimes.calendar_sharpe_gaps(fr, lab.to_numpy(), spx)
+
+
+def test_shared_bootstrap_draws_equal_the_library_standard_errors():
+    rng = np.random.default_rng(5)
+    boot = regimes._BootSE(12, 300, 4)
+    for n in (120, 121, 120):                       # a length seen twice reuses its draws
+        a = 20 * rng.standard_t(4, n) + 3.0
+        assert boot.sharpe(a, 12) == pytest.approx(risk.sharpe_se(a, 12, "bootstrap", 12, 300, 4),
+                                                   rel=1e-11)
+        assert boot.mean(a, 12) == pytest.approx(risk.mean_se(a, 12, 12, 300, 4), rel=1e-11)
+    assert sorted(boot._starts) == [120, 121]
+    with pytest.raises(ValueError, match="zero variance|constant|undefined"):
+        boot.sharpe(np.ones(120), 12)
+
+
+def test_filter_flags_equal_strategies_regime_filter_cell_by_cell():
+    vix, spx = _market(700, seed=3)
+    flags = regimes.filter_flags(vix, spx, trailing_windows=(5, 21), days=(1, 3), reentry_spreads=(0.0, 2.0))
+    assert len(flags) == 8 and any(not f.all() for f in flags.values())   # some filter steps out
+    for (tw, d, sp), got in flags.items():
+        tv = realized.trailing_realized_vol(spx, tw).reindex(vix.index)
+        ref = st.regime_filter(vix.to_numpy(), tv.to_numpy(), days=d, reentry_spread=sp)
+        np.testing.assert_array_equal(got, ref)
+
+
+def test_monthly_sum_equals_pandas_resample_exactly():
+    rng = np.random.default_rng(2)
+    idx = pd.bdate_range("2001-01-01", periods=900)
+    for dates in (idx, idx[::40], idx[7:8]):          # every 40th day leaves months empty (0)
+        d = rng.standard_t(3, len(dates)) * 3
+        ref = pd.Series(d, index=dates).resample("ME").sum()
+        pd.testing.assert_series_equal(regimes.monthly_sum(d, dates), ref, check_exact=True)

@@ -137,10 +137,12 @@ def schedule_rolls(implied_vol, prices, roll_dates, annualization: float = TRADI
     return out
 
 
-def _row(pnl: pd.Series, block: int, n_boot: int, seed: int) -> list:
+def _row(pnl: pd.Series, boot) -> list:
     a = pnl.to_numpy()
-    return [len(a), 12.0 * a.mean(), risk.sharpe(a, 12),
-            risk.sharpe_se(a, 12, "bootstrap", block, n_boot, seed), float(a.min()), pnl.idxmin()]
+    if a.size < boot.block:
+        raise ValueError(f"block ({boot.block}) is longer than the rolls ({a.size})")
+    return [len(a), 12.0 * a.mean(), risk.sharpe(a, 12), boot.sharpe(a, 12), float(a.min()),
+            pnl.idxmin()]
 
 
 def calendar_variants(implied_vol, prices, costs=None, window: int = 21, block: int = 12,
@@ -180,6 +182,7 @@ def calendar_variants(implied_vol, prices, costs=None, window: int = 21, block: 
     c = st._costs(costs)
     b = ck.integer(block, "block", 1)
     nb, sd = ck.integer(n_boot, "n_boot", 2), ck.integer(seed, "seed", 0)
+    boot = regimes._BootSE(b, nb, sd)   # the draws built once per length, shared by the rows
     quoted = iv.dropna()
     ck.long_enough(len(quoted), 4 * w, "implied_vol", what="quotes", window_value=w,
                    detail="three rolls on every offset")
@@ -187,12 +190,12 @@ def calendar_variants(implied_vol, prices, costs=None, window: int = 21, block: 
     for k in range(w):
         rl = st.rolls(quoted, p, window=w, offset=k)
         pnl = st.short_variance_swap(rl["implied"], rl["realized"], 1.0, costs=c)
-        rows[f"offset {k}"] = _row(pnl, b, nb, sd)
+        rows[f"offset {k}"] = _row(pnl, boot)
     span = p.index[(p.index >= quoted.index[0]) & (p.index <= quoted.index[-1])]
     for name, dates in (("calendar month", month_end_dates(span)), ("third Friday", third_fridays(span))):
         rl = schedule_rolls(quoted, p, dates)
         pnl = st.short_variance_swap(rl["implied"], rl["realized"], 1.0, costs=c)
-        rows[name] = _row(pnl, b, nb, sd)
+        rows[name] = _row(pnl, boot)
     filled = quoted.reindex(p.index).ffill().loc[quoted.index[0]:]
     pp = p.loc[filled.index]
     r2 = np.concatenate([[0.0], np.diff(np.log(pp.to_numpy())) ** 2])
@@ -200,7 +203,7 @@ def calendar_variants(implied_vol, prices, costs=None, window: int = 21, block: 
     n = hold.shape[0]
     daily = regimes.ladder_pnl(hold, hold, np.ones(n, dtype=bool), np.full(n, w))
     month = regimes.monthly_sum(daily, pp.index[:len(daily)])
-    rows["daily ladder"] = _row(month - c.fee, b, nb, sd)
+    rows["daily ladder"] = _row(month - c.fee, boot)
     out = pd.DataFrame.from_dict(rows, orient="index", columns=list(BAND_COLUMNS))
     out["Rolls"] = out["Rolls"].astype(int)
     out.index.name = "Roll calendar"
