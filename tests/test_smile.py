@@ -414,3 +414,15 @@ def test_anchored_shapes_reproduce_their_anchors():
                                            "PUT's gap, shape moving with the VIX",
                                            "Bakshi-Kapadia bound"]
     assert smile.ANCHORED_SHAPES["PUT's gap, shape moving with the VIX"].gamma == smile.LEVEL_GAMMA
+
+
+def test_tabulated_gauss_legendre_nodes_are_leggauss():
+    """The quadrature's 256 nodes and weights are numpy's leggauss(256), to the last bit here
+    (and to 1e-15 wherever LAPACK's last bits differ)."""
+    x, w = np.polynomial.legendre.leggauss(256)
+    xt, wt = smile._nodes(smile._N_NODES)
+    np.testing.assert_allclose(xt, 0.5 * (x + 1.0), rtol=0, atol=1e-15)
+    np.testing.assert_allclose(wt, 0.5 * w, rtol=0, atol=1e-15)
+    assert abs(wt.sum() - 1.0) < 1e-14 and np.all(np.diff(xt) > 0)
+    x8, w8 = smile._nodes(8)                       # any other order: leggauss itself
+    assert np.array_equal(x8, 0.5 * (np.polynomial.legendre.leggauss(8)[0] + 1.0))
