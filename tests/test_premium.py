@@ -556,8 +556,17 @@ def test_block_se_equals_block_bootstrap_se():
     p = (x > 0).mean()
     assert premium.block_se(x, "hit_rate", block=1, n_boot=4000) == pytest.approx(
         math.sqrt(p * (1 - p) / len(x)), rel=0.05)
+    both = premium.block_se(x, ("mean", "hit_rate"), block=21, n_boot=300, seed=2)   # same draws
+    assert both == (premium.block_se(x, "mean", block=21, n_boot=300, seed=2),
+                    premium.block_se(x, "hit_rate", block=21, n_boot=300, seed=2))
+    assert premium.block_se(x, ("hit_rate",), block=1, n_boot=50) == (
+        premium.block_se(x, "hit_rate", block=1, n_boot=50),)
     with pytest.raises(ValueError, match="statistic"):
         premium.block_se(x, "sharpe")
+    with pytest.raises(ValueError, match="statistic"):
+        premium.block_se(x, ())
+    with pytest.raises(ValueError, match="statistic"):
+        premium.block_se(x, ("mean", "median"))
     with pytest.raises(ValueError, match="block"):
         premium.block_se(x.iloc[:10], block=20)
     with pytest.raises(ValueError, match="n_boot"):

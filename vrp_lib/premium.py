@@ -795,7 +795,7 @@ def interpolated_vol(near_vol, next_vol, days: float, near_days: float = 30.0,
     return pd.Series(np.sqrt(var), index=common, name=f"iv{d:g}d")
 
 
-def block_se(x, statistic: str = "mean", block: int = 252, n_boot: int = 1000, seed: int = 0) -> float:
+def block_se(x, statistic="mean", block: int = 252, n_boot: int = 1000, seed: int = 0):
     """Moving-block bootstrap standard error of a mean or a hit rate, from block sums.
 
     The same resamples as :func:`vrp_lib.bootstrap.block_bootstrap_se` with the same
@@ -807,8 +807,9 @@ def block_se(x, statistic: str = "mean", block: int = 252, n_boot: int = 1000, s
     ----------
     x : pandas.Series or array_like
         The observations in time order (e.g. daily VRP in vol points); finite, no booleans.
-    statistic : {"mean", "hit_rate"}
-        The mean of ``x`` (its unit) or the share of ``x > 0`` (a fraction).
+    statistic : {"mean", "hit_rate"} or tuple of them
+        The mean of ``x`` (its unit) or the share of ``x > 0`` (a fraction); a tuple gives
+        the standard error of each on the same resamples (drawn once).
     block : int
         Block length in observations, at most ``len(x)``.
     n_boot : int
@@ -818,18 +819,25 @@ def block_se(x, statistic: str = "mean", block: int = 252, n_boot: int = 1000, s
 
     Returns
     -------
-    float
-        The standard error, in the unit of the statistic.
+    float or tuple of float
+        The standard error, in the unit of the statistic (one per statistic for a tuple).
     """
     a = bootstrap._values(x)
-    stat = _checks.choice(statistic, "statistic", ("mean", "hit_rate"))
+    many = isinstance(statistic, tuple)
+    if many and not statistic:
+        raise ValueError("statistic: an empty tuple; name 'mean' or 'hit_rate'")
+    stats = [_checks.choice(s, "statistic", ("mean", "hit_rate")) for s in (statistic if many else (statistic,))]
     blk = bootstrap._block(block, a.size)
     nb = bootstrap._n_boot(n_boot, low=2)
     starts, lengths = _block_starts(a.size, blk, nb, _seed(seed))
-    values = (a > 0).astype(float) if stat == "hit_rate" else a
-    if blk == 1:        # an ordinary bootstrap: one gather, no cumulative sums
-        return float(values[starts].mean(axis=1).std(ddof=1))
-    return _block_se_of_mean(values, starts, lengths)
+    out = []
+    for stat in stats:
+        values = (a > 0).astype(float) if stat == "hit_rate" else a
+        if blk == 1:        # an ordinary bootstrap: one gather, no cumulative sums
+            out.append(float(values[starts].mean(axis=1).std(ddof=1)))
+        else:
+            out.append(_block_se_of_mean(values, starts, lengths))
+    return tuple(out) if many else out[0]
 
 
 def _average_ranks(a: np.ndarray) -> np.ndarray:
