@@ -755,3 +755,18 @@ def test_monthly_sum_equals_pandas_resample_exactly():
         d = rng.standard_t(3, len(dates)) * 3
         ref = pd.Series(d, index=dates).resample("ME").sum()
         pd.testing.assert_series_equal(regimes.monthly_sum(d, dates), ref, check_exact=True)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_filter_states_from_event_days_equal_the_daily_recursion(seed):
+    rng = np.random.default_rng(seed)
+    n = 600
+    iv = 15 + np.cumsum(rng.normal(0, 1, n)).clip(-10, 30)
+    tv = np.abs(iv + rng.normal(0, 3, n))
+    tv[:rng.integers(0, 30)] = np.nan                     # the leading days without a trailing value
+    run = regimes._breach_run(np.nan_to_num(tv, nan=-np.inf) > iv)
+    for d in (1, 2, 3, 10):
+        for sp in (-1.0, 0.0, 2.0):                        # a negative spread re-enters during a breach
+            got = regimes._in_market(np.flatnonzero(run >= d),
+                                     np.flatnonzero((iv - np.nan_to_num(tv, nan=np.inf)) > sp), n)
+            np.testing.assert_array_equal(got, st.regime_filter(iv, tv, days=d, reentry_spread=sp))

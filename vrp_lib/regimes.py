@@ -986,9 +986,9 @@ def monthly_sum(daily, dates) -> pd.Series:
     starts = np.r_[0, np.flatnonzero(np.diff(month)) + 1]
     sums = np.zeros(month[-1] - month[0] + 1)          # a month without a day sums to 0
     sums[month[starts] - month[0]] = np.add.reduceat(d, starts)   # in order, as resample
-    first = dates[0].to_period("M").to_timestamp(how="end").normalize()
-    index = pd.date_range(first, periods=len(sums), freq="ME", name=dates.name,
-                          unit=dates.unit)
+    months = pd.period_range(dates[0].to_period("M"), periods=len(sums), freq="M")
+    index = pd.DatetimeIndex(months.to_timestamp(how="end").normalize().as_unit(dates.unit),
+                             freq="ME", name=dates.name)
     return pd.Series(sums, index=index)
 
 
@@ -1040,14 +1040,47 @@ def filter_flags(implied_vol, prices, trailing_windows=(5, 10, 21), days=(1, 3, 
     tv = np.vstack([
         realized.trailing_realized_vol(prices, tw)
         .reindex(implied_vol.index).to_numpy() for tw in tws])
+    if not np.isfinite(iv).all():
+        raise ValueError(f"implied_vol: NaN or inf on {implied_vol.index[~np.isfinite(iv)][0].date()} "
+                         "(fill the days without a quote first)")
     out = {}
-    for d in days:
-        for sp in reentry_spreads:
-            f = st.regime_filter(np.broadcast_to(iv, tv.shape).copy(), tv, days=d,
-                                 reentry_spread=sp)
-            for j, tw in enumerate(trailing_windows):
-                out[(tw, d, sp)] = f[j]
-    return out
+    for j, tw in enumerate(trailing_windows):
+        breach = np.nan_to_num(tv[j], nan=-np.inf) > iv
+        run = _breach_run(breach)
+        for d in days:
+            exits = np.flatnonzero(run >= d)
+            for sp in reentry_spreads:
+                entries = np.flatnonzero((iv - np.nan_to_num(tv[j], nan=np.inf)) > float(sp))
+                out[(tw, d, sp)] = _in_market(exits, entries, len(iv))
+    return {key: out[key] for key in ((tw, d, sp) for d in days for sp in reentry_spreads
+                                      for tw in trailing_windows)}
+
+
+def _breach_run(breach: np.ndarray) -> np.ndarray:
+    """Length of the run of consecutive ``True`` ending on each day (0 on a ``False`` day)."""
+    i = np.arange(breach.size)
+    last_clear = np.maximum.accumulate(np.where(breach, -1, i))
+    return i - last_clear
+
+
+def _in_market(exits: np.ndarray, entries: np.ndarray, n: int) -> np.ndarray:
+    """The states of :func:`vrp_lib.strategies.regime_filter` from its event days: in the
+    market until the first day in ``exits`` (a breach run of at least ``days``), out from
+    it until the first day in ``entries`` after it (the spread reopened), in again from
+    that day until the next exit after it, and so on. One step per exit, not per day."""
+    inside = np.ones(n, dtype=bool)
+    t = 0
+    while True:
+        k = np.searchsorted(exits, t)
+        if k == exits.size:
+            return inside
+        e = exits[k]
+        j = np.searchsorted(entries, e, side="right")
+        if j == entries.size:
+            inside[e:] = False
+            return inside
+        inside[e:entries[j]] = False
+        t = entries[j] + 1
 
 
 def unique_filters(flags: dict) -> tuple[dict, dict]:
