@@ -42,7 +42,7 @@ from . import _checks as ck
 
 __all__ = [
     "styled", "text_table", "value_se", "se_text", "se_table", "summary_se_text", "number_text",
-    "percent_text", "date_text", "rounded", "significant", "MIN_BLOCKS",
+    "percent_text", "date_text", "rounded", "significant", "MIN_BLOCKS", "SUMMARY_COLUMNS",
 ]
 
 _UUID = re.compile(r"[A-Za-z0-9_-]+")
