@@ -625,3 +625,20 @@ def test_band_summary_by_hand():
         risk.band_summary([0.1, 0.2], -0.1)
     with pytest.raises(ValueError, match="values"):
         risk.band_summary([0.1, float("nan")], 0.1)
+
+
+def test_performance_table_equals_its_parts_exactly():
+    """performance_table draws the resamples once; its SEs are, to the last bit, those of
+    mean_se, sharpe_se and hit_rate_se called one by one (records of two lengths)."""
+    rng = np.random.default_rng(7)
+    recs = {"a": rng.normal(0.01, 0.04, 120), "b": rng.normal(0.0, 0.02, 120),
+            "c": rng.normal(0.02, 0.05, 60)}
+    for kw in ({}, {"block": 6, "n_boot": 200, "seed": 3}, {"sharpe_method": "opdyke"}):
+        t = risk.performance_table(recs, **kw)
+        block, n_boot, seed = kw.get("block", 12), kw.get("n_boot", 1000), kw.get("seed", 0)
+        for k, r in recs.items():
+            assert t.loc[k, "SE of mean"] == risk.mean_se(r, 12, block, n_boot, seed)
+            assert t.loc[k, "SE of Sharpe"] == risk.sharpe_se(r, 12, kw.get("sharpe_method", "bootstrap"),
+                                                              block, n_boot, seed)
+            assert t.loc[k, "SE of hit rate"] == risk.hit_rate_se(r, block, n_boot, seed)
+            assert t.loc[k, "Sharpe ratio (annualized)"] == risk.sharpe(r, 12)

@@ -38,6 +38,8 @@ and Lopez de Prado 2012) and :func:`rolling_sharpe` shows how a short record fla
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 from scipy.special import ndtr, ndtri
@@ -477,6 +479,37 @@ def _boot_args(a: np.ndarray, block, n_boot, seed) -> tuple[int, int, int]:
     return b, nb, sd
 
 
+#: Largest ``n * n_boot`` whose resample indices are kept between calls (16 MB each, 8 kept).
+_CACHED_DRAWS = 2_000_000
+
+
+@lru_cache(maxsize=8)
+def _resample_indices(n: int, block: int, n_boot: int, seed: int) -> np.ndarray:
+    """``bootstrap.block_indices``, kept for the next call with the same settings (read-only)."""
+    from . import bootstrap
+
+    idx = bootstrap.block_indices(n, block, n_boot, seed)
+    idx.flags.writeable = False
+    return idx
+
+
+def _boot_se(a: np.ndarray, statistic: str, block: int, n_boot: int, seed: int) -> float:
+    """``bootstrap.block_bootstrap_se(a, statistic, block, n_boot, seed)``, the same numbers,
+    with the resample indices drawn once per length and settings (a table of SEs of many
+    records of one length draws them once)."""
+    from . import bootstrap
+
+    if a.size * n_boot <= _CACHED_DRAWS:
+        idx = _resample_indices(a.size, block, n_boot, seed)
+    else:                     # too large to keep: drawn for this call only
+        idx = bootstrap.block_indices(a.size, block, n_boot, seed)
+    draws = np.asarray(bootstrap.STATISTICS[statistic](a[idx]), dtype=float)
+    if not np.isfinite(draws).all():
+        raise ValueError("statistic: not finite on some resamples (e.g. a constant resample for a "
+                         "Sharpe ratio)")
+    return float(draws.std(ddof=1))
+
+
 def sharpe_se(returns, periods_per_year: float = 12, method: str = "opdyke", block: int = 12,
               n_boot: int = 1000, seed: int = 0, lags: int = 0) -> float:
     """Standard error of the annualized Sharpe ratio, for skewed and dependent returns.
@@ -535,12 +568,9 @@ def sharpe_se(returns, periods_per_year: float = 12, method: str = "opdyke", blo
     if b > a.size:
         raise ValueError(f"block ({b}) is longer than returns ({a.size} periods)")
     if method == "bootstrap":
-        from . import bootstrap
-
         b, nb, sd = _boot_args(a, block, n_boot, seed)
         sharpe(a, p)  # raises on a constant record
-        return float(np.sqrt(p) * bootstrap.block_bootstrap_se(a, "sharpe", block=b,
-                                                                n_boot=nb, seed=sd))
+        return float(np.sqrt(p) * _boot_se(a, "sharpe", b, nb, sd))
     n = a.size
     if q >= n:
         raise ValueError(f"lags ({q}) must be smaller than the number of periods ({n})")
@@ -574,18 +604,14 @@ def mean_se(returns, periods_per_year: float = 12, block: int = 12, n_boot: int 
     a = _record(returns)
     p = _ppy(periods_per_year)
     b, nb, sd = _boot_args(a, block, n_boot, seed)
-    from . import bootstrap
-
-    return float(p * bootstrap.block_bootstrap_se(a, "mean", block=b, n_boot=nb, seed=sd))
+    return float(p * _boot_se(a, "mean", b, nb, sd))
 
 
 def hit_rate_se(returns, block: int = 12, n_boot: int = 1000, seed: int = 0) -> float:
     """Moving-block bootstrap standard error of the hit rate (a fraction, not percent)."""
     a = _record(returns)
     b, nb, sd = _boot_args(a, block, n_boot, seed)
-    from . import bootstrap
-
-    return float(bootstrap.block_bootstrap_se(a, "hit_rate", block=b, n_boot=nb, seed=sd))
+    return float(_boot_se(a, "hit_rate", b, nb, sd))
 
 
 #: Column names of :func:`performance_table`.
@@ -634,11 +660,13 @@ def performance_table(returns_by_name, periods_per_year: float = 12, block: int 
     rows = {}
     for name, r in items:
         a = _record(r, name=f"returns_by_name[{name!r}]")
-        rows[name] = [
-            annualized_return(a, p), mean_se(a, p, block, n_boot, seed), sharpe(a, p),
-            sharpe_se(a, p, sharpe_method, block, n_boot, seed), hit_rate(a),
-            hit_rate_se(a, block, n_boot, seed), float(a.size),
-        ]
+        b, nb, sd = _boot_args(a, block, n_boot, seed)
+        # mean_se, sharpe_se and hit_rate_se on one set of resamples (the same indices)
+        sr = sharpe(a, p)
+        sr_se = (float(np.sqrt(p) * _boot_se(a, "sharpe", b, nb, sd)) if sharpe_method == "bootstrap"
+                 else sharpe_se(a, p, sharpe_method, block, n_boot, seed))
+        rows[name] = [annualized_return(a, p), float(p * _boot_se(a, "mean", b, nb, sd)), sr, sr_se,
+                      hit_rate(a), _boot_se(a, "hit_rate", b, nb, sd), float(a.size)]
     out = pd.DataFrame.from_dict(rows, orient="index", columns=list(PERFORMANCE_COLUMNS))
     out["Periods"] = out["Periods"].astype(int)
     return out
