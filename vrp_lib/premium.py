@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
-from . import _checks, bootstrap, risk
+from . import _checks, bootstrap, risk, swaps
 from .realized import TRADING_DAYS, forward_realized_vol
 
 __all__ = [
@@ -759,7 +759,8 @@ def interpolated_vol(near_vol, next_vol, days: float, near_days: float = 30.0,
     """Implied volatility at a constant maturity between two indices, as Cboe interpolates.
 
     Total variance is linear in time between the two maturities (the rule of the VIX white
-    paper, :func:`vrp_lib.implied.interpolate_variance`):
+    paper, :func:`vrp_lib.implied.interpolate_variance`, computed by
+    :func:`vrp_lib.swaps.term_structure_vol` on each date):
     ``sigma_d^2 d = w T1 sigma_1^2 + (1 - w) T2 sigma_2^2`` with ``w = (T2 - d) / (T2 - T1)``.
     With the VIX (30 days) and the VIX3M (93 days) it gives the 60-day implied volatility.
 
@@ -789,10 +790,9 @@ def interpolated_vol(near_vol, next_vol, days: float, near_days: float = 30.0,
         raise ValueError(f"days ({d:g}) must lie between near_days ({t1:g}) and next_days ({t2:g}): "
                          "the rule interpolates, it does not extrapolate")
     common = _checks.overlap(near, nxt, "near_vol", "next_vol")
-    v1, v2 = near.reindex(common).to_numpy(), nxt.reindex(common).to_numpy()
-    w = (t2 - d) / (t2 - t1)
-    var = (w * t1 * v1 ** 2 + (1.0 - w) * t2 * v2 ** 2) / d
-    return pd.Series(np.sqrt(var), index=common, name=f"iv{d:g}d")
+    vols = np.column_stack([near.reindex(common).to_numpy(), nxt.reindex(common).to_numpy()])
+    out = swaps.term_structure_vol(np.full(len(common), d), [t1, t2], vols)   # the one rule
+    return pd.Series(out, index=common, name=f"iv{d:g}d")
 
 
 def block_se(x, statistic="mean", block: int = 252, n_boot: int = 1000, seed: int = 0):
