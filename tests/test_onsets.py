@@ -97,3 +97,35 @@ def test_bad_input():
     assert onsets.rule_onsets(p, 0.1, 63.0, 63.0).equals(onsets.rule_onsets(p, 0.1, 63, 63))
     # the table of rule_onsets is accepted as onsets (its index)
     assert onsets.rule_onsets(p).empty
+
+
+def test_term_repair_counts_inverted_closes_and_the_days_to_repair_by_hand():
+    dates = pd.bdate_range("2015-01-01", periods=300)
+    front = pd.Series(20.0, index=dates)
+    back = pd.Series(22.0, index=dates)
+    front.iloc[100:110] = 30.0                 # inverted for 10 closes from the onset on day 100
+    front.iloc[150:155] = 30.0                 # and 5 more later in the window
+    front.iloc[200] = 22.0                     # flat (back == front) is not inverted
+    back = back.drop(dates[120])               # a day without the back quote is skipped
+    t = onsets.term_repair(front, back, [dates[50], dates[100], dates[200], dates[280]], after=63)
+    assert list(t.columns) == list(onsets.REPAIR_COLUMNS) and t.index.name == "Onset"
+    row = t.loc[f"{dates[100]:%Y-%m-%d}"]
+    assert row.tolist() == [-8.0, 15, 10.0]
+    assert t.loc[f"{dates[50]:%Y-%m-%d}"].tolist() == [2.0, 10, 0.0]      # days 100-109 fall inside
+    assert t.loc[f"{dates[200]:%Y-%m-%d}"].tolist() == [0.0, 0, 0.0]
+    assert f"{dates[280]:%Y-%m-%d}" not in t.index                       # fewer than 63 closes left
+    late = onsets.term_repair(front, back.iloc[60:], [dates[50], dates[100]], after=63)
+    assert list(late.index) == [f"{dates[100]:%Y-%m-%d}"]              # day 50 precedes the back quotes
+    always = onsets.term_repair(front.clip(lower=30.0), back, [dates[10]], after=20)
+    assert np.isnan(always.iloc[0, 2]) and always.iloc[0, 1] == 20
+
+
+def test_term_repair_refuses_what_it_cannot_follow():
+    dates = pd.bdate_range("2015-01-01", periods=100)
+    front, back = pd.Series(20.0, index=dates), pd.Series(22.0, index=dates)
+    with pytest.raises(ValueError, match="onsets: none has 63"):
+        onsets.term_repair(front, back, [dates[90]])
+    with pytest.raises(TypeError, match="onsets"):
+        onsets.term_repair(front, back, "2015-02-02")
+    with pytest.raises(ValueError, match="front"):
+        onsets.term_repair(front / 100, back, [dates[0]])                # decimals, not vol points

@@ -27,7 +27,7 @@ import pandas as pd
 from . import _checks as ck
 from . import regimes
 
-__all__ = ["breaches", "rule_onsets", "onset_table", "onset_summary"]
+__all__ = ["breaches", "rule_onsets", "onset_table", "onset_summary", "term_repair", "REPAIR_COLUMNS"]
 
 #: Largest lookback or quiet period accepted, in trading days (ten years).
 MAX_DAYS = 2520
@@ -112,6 +112,27 @@ def rule_onsets(prices, drop: float = 0.10, lookback: int = 63, quiet: int = 63)
     return out
 
 
+def _onset_dates(onsets) -> pd.DatetimeIndex:
+    """Onset dates as a sorted, unique, naive DatetimeIndex (refused by name otherwise)."""
+    text_or_frame = isinstance(onsets, (str, bytes, pd.DataFrame, pd.Series))
+    if text_or_frame or onsets is None or not hasattr(onsets, "__len__"):
+        raise ck.ArgumentTypeError(f"onsets: expected a DatetimeIndex of dates, got {ck._what(onsets)}")
+    if not isinstance(onsets, pd.DatetimeIndex):
+        if any(isinstance(x, (bool, np.bool_, int, float, np.number)) or x is None for x in onsets):
+            raise ck.ArgumentTypeError("onsets: expected dates, got numbers, booleans or None")
+        try:
+            onsets = pd.DatetimeIndex(onsets)
+        except (TypeError, ValueError):
+            raise ck.ArgumentTypeError("onsets: could not read the values as dates") from None
+    if onsets.tz is not None:
+        raise ValueError("onsets: dates must be timezone-naive, like frame's")
+    if onsets.hasnans:
+        raise ValueError("onsets: contains a missing date (NaT)")
+    if not onsets.is_monotonic_increasing or not onsets.is_unique:
+        raise ValueError("onsets: dates must be sorted and unique")
+    return onsets
+
+
 def onset_table(frame, onsets, window: int = 21, after: int = 63) -> pd.DataFrame:
     """The premium around each onset: :func:`vrp_lib.regimes.crisis_table` on rule-based dates.
 
@@ -133,22 +154,7 @@ def onset_table(frame, onsets, window: int = 21, after: int = 63) -> pd.DataFram
         as text (``"2020-02-27"``).
     """
     f = regimes._frame(frame, ("implied", "vrp", "pnl"))
-    text_or_frame = isinstance(onsets, (str, bytes, pd.DataFrame, pd.Series))
-    if text_or_frame or onsets is None or not hasattr(onsets, "__len__"):
-        raise ck.ArgumentTypeError(f"onsets: expected a DatetimeIndex of dates, got {ck._what(onsets)}")
-    if not isinstance(onsets, pd.DatetimeIndex):
-        if any(isinstance(x, (bool, np.bool_, int, float, np.number)) or x is None for x in onsets):
-            raise ck.ArgumentTypeError("onsets: expected dates, got numbers, booleans or None")
-        try:
-            onsets = pd.DatetimeIndex(onsets)
-        except (TypeError, ValueError):
-            raise ck.ArgumentTypeError("onsets: could not read the values as dates") from None
-    if onsets.tz is not None:
-        raise ValueError("onsets: dates must be timezone-naive, like frame's")
-    if onsets.hasnans:
-        raise ValueError("onsets: contains a missing date (NaT)")
-    if not onsets.is_monotonic_increasing or not onsets.is_unique:
-        raise ValueError("onsets: dates must be sorted and unique")
+    onsets = _onset_dates(onsets)
     w = ck.integer(window, "window", 1)
     a = ck.integer(after, "after", 1)
     if w + 2 * a > len(f):
@@ -185,3 +191,64 @@ def onset_summary(table, column: str = "Premium at onset (vol points)") -> dict:
     x = ck.array(table[col], "table", min_size=2)
     return {"n": int(x.size), "negative": int((x < 0).sum()), "mean": float(x.mean()),
             "se": float(x.std(ddof=1) / np.sqrt(x.size)), "min": float(x.min()), "max": float(x.max())}
+
+
+#: Columns of :func:`term_repair`.
+REPAIR_COLUMNS = ("Slope at onset (vol points)", "Days inverted", "Days until upward")
+
+
+def term_repair(front, back, onsets, after: int = 63) -> pd.DataFrame:
+    """How long the volatility term structure stays inverted after each onset.
+
+    The slope is ``back - front`` (e.g. the three-month VIX3M minus the 30-day VIX, vol
+    points); it is inverted on a close where the front quote is above the back one. For
+    each onset, counted on the ``after`` trading days from the onset (the first close on or
+    after it with both quotes, included): the slope at the onset, the closes inverted, and
+    the trading days until the first close that is not inverted (0 when the onset is not
+    inverted; NaN when every close of the span is).
+
+    Parameters
+    ----------
+    front, back : pandas.Series
+        Implied volatility indexes in vol points on sorted, unique, naive dates (the VIX and
+        the VIX3M), no NaN (drop the days without a quote); only the dates both quote
+        are used.
+    onsets : pandas.DatetimeIndex or sequence of dates
+        Onset dates, sorted and unique (the index of :func:`rule_onsets`). Onsets before the
+        first common quote, or with fewer than ``after`` common quotes from them, are left
+        out, not refused.
+    after : int
+        Trading days followed after each onset (63: three months).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`REPAIR_COLUMNS`, one row per onset followed, indexed by the onset date as
+        text (``"2020-02-27"``).
+    """
+    f = ck.vols(front, "front", allow_nan=False)
+    b = ck.vols(back, "back", allow_nan=False)
+    ck.vol_points(f.to_numpy(), "front")
+    ck.vol_points(b.to_numpy(), "back")
+    ck.overlap(f, b, "front", "back")
+    on = _onset_dates(onsets)
+    a = ck.integer(after, "after", 1)
+    common = f.index.intersection(b.index)
+    slope = (b.reindex(common) - f.reindex(common)).to_numpy()
+    ck.long_enough(len(common), a, "back", what="dates quoted by both", window_value=a,
+                   window_name="after")
+    rows = {}
+    for d, p in zip(on, common.searchsorted(on)):
+        if d < common[0] or p + a > len(common):     # outside the span quoted by both
+            continue
+        s = slope[p:p + a]
+        up = np.flatnonzero(s >= 0)
+        rows[f"{d:%Y-%m-%d}"] = [float(s[0]), int((s < 0).sum()),
+                                 float(up[0]) if up.size else np.nan]
+    if not rows:
+        raise ValueError(f"onsets: none has {a} common quotes of front and back from it "
+                         f"(quoted together {common[0].date()} to {common[-1].date()})")
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=list(REPAIR_COLUMNS))
+    out.index.name = "Onset"
+    return out
+

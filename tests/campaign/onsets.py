@@ -15,6 +15,7 @@ CALLS = {
     "rule_onsets": ((PRICES,), {"drop": 0.05, "lookback": 21, "quiet": 21}),
     "onset_table": ((_FRAME, _ON), {"window": 21, "after": 42}),
     "onset_summary": ((_TABLE,), {"column": "Premium at onset (vol points)"}),
+    "term_repair": ((VIX, VIX * 1.05, _ON), {"after": 21}),
 }
 
 assert len(_TABLE) >= 2 and np.isfinite(_TABLE.iloc[:, 1:].to_numpy(dtype=float)).all()
