@@ -133,12 +133,24 @@ def _wrap(text: str, fontsize: float, width: float, dpi: float) -> list[str]:
     def pixels(line: str) -> float:
         return renderer.get_text_width_height_descent(line, font, ismath=False)[0]
 
+    if pixels(text) <= width:  # the usual case: one measurement
+        return [text]
+    # Greedy filling, each line the longest run of words that fits; a line's width grows with
+    # each word added, so the longest run is found by bisection (log2 of the words per line
+    # measurements instead of one per word).
+    words = text.split(" ")
     lines: list[str] = []
-    for word in text.split(" "):
-        if lines and pixels(f"{lines[-1]} {word}") <= width:
-            lines[-1] = f"{lines[-1]} {word}"
-        else:
-            lines.append(word)
+    i = 0
+    while i < len(words):
+        lo, hi = 1, len(words) - i          # lo words always go (a long word stays whole)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if pixels(" ".join(words[i:i + mid])) <= width:
+                lo = mid
+            else:
+                hi = mid - 1
+        lines.append(" ".join(words[i:i + lo]))
+        i += lo
     return lines
 
 
