@@ -44,11 +44,7 @@ Units: volatility is annualized, in vol points (15.5 means 15.5 %), unless a fun
 says otherwise (the option-pricing functions in :mod:`vrp_lib.implied` use decimals).
 """
 
-from . import (
-    bands, bates, bootstrap, calibration, claims, correlation, data, exercises, forecast, implied, ledger,
-    margin, models, onsets, plotting, predictability, premium, realized, regimes, risk, simulation, smile,
-    strategies, swaps, tables,
-)
+import importlib
 
 __all__ = [
     "bands", "bates", "bootstrap", "calibration", "claims", "correlation", "data", "exercises", "forecast",
@@ -56,3 +52,17 @@ __all__ = [
     "regimes", "risk", "simulation", "smile", "strategies", "swaps", "tables",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    """Each module is imported when first used (``vrp_lib.premium``, ``from vrp_lib import
+    premium``), not by ``import vrp_lib``: a chapter pays only for the modules it uses."""
+    if name in __all__ or name == "refresh":
+        module = importlib.import_module(f"{__name__}.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
