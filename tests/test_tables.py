@@ -361,3 +361,30 @@ def test_summary_se_text_and_text_table():
     assert 'id="T_t-1"' in html and "A caption" in html and "white-space: nowrap" in html
     with pytest.raises(ValueError, match="no column"):
         tables.summary_se_text(t.drop(columns="SE avg VRP"))
+
+
+@pytest.mark.parametrize("display", [False, True])
+@pytest.mark.parametrize("value", [4.11, 8287, "2 January 1990", np.float64(0.8536),
+                                   pd.DataFrame({"a": [1.5, 2.0]})])
+def test_glue_writes_what_myst_nb_glue_writes(monkeypatch, value, display):
+    """tables.glue is myst-nb's glue without its nbformat import: the same display call, so the
+    stored output (checked by nbval, read by the book build) is identical."""
+    import IPython.display
+    from myst_nb.ext import glue as myst_glue
+
+    calls = []
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: calls.append((a, k)))
+    monkeypatch.setattr(myst_glue, "ipy_display", lambda *a, **k: calls.append((a, k)))
+    tables.glue("key", value, display=display)
+    myst_glue.glue("key", value, display)
+    assert len(calls) == 2 and calls[0] == calls[1]
+    assert tables.GLUE_PREFIX == myst_glue.GLUE_PREFIX
+
+
+def test_glue_checks_its_arguments():
+    with pytest.raises(TypeError, match="name must be a string"):
+        tables.glue(None, 1.0)
+    with pytest.raises(ValueError, match="name must not be empty"):
+        tables.glue(" ", 1.0)
+    with pytest.raises(TypeError, match="display must be True or False"):
+        tables.glue("k", 1.0, display=0)

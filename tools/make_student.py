@@ -82,10 +82,11 @@ class StudentError(ValueError):
 
 
 def _is_plumbing(node: ast.stmt) -> bool:
-    """An import of myst_nb, a ``glue(...)`` call, a ``glue`` wrapper (chapter 6 rounds floats
-    before gluing), or a block made only of them."""
-    if isinstance(node, ast.ImportFrom):
-        return (node.module or "").split(".")[0] == "myst_nb"
+    """An import of myst_nb or of ``glue`` alone, a ``glue(...)`` call, a ``glue`` wrapper
+    (chapter 6 rounds floats before gluing), or a block made only of them."""
+    if isinstance(node, ast.ImportFrom):  # myst_nb, or glue alone from anywhere (vrp_lib.tables)
+        return ((node.module or "").split(".")[0] == "myst_nb"
+                or all(a.name == "glue" for a in node.names))
     if isinstance(node, ast.Import):
         return all(a.name.split(".")[0] == "myst_nb" for a in node.names)
     if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):

@@ -43,7 +43,42 @@ from . import _checks as ck
 __all__ = [
     "styled", "text_table", "value_se", "se_text", "se_table", "summary_se_text", "number_text",
     "percent_text", "date_text", "rounded", "significant", "MIN_BLOCKS", "SUMMARY_COLUMNS",
+    "glue", "GLUE_PREFIX",
 ]
+
+#: The MIME-type prefix myst-nb reads for a value glued without display
+#: (``myst_nb.ext.glue.GLUE_PREFIX``).
+GLUE_PREFIX = "application/papermill.record/"
+
+
+def glue(name: str, variable, display: bool = True) -> None:
+    """Glue a value for the page's text: the same output as ``myst_nb.glue``.
+
+    myst-nb's own ``glue`` imports nbformat (and jsonschema) on its first call, about 0.2 s of
+    every chapter's run for a type annotation; this writes the identical display output
+    (the value's display formats, under :data:`GLUE_PREFIX` when ``display`` is False, with
+    the ``scrapbook`` metadata myst-nb reads) with IPython alone. The book build reads it
+    exactly as it reads myst-nb's.
+
+    Parameters
+    ----------
+    name : str
+        The key the text pastes with ``{glue:text}`name```; not empty.
+    variable : object
+        The value; what is stored is its display (``text/plain``, ``text/html``, ...).
+    display : bool, default True
+        Also show the value in the cell's output.
+    """
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display as ipy_display
+
+    name = ck.text(name, "name")
+    if not isinstance(display, bool):
+        raise ck.ArgumentTypeError(f"display must be True or False, got {ck._what(display)}")
+    mimebundle, metadata = format_display_data(variable)
+    mime_prefix = "" if display else GLUE_PREFIX
+    metadata["scrapbook"] = dict(name=name, mime_prefix=mime_prefix)
+    ipy_display({mime_prefix + k: v for k, v in mimebundle.items()}, raw=True, metadata=metadata)
 
 _UUID = re.compile(r"[A-Za-z0-9_-]+")
 

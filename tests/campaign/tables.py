@@ -25,9 +25,15 @@ CALLS = {
                             "seed": 0}),
     "summary_se_text": ((_PREMIUM,), {}),
     "text_table": ((_TABLE, "test-text", "A caption"), {}),
+    "glue": (("test-key", 1.5), {"display": False}),
 }
 
+_ANY = "glue stores the display of any value, as myst_nb.glue does (the page shows what is glued)"
+
 VALID = {
+    ("glue", "name"): {"unknown option": "free text: any key is a valid glue name"},
+    ("glue", "variable"): {label: _ANY for label in ("NaN", "inf", "+inf", "-inf", "bool for number",
+                                                     "string for number", "None")},
     # free text: any label or caption of a table is valid
     ("styled", "na_rep"): {"unknown option": "free text"},
     ("styled", "caption"): {"unknown option": "free text"},
