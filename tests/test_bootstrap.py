@@ -155,15 +155,37 @@ def _pair(n=1200, seed=0):
 def test_paired_difference_matches_the_one_sample_bootstrap():
     x, y = _pair()
     out = bootstrap.paired_difference(x, y, block=40, n_boot=500, seed=3)
-    # same seed, same blocks: each margin is block_bootstrap_se of that series ...
-    assert out["se_x"] == bootstrap.block_bootstrap_se(x, block=40, n_boot=500, seed=3)
-    assert out["se_y"] == bootstrap.block_bootstrap_se(y, block=40, n_boot=500, seed=3)
+    # same seed, same blocks: each margin is block_bootstrap_se of that series (to rounding:
+    # a named statistic is taken from block sums, the one-sample bootstrap from a gather) ...
+    assert out["se_x"] == pytest.approx(
+        bootstrap.block_bootstrap_se(x, block=40, n_boot=500, seed=3), rel=1e-12)
+    assert out["se_y"] == pytest.approx(
+        bootstrap.block_bootstrap_se(y, block=40, n_boot=500, seed=3), rel=1e-12)
     # ... and for a mean (linear) the difference is the bootstrap of x - y
     assert out["se_difference"] == pytest.approx(
         bootstrap.block_bootstrap_se(x - y, block=40, n_boot=500, seed=3), rel=1e-10)
     assert out["difference"] == pytest.approx(x.mean() - y.mean(), rel=1e-12)
     # pairing keeps the correlation: far below the independent-samples formula
     assert out["se_difference"] < 0.5 * np.hypot(out["se_x"], out["se_y"])
+
+
+@pytest.mark.parametrize("statistic", ["mean", "hit_rate", "sharpe"])
+@pytest.mark.parametrize("n, block, offset", [(1000, 40, 0.0), (997, 1, 0.3), (613, 612, 0.1),
+                                              (800, 50, 1.5)])
+def test_paired_difference_block_sums_equal_the_resampled_statistic(statistic, n, block, offset):
+    """A named statistic comes from block sums; the same statistic as a callable takes the
+    n_boot x n gather of joint_block_bootstrap: the same resamples, the same numbers (a hit
+    rate exactly: its sums are counts; a Sharpe ratio also far from zero mean: centred)."""
+    x, y = _pair(n, 5)
+    x, y = x + offset, y + offset
+    fast = bootstrap.paired_difference(x, y, statistic, block=block, n_boot=300, seed=2)
+    slow = bootstrap.paired_difference(x, y, bootstrap.STATISTICS[statistic], block=block,
+                                       n_boot=300, seed=2)
+    for key, value in slow.items():
+        if statistic == "hit_rate":
+            assert fast[key] == value, key
+        else:   # rounding of numbers of size 1 + offset, in either path
+            assert fast[key] == pytest.approx(value, rel=1e-11, abs=1e-13 * (1 + offset)), key
 
 
 def test_paired_difference_of_hit_rates_against_a_constant_sample():

@@ -302,6 +302,43 @@ def joint_block_bootstrap(x, statistic: Callable[[np.ndarray], np.ndarray], bloc
     return out
 
 
+def _resampled_sums(v: np.ndarray, starts: np.ndarray, block: int) -> np.ndarray:
+    """Sum of ``v`` over each resample of :func:`block_indices` with these block starts.
+
+    A resample's sum is the sum of its blocks' sums, read off one cumulative sum (the last
+    block cut so the resample has ``n`` observations): ``O(n + n_boot * n / block)``
+    instead of the ``O(n_boot * n)`` gather, the same number to rounding.
+    """
+    last = v.size - (starts.shape[1] - 1) * block
+    c = np.concatenate([[0.0], np.cumsum(v)])
+    full = (c[starts[:, :-1] + block] - c[starts[:, :-1]]).sum(axis=1)
+    return full + (c[starts[:, -1] + last] - c[starts[:, -1]])
+
+
+def _named_draws(a: np.ndarray, statistic: str, starts: np.ndarray, block: int) -> np.ndarray:
+    """A named statistic (:data:`STATISTICS`) on each resample, from block sums.
+
+    Equals ``STATISTICS[statistic](a[block_indices(...)])`` to rounding (about 1e-12
+    relative; a hit rate exactly: its sums are counts). The sums are of ``a - mean(a)``
+    (and its square for the Sharpe ratio's variance, which a shift does not move): centring
+    keeps the cumulative sums, and the difference of the two sums, accurate.
+    """
+    n = a.size
+    if statistic == "hit_rate":
+        return _resampled_sums((a > 0).astype(float), starts, block) / n
+    centre = a.mean()
+    d = a - centre
+    s1 = _resampled_sums(d, starts, block)
+    if statistic == "mean":
+        return s1 / n + centre
+    s2 = _resampled_sums(d * d, starts, block)
+    m = s1 / n
+    var = np.maximum(s2 - s1 * m, 0.0) / (n - 1)
+    sd = np.sqrt(var)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(sd > 1e-12 * np.abs(a).max(), (m + centre) / sd, np.nan)
+
+
 def paired_difference(x, y, statistic="mean", block: int = 252, n_boot: int = 1000,
                       seed: int = 0) -> dict:
     """A statistic of ``x`` minus the same statistic of ``y``, the two resampled together.
@@ -343,10 +380,18 @@ def paired_difference(x, y, statistic="mean", block: int = 252, n_boot: int = 10
         raise ValueError("x and y: the dates differ; align them first (e.g. with .dropna() "
                          "on a DataFrame of both)")
     f = _statistic(statistic)
-    both = joint_block_bootstrap(np.column_stack([a, b]),
-                                 lambda r: np.column_stack([f(r[..., 0]), f(r[..., 1])]),
-                                 block=block, n_boot=n_boot, seed=seed)
-    dx, dy = both[:, 0], both[:, 1]
+    if isinstance(statistic, str):     # a named statistic: from block sums, no n_boot x n gather
+        blk = _block(block, a.size, "x")
+        _draws(2 * a.size * _n_boot(n_boot), "n_boot * x.size")  # the bound of the general path
+        starts = _block_starts(a.size, blk, n_boot, seed)
+        dx, dy = (_named_draws(v, statistic, starts, blk) for v in (a, b))
+        if not (np.isfinite(dx).all() and np.isfinite(dy).all()):
+            raise ValueError("statistic: not finite on some resamples")
+    else:
+        both = joint_block_bootstrap(np.column_stack([a, b]),
+                                     lambda r: np.column_stack([f(r[..., 0]), f(r[..., 1])]),
+                                     block=block, n_boot=n_boot, seed=seed)
+        dx, dy = both[:, 0], both[:, 1]
     diff = dx - dy
     se_diff = float(diff.std(ddof=1))
     if not se_diff > 0:
