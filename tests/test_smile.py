@@ -426,3 +426,15 @@ def test_tabulated_gauss_legendre_nodes_are_leggauss():
     assert abs(wt.sum() - 1.0) < 1e-14 and np.all(np.diff(xt) > 0)
     x8, w8 = smile._nodes(8)                       # any other order: leggauss itself
     assert np.array_equal(x8, 0.5 * (np.polynomial.legendre.leggauss(8)[0] + 1.0))
+
+
+def test_strip_variance_on_two_threads_is_the_serial_result(monkeypatch):
+    """A solver's table is integrated on two threads: the same numbers, bit for bit, as one
+    thread (each block of levels is the same per-element computation)."""
+    t = T_OPT
+    grid = np.geomspace(0.5, smile._max_atm(smile.WHITEPAPER, t), smile._N_TABLE) / 100.0
+    threaded = smile._strip_variance(grid, smile.WHITEPAPER, t)
+    monkeypatch.setattr(smile, "_THREAD_MIN_BLOCKS", 10**9)
+    serial = smile._strip_variance(grid, smile.WHITEPAPER, t)
+    np.testing.assert_array_equal(threaded, serial)
+    assert smile._strip_variance(np.zeros(0) + 0.2, smile.WHITEPAPER, t).shape == (0,)

@@ -529,11 +529,8 @@ def _strip_variance(a, shape: SmileShape, t: float):
     z_pos = _MAP_SCALE * x / (1.0 - x)
     dz = _MAP_SCALE / (1.0 - x) ** 2
     ratios = {side: shape.ratio(side * z_pos) for side in (-1.0, 1.0)}
-    total = np.zeros(flat.shape[0])
-    # in blocks of levels, so that the temporaries stay in cache (the result does not depend
-    # on the block: every operation is per element, and each sum runs along one row)
-    for lo in range(0, flat.shape[0], _BLOCK):
-        ab = flat[lo:lo + _BLOCK]
+
+    def block(ab):
         sd = ab * np.sqrt(t)
         part = np.zeros(ab.shape[0])
         for side in (-1.0, 1.0):
@@ -542,8 +539,31 @@ def _strip_variance(a, shape: SmileShape, t: float):
             var = (ab * ratios[side]) ** 2 * t
             integrand = _otm_one_side(k, var, put=side < 0)
             part = part + (integrand * w * dz).sum(axis=-1) * sd[..., 0]
-        total[lo:lo + _BLOCK] = part
+        return part
+
+    # in blocks of levels, so that the temporaries stay in cache (the result does not depend
+    # on the block: every operation is per element, and each sum runs along one row); a
+    # solver's table (many blocks) on two threads: numpy's and scipy's ufuncs release the
+    # GIL, and each block is the same computation on either thread (bit for bit)
+    blocks = [flat[lo:lo + _BLOCK] for lo in range(0, flat.shape[0], _BLOCK)]
+    if len(blocks) >= _THREAD_MIN_BLOCKS:
+        parts = list(_pool().map(block, blocks))
+    else:
+        parts = [block(ab) for ab in blocks]
+    total = np.concatenate(parts) if parts else np.zeros(0)
     return (2.0 * total / t).reshape(a.shape)
+
+
+#: Fewest blocks of levels computed on two threads (a solver's table has 16; one VIX series
+#: of a few thousand days about 60); fewer run on the calling thread.
+_THREAD_MIN_BLOCKS = 8
+
+
+@lru_cache(maxsize=1)
+def _pool():
+    from concurrent.futures import ThreadPoolExecutor
+
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="vrp-smile")
 
 
 def _wing_slope(a, shape: SmileShape, t: float):
