@@ -616,14 +616,19 @@ def option_strategy(paths, implied_vol, *, calls: float = 0.0, puts: float = 0.0
         hedge = np.zeros_like(s0)
         cost = np.zeros_like(s0)
         prev = np.zeros_like(s0)
+        # every day's delta in one call (day on the last axis): the same per-element
+        # operations as one call a day, so the same numbers
+        tau = (n_days - np.arange(n_days)) / dpy
+        rd, qd = r[..., None], q[..., None]
+        deltas = np.zeros(s.shape[:-1] + (n_days,))
+        if calls:
+            deltas += calls * implied.bs_delta(s[..., :-1], kc[..., None], tau, rd,
+                                               sig_c[..., None], qd, "call")
+        if puts:
+            deltas += puts * implied.bs_delta(s[..., :-1], kp[..., None], tau, rd,
+                                              sig_p[..., None], qd, "put")
         for i in range(n_days):
-            tau = (n_days - i) / dpy
-            d = np.zeros_like(s0)
-            if calls:
-                d += calls * implied.bs_delta(s[..., i], kc, tau, r, sig_c, q, "call")
-            if puts:
-                d += puts * implied.bs_delta(s[..., i], kp, tau, r, sig_p, q, "put")
-            h = -d
+            h = -deltas[..., i]
             hedge += h * (s[..., i + 1] - s[..., i])
             cost += c.hedge_cost * np.abs(h - prev) * s[..., i]
             prev = h
