@@ -642,3 +642,18 @@ def test_performance_table_equals_its_parts_exactly():
                                                               block, n_boot, seed)
             assert t.loc[k, "SE of hit rate"] == risk.hit_rate_se(r, block, n_boot, seed)
             assert t.loc[k, "Sharpe ratio (annualized)"] == risk.sharpe(r, 12)
+
+
+def test_bootstrap_se_asked_again_is_the_stored_number():
+    """risk keeps a record's bootstrap SE: asked again (or on an equal copy) it returns the
+    number a fresh computation gives, bit for bit; another seed is computed anew."""
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal(240) * 0.04 + 0.005
+    first = risk.sharpe_se(x, method="bootstrap")
+    again = risk.sharpe_se(x.copy(), method="bootstrap")
+    risk._SE_MEMO.clear()
+    fresh = risk.sharpe_se(x, method="bootstrap")
+    assert first == again == fresh
+    months = pd.date_range("2000", periods=240, freq="ME")
+    assert risk.mean_se(x) == risk.mean_se(pd.Series(x, months))
+    assert risk.sharpe_se(x, method="bootstrap", seed=1) != first

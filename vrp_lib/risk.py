@@ -499,11 +499,27 @@ def _boot_se(a: np.ndarray, statistic: str, block: int, n_boot: int, seed: int) 
     records of one length draws them once)."""
     from . import bootstrap
 
-    if a.size * n_boot <= _CACHED_DRAWS:
-        idx = _resample_indices(a.size, block, n_boot, seed)
-    else:                     # too large to keep: drawn for this call only
+    if a.size * n_boot > _CACHED_DRAWS:        # too large to keep: drawn for this call only
         idx = bootstrap.block_indices(a.size, block, n_boot, seed)
-    draws = np.asarray(bootstrap.STATISTICS[statistic](a[idx]), dtype=float)
+        return _se_of_draws(bootstrap.STATISTICS[statistic](a[idx]))
+    # the same record asked again (a chapter quoting an SE in a table and in its text):
+    # the stored number, bit for bit
+    key = (a.tobytes(), a.dtype.str, statistic, block, n_boot, seed)
+    if key not in _SE_MEMO:
+        idx = _resample_indices(a.size, block, n_boot, seed)
+        if len(_SE_MEMO) >= _SE_MEMO_SIZE:
+            _SE_MEMO.pop(next(iter(_SE_MEMO)))
+        _SE_MEMO[key] = _se_of_draws(bootstrap.STATISTICS[statistic](a[idx]))
+    return _SE_MEMO[key]
+
+
+#: Bootstrap SEs kept by record, statistic and settings (oldest dropped first).
+_SE_MEMO: dict = {}
+_SE_MEMO_SIZE = 256
+
+
+def _se_of_draws(draws) -> float:
+    draws = np.asarray(draws, dtype=float)
     if not np.isfinite(draws).all():
         raise ValueError("statistic: not finite on some resamples (e.g. a constant resample for a "
                          "Sharpe ratio)")
