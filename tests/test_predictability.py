@@ -210,11 +210,12 @@ def test_returns_in_decimals_and_gaps_refused():
 # --------------------------------------------------------------------------- out-of-sample R^2
 
 
-def _oos_loops(r, x, h, t0, restricted=False):
+def _oos_errors(r, x, h, t0, restricted=False):
+    """Squared out-of-sample errors of the forecast and of the historical mean, by loops."""
     n = len(r) - h
     rr, xs = r.to_numpy(), x.to_numpy()[:n]
     y = np.array([12 / h * rr[t + 1:t + 1 + h].sum() for t in range(n)])
-    num = den = 0.0
+    em2, eb2 = [], []
     for t in range(t0, n):
         known = slice(0, t - h + 1)
         slope, icpt = np.polyfit(xs[known], y[known], 1)
@@ -223,9 +224,14 @@ def _oos_loops(r, x, h, t0, restricted=False):
         fc = icpt + slope * xs[t]
         if restricted:
             fc = max(fc, 0.0)
-        num += (y[t] - fc) ** 2
-        den += (y[t] - y[known].mean()) ** 2
-    return 1 - num / den
+        em2.append((y[t] - fc) ** 2)
+        eb2.append((y[t] - y[known].mean()) ** 2)
+    return np.array(em2), np.array(eb2)
+
+
+def _oos_loops(r, x, h, t0, restricted=False):
+    em2, eb2 = _oos_errors(r, x, h, t0, restricted)
+    return 1 - em2.sum() / eb2.sum()
 
 
 @pytest.mark.parametrize("h,restricted", [(1, False), (3, False), (3, True)])
@@ -235,6 +241,11 @@ def test_oos_r2_by_hand(h, restricted):
     t0 = list(x.index).index(pd.Timestamp("2000-01-31"))
     assert np.isclose(got["r2_oos"], _oos_loops(r, x, h, t0, restricted), rtol=1e-9)
     assert got["first"] == pd.Timestamp("2000-01-31") and got["se"] > 0
+    # the SE: spread of R^2 over moving-block resamples of the paired squared errors
+    em2, eb2 = _oos_errors(r, x, h, t0, restricted)
+    idx = bootstrap.block_indices(em2.size, 12, 200, seed=0)
+    r2_boot = 1 - em2[idx].sum(axis=1) / eb2[idx].sum(axis=1)
+    assert np.isclose(got["se"], r2_boot.std(ddof=1), rtol=1e-9)
 
 
 def test_oos_r2_limits():

@@ -157,16 +157,27 @@ def _hodrick(X: np.ndarray, u: np.ndarray, xtx_inv: np.ndarray, horizon: int, sc
 
 
 def _bootstrap_cov(y: np.ndarray, x: np.ndarray, block: int, n_boot: int, seed: int) -> np.ndarray:
-    """Covariance of (intercept, slope) over moving-block resamples of the (y, x) pairs."""
-    def stat(r):
-        yy, xx = r[..., 0], r[..., 1]
-        xm, ym = xx.mean(axis=1, keepdims=True), yy.mean(axis=1, keepdims=True)
-        sxx = ((xx - xm) ** 2).sum(axis=1)
-        slope = ((xx - xm) * (yy - ym)).sum(axis=1) / np.where(sxx > 0, sxx, np.nan)
-        return np.column_stack([ym[:, 0] - slope * xm[:, 0], slope])
+    """Covariance of (intercept, slope) over moving-block resamples of the (y, x) pairs.
 
-    draws = bootstrap.joint_block_bootstrap(np.column_stack([y, x]), stat, block=block,
-                                            n_boot=n_boot, seed=seed)
+    The resamples of :func:`vrp_lib.bootstrap.joint_block_bootstrap` (same block starts),
+    each one's OLS fit from its sums of ``x``, ``y``, ``x**2`` and ``x*y`` (block sums of
+    the series centred on their sample means) instead of an ``n_boot x n`` gather: the same
+    coefficients to rounding (about 1e-12 relative).
+    """
+    n = y.size
+    bootstrap._block(block, n, "x")
+    starts = bootstrap._block_starts(n, block, n_boot, seed)
+    xc, yc = x.mean(), y.mean()
+    dx, dy = x - xc, y - yc
+    sx, sy, sxx, sxy = (bootstrap._resampled_sums(v, starts, block)
+                        for v in (dx, dy, dx * dx, dx * dy))
+    xm, ym = sx / n, sy / n
+    vxx = sxx - sx * xm
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = (sxy - sx * ym) / np.where(vxx > 1e-12 * sxx.max(), vxx, np.nan)
+    draws = np.column_stack([(ym + yc) - slope * (xm + xc), slope])
+    if not np.isfinite(draws).all():
+        raise ValueError("statistic: not finite on some resamples")
     return np.cov(draws, rowvar=False, ddof=1)
 
 
@@ -591,9 +602,15 @@ def oos_r2(returns, predictor, horizon: int = 1, start="2000-01-31", restricted:
     if not eb2.sum() > 0:
         raise ValueError("returns: the out-of-sample targets equal their historical mean; R^2 undefined")
     r2 = 1.0 - em2.sum() / eb2.sum()
-    draws = bootstrap.joint_block_bootstrap(np.column_stack([em2, eb2]),
-                                            lambda a: 1.0 - a[..., 0].sum(axis=1) / a[..., 1].sum(axis=1),
-                                            block=block, n_boot=n_boot, seed=seed)
+    # R^2 of each moving-block resample of the (em2, eb2) pairs (the resamples of
+    # bootstrap.joint_block_bootstrap), from the resamples' sums: block sums, no gather
+    bootstrap._block(block, em2.size, "x")
+    starts = bootstrap._block_starts(em2.size, block, n_boot, seed)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        draws = 1.0 - (bootstrap._resampled_sums(em2, starts, block)
+                       / bootstrap._resampled_sums(eb2, starts, block))
+    if not np.isfinite(draws).all():
+        raise ValueError("statistic: not finite on some resamples")
     return pd.Series({
         "r2_oos": float(r2), "se": float(draws.std(ddof=1)), "mse_model": float(em2.mean()),
         "mse_mean": float(eb2.mean()), "n_oos": int(em2.size), "horizon": h,
