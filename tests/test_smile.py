@@ -5,6 +5,9 @@ The independent check of the strip variance is the Cboe/Demeterfi discrete formu
 (:func:`vrp_lib.implied.bs_price`) at the volatilities :func:`smile.smile_vol` returns.
 """
 
+import os
+import time
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -438,3 +441,26 @@ def test_strip_variance_on_two_threads_is_the_serial_result(monkeypatch):
     serial = smile._strip_variance(grid, smile.WHITEPAPER, t)
     np.testing.assert_array_equal(threaded, serial)
     assert smile._strip_variance(np.zeros(0) + 0.2, smile.WHITEPAPER, t).shape == (0,)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_strip_variance_in_a_forked_child_does_not_wait_on_the_parents_threads():
+    """The worker threads are per process: a child forked after the parent built a table
+    builds its own (the parent's pool, copied without its threads, would never answer)."""
+    t = T_OPT
+    grid = np.geomspace(0.5, smile._max_atm(smile.WHITEPAPER, t), smile._N_TABLE) / 100.0
+    parent = smile._strip_variance(grid, smile.WHITEPAPER, t)
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover (the child)
+        ok = (smile._strip_variance(grid, smile.WHITEPAPER, t) == parent).all()
+        os._exit(0 if ok else 3)
+    for _ in range(300):  # at most 30 s
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        pytest.fail("the forked child's strip quadrature did not finish")
+    assert os.waitstatus_to_exitcode(status) == 0

@@ -51,6 +51,7 @@ strike 10 % below the forward). Times are in **years**; the VIX horizon is
 from __future__ import annotations
 
 import base64
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -547,7 +548,7 @@ def _strip_variance(a, shape: SmileShape, t: float):
     # GIL, and each block is the same computation on either thread (bit for bit)
     blocks = [flat[lo:lo + _BLOCK] for lo in range(0, flat.shape[0], _BLOCK)]
     if len(blocks) >= _THREAD_MIN_BLOCKS:
-        parts = list(_pool().map(block, blocks))
+        parts = list(_pool(os.getpid()).map(block, blocks))
     else:
         parts = [block(ab) for ab in blocks]
     total = np.concatenate(parts) if parts else np.zeros(0)
@@ -560,7 +561,9 @@ _THREAD_MIN_BLOCKS = 8
 
 
 @lru_cache(maxsize=1)
-def _pool():
+def _pool(pid: int):
+    """The two worker threads, one pool per process (a forked child, whose copy of the
+    parent's pool has no threads, makes its own)."""
     from concurrent.futures import ThreadPoolExecutor
 
     return ThreadPoolExecutor(max_workers=2, thread_name_prefix="vrp-smile")
