@@ -606,7 +606,10 @@ def loss_difference(realized, forecast, benchmark, loss: str = "qlike", block: i
     if not np.any(d != 0.0):
         raise ValueError("forecast and benchmark have the same loss on every date; "
                          "nothing to compare")
-    se = bootstrap.block_bootstrap_se(d, "mean", block=block, n_boot=n_boot, seed=seed)
+    # block_bootstrap_se(d, "mean", block, n_boot, seed): the same resamples, their means
+    # from block sums (no n_boot x n gather), equal to rounding
+    starts = bootstrap._block_starts(d.size, block, n_boot, seed)
+    se = float(bootstrap._named_draws(d, "mean", starts, block).std(ddof=1))
     if not se > 0:
         raise ValueError("forecast and benchmark differ by the same loss on every date; the "
                          "standard error of the difference is zero")
