@@ -143,3 +143,44 @@ def test_projector_style_draws_larger_type_on_a_taller_denser_figure(monkeypatch
     monkeypatch.undo()
     plotting.use_book_style()
     assert matplotlib.rcParams["font.size"] == plotting.STYLE["font.size"]
+
+
+def _sample_figure():
+    import numpy as np
+    import pandas as pd
+
+    fig, (a1, a2) = plotting.new_figure(1, 2, figsize=(10, 4))
+    days = pd.bdate_range("1990-01-02", periods=2000)
+    a1.plot(days, np.sin(np.arange(2000) / 50.0) + 2.0, label="a series")
+    a1.set_title("A title that says the point")
+    a1.set_ylabel("vol points")
+    a1.legend()
+    a2.hist(np.exp(np.linspace(0, 5, 300)), bins=30)
+    a2.set_xscale("log")
+    a2.set_xlabel("VIX (vol points, log scale)")
+    plotting.add_source(fig, "test data, " * 20)
+    return fig
+
+
+def test_show_displays_the_inline_backends_png_byte_for_byte(monkeypatch):
+    """plotting.show draws once; what it displays is the PNG the inline backend would save
+    (a tight save of the same figure), byte for byte, and the figure is closed."""
+    import base64
+
+    import IPython.display
+
+    reference = io.BytesIO()
+    fig = _sample_figure()
+    fig.canvas.print_figure(reference, format="png", facecolor=fig.get_facecolor(),
+                            edgecolor=fig.get_edgecolor(), dpi=fig.dpi, bbox_inches="tight")
+    plt.close(fig)
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda data, raw: shown.append(data))
+    fig = _sample_figure()
+    plotting.show(fig)
+    assert len(shown) == 1 and set(shown[0]) == {"image/png", "text/plain"}
+    assert base64.b64decode(shown[0]["image/png"]) == reference.getvalue()
+    assert shown[0]["text/plain"].startswith("<Figure size")
+    assert not plt.fignum_exists(fig.number)
+    with pytest.raises(TypeError, match="fig must be a matplotlib Figure"):
+        plotting.show(None)

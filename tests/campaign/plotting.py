@@ -7,11 +7,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 _FIG = plt.figure()
+_SHOWN = plt.figure()  # show() closes it after display; a closed figure can be shown again
 
 CALLS = {
     "use_book_style": ((), {}),
     "add_source": ((_FIG, "Cboe"), {}),
     "new_figure": ((), {"nrows": 1, "ncols": 2}),
+    "show": ((_SHOWN,), {}),
 }
 
 VALID = {
