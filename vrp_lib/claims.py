@@ -149,8 +149,7 @@ class Claims:
         bool
             Whether the claim holds.
         """
-        if not isinstance(condition, (bool, np.bool_)):
-            raise _checks.ArgumentTypeError(f"condition must be True or False, got {_checks._what(condition)}")
+        _condition(condition)
         if any(c.name == name for c in self.claims):
             raise ValueError(f"name: the claim {name!r} is already checked in {self.chapter}")
         claim = Claim(self.chapter, name, sentence, bool(condition),
@@ -196,8 +195,7 @@ class Claims:
         """
         if not isinstance(name, str) or not name.strip():
             raise ValueError(f"name must be a non-empty string, got {name!r}")
-        if not isinstance(condition, (bool, np.bool_)):
-            raise _checks.ArgumentTypeError(f"condition must be True or False, got {_checks._what(condition)}")
+        _condition(condition)
         if self.mode != "strict" or bool(condition):
             return True
         shown = ", ".join(f"{k} = {_number(v, k)}" for k, v in numbers.items())
@@ -225,6 +223,13 @@ class Claims:
         tmp.write_text(json.dumps(body, indent=1), encoding="utf-8")
         os.replace(tmp, path)
         return path
+
+
+def _condition(condition) -> bool:
+    """A claim's condition: a Python or numpy boolean (never a number or an array)."""
+    if not isinstance(condition, (bool, np.bool_)):
+        raise _checks.ArgumentTypeError(f"condition must be True or False, got {_checks._what(condition)}")
+    return bool(condition)
 
 
 def _day(ts: pd.Timestamp) -> str:
