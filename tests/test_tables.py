@@ -388,3 +388,29 @@ def test_glue_checks_its_arguments():
         tables.glue(" ", 1.0)
     with pytest.raises(TypeError, match="display must be True or False"):
         tables.glue("k", 1.0, display=0)
+
+
+def test_glue_in_a_kernel_keeps_the_output_order():
+    """In a real kernel glue publishes without flushing idle streams (about 1 ms a value) and
+    still flushes text waiting to be sent first: printed lines and glued values come out in
+    the order the cell made them, as with IPython's display."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    src = ("from vrp_lib.tables import glue\n"
+           "for i in range(30):\n"
+           "    glue(f'idle{i}', i, display=False)\n"
+           "for i in range(30):\n"
+           "    print(i)\n"
+           "    glue(f'after{i}', i + 0.5, display=i % 2 == 0)\n")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src)])
+    NotebookClient(nb, timeout=60, kernel_name="python3").execute()
+    seen = [("stream", line) if o.output_type == "stream" else ("glue", o.metadata["scrapbook"]["name"])
+            for o in nb.cells[0].outputs
+            for line in (o.text.splitlines() if o.output_type == "stream" else [None])]
+    expected = ([("glue", f"idle{i}") for i in range(30)]
+                + [x for i in range(30) for x in (("stream", str(i)), ("glue", f"after{i}"))])
+    assert seen == expected
+    shown = [o for o in nb.cells[0].outputs if o.output_type == "display_data"
+             and "text/plain" in o.data]
+    assert [o.data["text/plain"] for o in shown] == [str(i + 0.5) for i in range(0, 30, 2)]

@@ -60,6 +60,13 @@ def glue(name: str, variable, display: bool = True) -> None:
     the ``scrapbook`` metadata myst-nb reads) with IPython alone. The book build reads it
     exactly as it reads myst-nb's.
 
+    In a Jupyter kernel every display first flushes ``sys.stdout`` and ``sys.stderr``, each
+    flush a round trip to the kernel's IO thread even when there is nothing to send (about
+    1 ms per glued value, measured; chapter 4 glues 254). When neither stream has text
+    waiting, the value is published without that flush: the output is the same, and in the
+    same order, since the IO thread sends messages in the order they are queued. Whenever
+    text is waiting, the display flushes it first, as IPython's does.
+
     Parameters
     ----------
     name : str
@@ -70,7 +77,6 @@ def glue(name: str, variable, display: bool = True) -> None:
         Also show the value in the cell's output.
     """
     from IPython.core.formatters import format_display_data
-    from IPython.display import display as ipy_display
 
     name = ck.text(name, "name")
     if not isinstance(display, bool):
@@ -78,7 +84,38 @@ def glue(name: str, variable, display: bool = True) -> None:
     mimebundle, metadata = format_display_data(variable)
     mime_prefix = "" if display else GLUE_PREFIX
     metadata["scrapbook"] = dict(name=name, mime_prefix=mime_prefix)
-    ipy_display({mime_prefix + k: v for k, v in mimebundle.items()}, raw=True, metadata=metadata)
+    _publish({mime_prefix + k: v for k, v in mimebundle.items()}, metadata)
+
+
+def _streams_idle() -> bool:
+    """True when ipykernel's stdout and stderr have no text waiting to be sent (False when
+    unsure: another kind of stream, or a kernel without these flags)."""
+    import sys
+
+    return all(getattr(s, "_flush_pending", True) is False
+               and getattr(s, "_subprocess_flush_pending", True) is False
+               for s in (sys.stdout, sys.stderr))
+
+
+def _publish(bundle: dict, metadata: dict) -> None:
+    """``IPython.display.display(bundle, raw=True, metadata=metadata)``, without the flush of
+    idle output streams (see :func:`glue`)."""
+    from IPython import get_ipython
+    from IPython.display import display as ipy_display
+
+    pub = getattr(get_ipython(), "display_pub", None)
+    if pub is None or not hasattr(pub, "_flush_streams") or not _streams_idle():
+        ipy_display(bundle, raw=True, metadata=metadata)
+        return
+    pub._flush_streams = _no_flush          # this display only: the streams are idle
+    try:
+        ipy_display(bundle, raw=True, metadata=metadata)
+    finally:
+        del pub._flush_streams              # the class's own flush again
+
+
+def _no_flush() -> None:
+    return None
 
 _UUID = re.compile(r"[A-Za-z0-9_-]+")
 
