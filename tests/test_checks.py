@@ -431,3 +431,14 @@ def test_series_returns_a_new_object_whose_changes_never_reach_the_input():
     s = c.series(x, "x")
     s.iloc[0] = 99.0
     assert s is not x and x.iloc[0] == 1.0
+
+
+@given(st.lists(st.floats(min_value=1e-3, max_value=1e4, allow_nan=False), min_size=1, max_size=40),
+       st.sampled_from([200.0, 15.0, 1000.0]))
+def test_median_above_is_np_median_greater(values, level):
+    # the counting shortcut decides exactly as np.median does, ties and even counts included
+    v = np.array(values + [level] * (len(values) % 3))   # some values exactly at the level
+    assert c._median_above(v, level) == (float(np.median(v)) > level)
+    # half above, half below: the exact median decides (level + 1 here, then level itself)
+    assert c._median_above(np.array([level - 1, level + 3]), level) is True
+    assert c._median_above(np.array([level - 1, level + 1]), level) is False

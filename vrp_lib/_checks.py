@@ -601,23 +601,46 @@ def vol_points(x, name: str):
     Raises :class:`ValueError` when every finite value is below :data:`DECIMAL_LOOKING_MAX`
     (decimals passed by mistake) or the median is above :data:`PRICE_LEVEL_MIN` (a price
     level passed as a volatility). Zeros alone (a constant-price test) are not judged.
+    The finite positive values are judged in place, without copying them (a simulated VIX
+    panel holds a million).
     """
-    v = _finite_values(x)
-    v = v[v > 0]
-    if v.size == 0:
+    try:
+        a = _float_array(x, "x").ravel()
+    except (TypeError, ValueError):
+        return x                # not numbers: the caller's type checks refuse them
+    judged = np.isfinite(a)
+    np.logical_and(judged, a > 0, out=judged)
+    n = int(np.count_nonzero(judged))
+    if n == 0:
         return x
-    if v.max() < DECIMAL_LOOKING_MAX:
+    largest = float(a.max(where=judged, initial=-np.inf))
+    if largest < DECIMAL_LOOKING_MAX:
         raise ValueError(
-            f"{name}: every value is below {DECIMAL_LOOKING_MAX} (largest {v.max():.4g}), which looks like "
+            f"{name}: every value is below {DECIMAL_LOOKING_MAX} (largest {largest:.4g}), which looks like "
             "volatility in decimals (0.15 for 15 %); pass vol points (15.0), i.e. multiply by 100"
         )
-    med = float(np.median(v))
-    if med > PRICE_LEVEL_MIN:
+    above = int(np.count_nonzero((a > PRICE_LEVEL_MIN) & judged))
+    if _median_above(a[judged] if 2 * above == n else None, PRICE_LEVEL_MIN, n, above):
         raise ValueError(
-            f"{name}: median {med:.6g} is above {PRICE_LEVEL_MIN:g}, which looks like a price level, not a "
-            "volatility; pass the volatility in vol points (15.0 for 15 %)"
+            f"{name}: median {float(np.median(a[judged])):.6g} is above {PRICE_LEVEL_MIN:g}, which looks like "
+            "a price level, not a volatility; pass the volatility in vol points (15.0 for 15 %)"
         )
     return x
+
+
+def _median_above(v, level: float, n: int | None = None, above: int | None = None) -> bool:
+    """``np.median(v) > level`` (``v`` 1-D, not empty, no NaN), decided by counting the
+    ``above`` of ``n`` values that exceed ``level`` (counted here when not given); the median
+    itself is computed only when the count cannot decide (an even number of values with
+    exactly half above; then ``v`` must be given). One pass instead of a partition."""
+    if n is None or above is None:
+        v = np.asarray(v, dtype=float)
+        n, above = v.size, int(np.count_nonzero(v > level))
+    if 2 * above > n:      # more than half above: the middle value(s) are above
+        return True
+    if 2 * above < n:      # fewer than half: the middle value(s) are at or below
+        return False
+    return float(np.median(v)) > level
 
 
 def decimal_vol(x, name: str):
