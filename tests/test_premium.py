@@ -597,3 +597,66 @@ def test_rank_correlations_match_pandas_and_scipy_with_ties():
         premium.rank_correlations(a, np.array([1.0, np.nan, 2.0, 3.0]))
     with pytest.raises(ValueError, match="two observations"):
         premium.rank_correlations(a[:1], a[:1])
+
+
+# --------------------------------------------------------------------------- by_tenor
+
+
+def _tenor_data(n=700, seed=3):
+    rng = np.random.default_rng(seed)
+    dates = pd.bdate_range("2015-01-01", periods=n)
+    px = pd.Series(100 * np.exp(np.cumsum(rng.normal(0, 0.01, n))), index=dates)
+    short = pd.Series(14 + 4 * rng.random(n), index=dates).iloc[40:]        # starts later
+    long_ = pd.Series(17 + 3 * rng.random(n), index=dates).drop(dates[100:110])  # gaps
+    return px, short, long_
+
+
+def test_by_tenor_compares_the_tenors_on_their_common_dates():
+    px, short, long_ = _tenor_data()
+    out = premium.by_tenor({"short, 5": (short, 5), "long, 21": (long_, 21)}, px, block=50,
+                           n_boot=200, seed=1)
+    assert list(out.columns) == list(premium.BY_TENOR_COLUMNS)
+    assert out.index.name == "Index and tenor" and list(out.index) == ["short, 5", "long, 21"]
+    common = short.index.intersection(long_.index)
+    assert out.attrs["first_origin"] == common[0]
+    r = np.log(px.to_numpy())
+    for label, iv, w in (("short, 5", short, 5), ("long, 21", long_, 21)):
+        # by hand: origin t on a common date with w returns after it, RV over t+1..t+w
+        rows = []
+        for t in common:
+            i = px.index.get_loc(t)
+            if i + w < len(px):
+                rv = 100 * math.sqrt(252 / w * sum((r[j] - r[j - 1]) ** 2
+                                                   for j in range(i + 1, i + w + 1)))
+                rows.append((iv[t], rv))
+        ivs, rvs = np.array(rows).T
+        got = out.loc[label]
+        assert got["Origin days"] == len(rows)
+        assert got["Average implied vol (vol points)"] == pytest.approx(ivs.mean(), rel=1e-12)
+        assert got["Average realized vol over the tenor (vol points)"] == pytest.approx(
+            rvs.mean(), rel=1e-12)
+        assert got["Premium (vol points)"] == pytest.approx((ivs - rvs).mean(), rel=1e-10)
+        var = ivs**2 - rvs**2
+        assert got["Premium per unit of variance exposure (variance points a year)"] == \
+            pytest.approx(var.mean(), rel=1e-10)
+        assert got["SE per unit of exposure (variance points a year)"] == pytest.approx(
+            bootstrap.block_bootstrap_se(var, block=50, n_boot=200, seed=1), rel=1e-9)
+        assert got["SE of the premium (vol points)"] == pytest.approx(
+            bootstrap.block_bootstrap_se(ivs - rvs, block=50, n_boot=200, seed=1), rel=1e-9)
+
+
+def test_by_tenor_refuses_bad_input():
+    px, short, long_ = _tenor_data()
+    with pytest.raises(TypeError, match="tenors: expected a dict"):
+        premium.by_tenor([(short, 5)], px)
+    with pytest.raises(ValueError, match="tenors: is empty"):
+        premium.by_tenor({}, px)
+    with pytest.raises(TypeError, match=r"tenors\['a'\]: expected a pair"):
+        premium.by_tenor({"a": short}, px)
+    with pytest.raises(ValueError, match="window"):
+        premium.by_tenor({"a": (short, 0)}, px)
+    with pytest.raises(ValueError, match="no date in common"):
+        premium.by_tenor({"a": (short.iloc[:50], 5), "b": (long_.iloc[-50:], 21)}, px)
+    aware = long_.tz_localize("UTC")
+    with pytest.raises(ValueError, match=r"tenors\['b'\]: the index is time-zone aware"):
+        premium.by_tenor({"a": (short, 5), "b": (aware, 21)}, px)

@@ -55,6 +55,8 @@ __all__ = [
     "summary",
     "summary_table",
     "summary_with_se",
+    "by_tenor",
+    "BY_TENOR_COLUMNS",
     "conventions",
     "threshold_hit_rates",
     "subperiods",
@@ -444,6 +446,84 @@ def summary_with_se(implied_vol, prices, windows=(21, 42, 63), labels=None,
         row["n"] = len(df)
         rows.append(row)
     return pd.DataFrame(rows, index=pd.Index(labels, name="Window"))
+
+
+#: Columns of :func:`by_tenor`, in order.
+BY_TENOR_COLUMNS = (
+    "Average implied vol (vol points)",
+    "Average realized vol over the tenor (vol points)",
+    "Premium (vol points)",
+    "SE of the premium (vol points)",
+    "Premium per unit of variance exposure (variance points a year)",
+    "SE per unit of exposure (variance points a year)",
+    "Origin days",
+)
+
+
+def by_tenor(tenors, prices, block: int = 252, n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """The premium at several tenors, compared on the origin dates they all have.
+
+    Each implied volatility (the VIX family: VIX9D, VIX, VIX3M, VIX6M) is set against the
+    index's realized volatility over its own horizon, on the dates every series has, so that
+    the rows differ by tenor only. Each row gives the premium in vol points
+    (:func:`summary_with_se`) and in the variance form ``IV^2 - RV^2``, the premium per unit
+    of variance exposure, with moving-block bootstrap standard errors (both with the same
+    ``block``, ``n_boot`` and ``seed``).
+
+    Parameters
+    ----------
+    tenors : dict
+        ``{label: (implied_vol, window)}``: a daily implied volatility (vol points, Series
+        with a DatetimeIndex) and its horizon in trading days (VIX9D 6, VIX 21, VIX3M 63,
+        VIX6M 126); at least one.
+    prices : pandas.Series
+        Daily closes of the index, covering every window after the last common date used.
+    block, n_boot, seed : int
+        Moving-block bootstrap: block length (days), resamples and seed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``Index and tenor`` (the labels), columns :data:`BY_TENOR_COLUMNS` (vol points,
+        variance points a year, and the number of origin days). ``attrs["first_origin"]`` is
+        the first common date.
+    """
+    if not isinstance(tenors, dict):
+        raise _checks.ArgumentTypeError(f"tenors: expected a dict {{label: (implied_vol, window)}}, "
+                                        f"got {_checks._what(tenors)}")
+    if not tenors:
+        raise ValueError("tenors: is empty; pass at least one (implied_vol, window) pair")
+    p = _prices(prices)
+    series = {}
+    for label, pair in tenors.items():
+        if not isinstance(pair, tuple) or len(pair) != 2:
+            raise _checks.ArgumentTypeError(f"tenors[{label!r}]: expected a pair (implied_vol, window), "
+                                            f"got {_checks._what(pair)}")
+        series[label] = (_implied(pair[0], f"tenors[{label!r}]"),
+                         _window(pair[1], len(p), f"tenors[{label!r}] window"))
+    labels = list(series)
+    first = series[labels[0]][0]
+    common = first.index
+    for label in labels[1:]:       # the same date rules as two series (tz, empty, disjoint)
+        _checks.overlap(first, series[label][0], f"tenors[{labels[0]!r}]", f"tenors[{label!r}]")
+        common = common.intersection(series[label][0].index)
+    if len(common) == 0:
+        raise ValueError("tenors: the implied volatilities have no date in common")
+    rows = {}
+    for label, (iv, window) in series.items():
+        iv = iv.reindex(common)
+        s = summary_with_se(iv, p, windows=(window,), block=block, n_boot=n_boot, seed=seed).iloc[0]
+        var = vrp(iv, p, window=window, form="variance")
+        rows[label] = [s["Avg implied vol"], s["Avg realized vol"], s["Avg VRP (vol pts)"],
+                       s["SE avg VRP"], float(var.mean()),
+                       bootstrap.block_bootstrap_se(var.to_numpy(), block=block, n_boot=n_boot,
+                                                    seed=seed),
+                       int(s["n"])]
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=list(BY_TENOR_COLUMNS))
+    out["Origin days"] = out["Origin days"].astype(int)
+    out.index.name = "Index and tenor"
+    out.attrs["first_origin"] = common[0]
+    return out
 
 
 def conventions(implied_vol, prices, windows=(21, 22), annualization: float = TRADING_DAYS,

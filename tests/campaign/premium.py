@@ -22,6 +22,8 @@ CALLS = {
     "interpolated_vol": ((VIX, VIX * 1.1), {"days": 60, "near_days": 30, "next_days": 93}),
     "block_se": ((VRP,), {"statistic": "hit_rate", "block": 21, "n_boot": 50, "seed": 0}),
     "rank_correlations": ((VRP.to_numpy()[:40], VRP.to_numpy()[40:80]), {}),
+    "by_tenor": (({"1m": (VIX, 21), "2m": (VIX * 1.1, 42)}, PRICES),
+                 {"block": 21, "n_boot": 50, "seed": 0}),
 }
 
 VOLS = {
