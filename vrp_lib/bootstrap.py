@@ -307,10 +307,13 @@ def _resampled_sums(v: np.ndarray, starts: np.ndarray, block: int) -> np.ndarray
 
     A resample's sum is the sum of its blocks' sums, read off one cumulative sum (the last
     block cut so the resample has ``n`` observations): ``O(n + n_boot * n / block)``
-    instead of the ``O(n_boot * n)`` gather, the same number to rounding.
+    instead of the ``O(n_boot * n)`` gather, the same number to rounding. ``v`` is one
+    series (shape ``(n,)``: one sum per resample) or ``m`` series as columns (shape
+    ``(n, m)``: ``(n_boot, m)`` sums); the one place the library computes block sums.
     """
-    last = v.size - (starts.shape[1] - 1) * block
-    c = np.concatenate([[0.0], np.cumsum(v)])
+    v = np.asarray(v, dtype=float)
+    last = v.shape[0] - (starts.shape[1] - 1) * block
+    c = np.concatenate([np.zeros((1,) + v.shape[1:]), np.cumsum(v, axis=0)])
     full = (c[starts[:, :-1] + block] - c[starts[:, :-1]]).sum(axis=1)
     return full + (c[starts[:, -1] + last] - c[starts[:, -1]])
 

@@ -170,11 +170,7 @@ def _resampled_means(cols: np.ndarray, block: int, n_boot: int, seed: int) -> np
     (same draws), from block sums of cumulative sums: shape ``(n_boot, columns)``."""
     n = cols.shape[0]
     starts = bootstrap._block_starts(n, block, n_boot, seed)    # = block_indices(...)[:, ::block]
-    c = np.vstack([np.zeros((1, cols.shape[1])), np.cumsum(cols, axis=0)])
-    last = n - block * (starts.shape[1] - 1)                 # length of the cut last block
-    full = (c[starts[:, :-1] + block] - c[starts[:, :-1]]).sum(axis=1)
-    part = c[starts[:, -1] + last] - c[starts[:, -1]]
-    return (full + part) / n
+    return bootstrap._resampled_sums(cols, starts, block) / n
 
 
 def ledger(implied_vol, prices, window: int = 21, jump_gap: float = 0.0, days: int = 30,

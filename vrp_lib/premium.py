@@ -188,33 +188,23 @@ def _seed(seed) -> int:
     return _checks.integer(seed, "seed", 0)
 
 
-def _block_starts(n: int, block: int, n_boot: int, seed: int):
-    """Start positions and lengths of the blocks of each moving-block resample.
-
-    The resamples are those of :func:`vrp_lib.bootstrap.block_bootstrap_se` with the same
-    ``block``, ``n_boot`` and ``seed``: the starts are read from
-    ``vrp_lib.bootstrap._block_starts`` (the block starts of
-    :func:`vrp_lib.bootstrap.block_indices`); the last block is cut so a resample has ``n``
-    observations.
-    """
+def _block_starts(n: int, block: int, n_boot: int, seed: int) -> np.ndarray:
+    """Block starts of the moving-block resamples of
+    :func:`vrp_lib.bootstrap.block_bootstrap_se` with the same ``block``, ``n_boot`` and
+    ``seed`` (``vrp_lib.bootstrap._block_starts``), after checking the block fits."""
     if block > n:
         raise ValueError(f"block ({block}) is longer than the series ({n} observations)")
-    starts = bootstrap._block_starts(n, block, n_boot, seed)
-    lengths = np.full(starts.shape[1], block)
-    lengths[-1] = n - block * (starts.shape[1] - 1)
-    return starts, lengths
+    return bootstrap._block_starts(n, block, n_boot, seed)
 
 
-def _block_se_of_mean(x: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> float:
-    """Bootstrap SE of the mean of ``x`` over the resamples given by :func:`_block_starts`.
+def _block_se_of_mean(x: np.ndarray, starts: np.ndarray, block: int) -> float:
+    """Bootstrap SE of the mean of ``x`` over the resamples with these block starts.
 
-    Each resample's sum is a sum of block sums read off a cumulative sum, instead of an
-    ``n_boot x n`` gather: the same number to rounding, much faster. A hit rate is the mean
-    of the indicator ``x > 0``.
+    Each resample's sum is a sum of block sums (``vrp_lib.bootstrap._resampled_sums``),
+    instead of an ``n_boot x n`` gather: the same number to rounding, much faster. A hit
+    rate is the mean of the indicator ``x > 0``.
     """
-    c = np.concatenate([[0.0], np.cumsum(x, dtype=float)])
-    means = (c[starts + lengths] - c[starts]).sum(axis=1) / x.size
-    return float(means.std(ddof=1))
+    return float((bootstrap._resampled_sums(x, starts, block) / x.size).std(ddof=1))
 
 
 def _demeaned_forward_vol(p: pd.Series, window: int, annualization: float) -> pd.Series:
@@ -433,7 +423,7 @@ def summary_with_se(implied_vol, prices, windows=(21, 42, 63), labels=None,
                              "(the origin dates shared by implied_vol and prices): implied_vol "
                              "too short or a shorter block")
         spread = (df["implied"] - df["realized"]).to_numpy()
-        starts, lengths = _block_starts(len(df), blk, nb, sd)
+        starts = _block_starts(len(df), blk, nb, sd)
         row = {}
         for col, se_col, x in (
             ("Avg implied vol", "SE avg implied", df["implied"].to_numpy()),
@@ -442,7 +432,7 @@ def summary_with_se(implied_vol, prices, windows=(21, 42, 63), labels=None,
             ("Hit rate (VRP > 0)", "SE hit rate", (spread > 0).astype(float)),
         ):
             row[col] = float(x.mean())
-            row[se_col] = _block_se_of_mean(x, starts, lengths)
+            row[se_col] = _block_se_of_mean(x, starts, blk)
         row["n"] = len(df)
         rows.append(row)
     return pd.DataFrame(rows, index=pd.Index(labels, name="Window"))
@@ -577,7 +567,7 @@ def conventions(implied_vol, prices, windows=(21, 22), annualization: float = TR
                     "Avg VRP (vol pts)": float(x.mean()),
                     "Hit rate (VRP > 0)": float((x > 0).mean()),
                     "SE hit rate": _block_se_of_mean((x.to_numpy() > 0).astype(float),
-                                                     *_block_starts(len(x), blk, nb, sd)),
+                                                     _block_starts(len(x), blk, nb, sd), blk),
                     "n": int(len(x)),
                 })
     return pd.DataFrame(rows)
@@ -909,14 +899,14 @@ def block_se(x, statistic="mean", block: int = 252, n_boot: int = 1000, seed: in
     stats = [_checks.choice(s, "statistic", ("mean", "hit_rate")) for s in (statistic if many else (statistic,))]
     blk = bootstrap._block(block, a.size)
     nb = bootstrap._n_boot(n_boot, low=2)
-    starts, lengths = _block_starts(a.size, blk, nb, _seed(seed))
+    starts = _block_starts(a.size, blk, nb, _seed(seed))
     out = []
     for stat in stats:
         values = (a > 0).astype(float) if stat == "hit_rate" else a
         if blk == 1:        # an ordinary bootstrap: one gather, no cumulative sums
             out.append(float(values[starts].mean(axis=1).std(ddof=1)))
         else:
-            out.append(_block_se_of_mean(values, starts, lengths))
+            out.append(_block_se_of_mean(values, starts, blk))
     return tuple(out) if many else out[0]
 
 

@@ -323,15 +323,7 @@ def _resampled_sums(columns, block: int, n_boot: int, seed: int) -> list[np.ndar
 
 def _sums_at(columns, starts: np.ndarray, block: int) -> list[np.ndarray]:
     """:func:`_resampled_sums` on given block starts (``bootstrap._block_starts``)."""
-    n = len(columns[0])
-    k = starts.shape[1]
-    last = n - (k - 1) * block
-    out = []
-    for col in columns:
-        c = np.concatenate([[0.0], np.cumsum(np.asarray(col, dtype=float))])
-        full = (c[starts[:, :-1] + block] - c[starts[:, :-1]]).sum(axis=1)
-        out.append(full + c[starts[:, -1] + last] - c[starts[:, -1]])
-    return out
+    return [bootstrap._resampled_sums(col, starts, block) for col in columns]
 
 
 def regime_table(frame, labels, values=None, block: int = 252, n_boot: int = 1000,
