@@ -177,3 +177,17 @@ def test_preflight_reports_a_jupyterlab_that_does_not_start(tmp_path, monkeypatc
     out = capsys.readouterr().out
     assert report.failed == 1 and out.startswith("FAIL  JupyterLab starts: exited with status 3"), out
     assert "address already in use" in out and "firewall" in out
+
+
+#: Longest line of code a reader sees (the style rule; hidden cells are exempt).
+MAX_VISIBLE_LINE = 88
+HIDDEN_TAGS = {"remove-cell", "remove-input", "hide-input"}
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_visible_code_lines_are_short(path):
+    nb = nbformat.read(path, as_version=4)
+    long = [(i, len(line)) for i, c in enumerate(nb.cells)
+            if c.cell_type == "code" and not HIDDEN_TAGS & set(c.metadata.get("tags", []))
+            for line in c.source.splitlines() if len(line) > MAX_VISIBLE_LINE]
+    assert not long, f"cells with lines over {MAX_VISIBLE_LINE} characters (cell, length): {long}"

@@ -414,3 +414,14 @@ def test_glue_in_a_kernel_keeps_the_output_order():
     shown = [o for o in nb.cells[0].outputs if o.output_type == "display_data"
              and "text/plain" in o.data]
     assert [o.data["text/plain"] for o in shown] == [str(i + 0.5) for i in range(0, 30, 2)]
+
+
+def test_band_text_is_the_median_band_and_total_error():
+    # median 0.51 of four choices, band 0.46 to 0.55, total error sqrt(0.3^2 + 0.045^2)
+    assert tables.band_text([0.46, 0.52, 0.55, 0.50], 0.3) == "0.51 [0.46, 0.55] (0.30)"
+    assert tables.band_text([1.0, 2.0], 0.0, digits=3) == "1.500 [1.000, 2.000] (0.500)"
+    assert tables.band_text([-0.001, 0.002], 0.001) == "0.00 [0.00, 0.00] (0.00)"   # no -0.00
+    with pytest.raises(ValueError, match="at least 2 choices"):
+        tables.band_text([0.5], 0.1)
+    with pytest.raises(ValueError, match="se must be non-negative"):
+        tables.band_text([0.5, 0.6], -0.1)

@@ -41,7 +41,7 @@ import pandas as pd
 from . import _checks as ck
 
 __all__ = [
-    "styled", "text_table", "value_se", "se_text", "se_table", "summary_se_text", "number_text",
+    "styled", "text_table", "value_se", "band_text", "se_text", "se_table", "summary_se_text", "number_text",
     "percent_text", "date_text", "rounded", "significant", "MIN_BLOCKS", "SUMMARY_COLUMNS",
     "glue", "GLUE_PREFIX",
 ]
@@ -260,6 +260,33 @@ def significant(x, digits: int = 8) -> float:
 
 
 # --------------------------------------------------------------------- value (SE)
+
+
+def band_text(values, se, digits: int = 2) -> str:
+    """An estimate over several defensible choices as text: ``"0.52 [0.46, 0.55] (0.25)"``.
+
+    The robust figure (the median over the choices), the band in brackets and the standard
+    error with the choice in parentheses, from :func:`vrp_lib.risk.band_summary`; each
+    rounded to ``digits`` decimals, with no ``-0.00``.
+
+    Parameters
+    ----------
+    values : sequence of float
+        The estimate under each choice (at least two, finite).
+    se : float
+        Sampling standard error of the estimate (non-negative, same unit).
+    digits : int, default 2
+        Decimals shown.
+
+    Returns
+    -------
+    str
+    """
+    from . import risk
+
+    d = _digits(digits)
+    b = {k: round(v, d) + 0.0 for k, v in risk.band_summary(values, se).items()}  # no -0.00
+    return f"{b['median']:.{d}f} [{b['low']:.{d}f}, {b['high']:.{d}f}] ({b['se_total']:.{d}f})"
 
 
 def value_se(value, se, digits: int = 2, scale: float = 1.0):

@@ -15,6 +15,7 @@ CALLS = {
     "styled": ((_TABLE, "{:,.2f}", "test-table"), {"hide_index": False, "na_rep": "-", "caption": "A caption",
                                                   "nowrap_index": False}),
     "value_se": ((2.94, 0.24), {"digits": 2, "scale": 1.0}),
+    "band_text": (([0.46, 0.52, 0.55], 0.25), {"digits": 2}),
     "se_table": ((_SUMMARY, {"Avg VRP (SE)": ("Avg VRP", "SE avg VRP", 2, 1.0)}), {"counts": {"Days": "n"}}),
     "number_text": ((12345.678,), {"digits": 1}),
     "percent_text": ((0.853,), {"digits": 1}),
