@@ -607,3 +607,19 @@ def test_integral_float_node_counts_read_as_integers():
     assert bates.call_price(Q, 100.0, 100.0, 0.1, 0.04, method="quad", n_nodes=512.0) == \
         bates.call_price(Q, 100.0, 100.0, 0.1, 0.04, method="quad", n_nodes=512)
     assert bates.stationary_mean_vix(P, Q, n_nodes=32.0) == bates.stationary_mean_vix(P, Q, n_nodes=32)
+
+
+def test_half_life_halves_a_variance_shock():
+    """ln 2 / kappa years; checked on the simulation's mean recursion with no vol of variance
+    (the spot variance then follows its conditional mean exactly): a shock has halved after
+    the half-life."""
+    from vrp_lib import simulation
+
+    kappa = np.log(2.0) * 252 / 21                       # a half-life of 21 trading days
+    p = bates.BatesParams(kappa=kappa, theta=0.04, xi=0.0, rho=0.0, lam=0.0, mu_j=0.0, sigma_j=0.0)
+    assert bates.half_life(p) == pytest.approx(21 / 252, rel=1e-15)
+    v = simulation.simulate(p, p, 21, 1, seed=0, v0=0.10).variance[:, 0]
+    assert v[21] - 0.04 == pytest.approx((0.10 - 0.04) / 2, rel=1e-12)
+    assert bates.half_life(P) == pytest.approx(np.log(2) / P.kappa, rel=1e-15)
+    with pytest.raises(ValueError, match="params: expected BatesParams"):
+        bates.half_life(0.5)

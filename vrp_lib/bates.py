@@ -45,7 +45,8 @@ __all__ = [
     "MAX_HORIZON_YEARS", "MAX_KAPPA", "MAX_LAMBDA", "MAX_RATE", "MAX_XI", "PHYSICAL", "PRICING_METHODS",
     "QUAD_NODES", "RISK_NEUTRAL", "VIX_DAYS",
     "call_price", "characteristic_function", "check_pair", "diffusive_loading",
-    "expected_variance", "expected_variance_parts", "log_contract_variance", "model_chain",
+    "expected_variance", "expected_variance_parts", "half_life", "log_contract_variance",
+    "model_chain",
     "put_price", "risk_neutral_from_premia", "stationary_mean_vix", "stationary_variance_law",
     "variance_premium",
 ]
@@ -392,6 +393,17 @@ def log_contract_variance(params, horizon, v0):
     p = _params(params, "params")
     diff = expected_variance_parts(p, horizon, v0)["diffusive"]
     return _out(np.asarray(diff) + 2.0 * p.lam * (p.kbar - p.mu_j))
+
+
+def half_life(params) -> float:
+    """Half-life of a variance shock, in years: ``ln 2 / kappa``.
+
+    The spot variance's conditional mean reverts to ``theta`` as
+    ``theta + (v0 - theta) e^{-kappa t}``, so a shock to the spot variance has halved, in
+    expectation, after ``ln 2 / kappa`` years; multiply by 12 for months or by
+    :data:`DAYS_PER_YEAR` for trading days.
+    """
+    return float(np.log(2.0) / _params(params, "params").kappa)
 
 
 def stationary_variance_law(params) -> tuple[float, float]:

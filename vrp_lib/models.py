@@ -26,7 +26,7 @@ from .bates import (  # noqa: F401 - re-exports
     CALENDAR_DAYS, DAYS_PER_YEAR, MAX_DECIMAL_VARIANCE, MAX_HORIZON_YEARS, MAX_RATE, PHYSICAL,
     PRICING_METHODS, RISK_NEUTRAL, VIX_DAYS, _XI_SMALL, BatesParams, _params, call_price,
     characteristic_function, check_pair, diffusive_loading, expected_variance,
-    expected_variance_parts, log_contract_variance, model_chain, put_price,
+    expected_variance_parts, half_life, log_contract_variance, model_chain, put_price,
     risk_neutral_from_premia, stationary_mean_vix, stationary_variance_law, variance_premium,
 )
 from .calibration import (  # noqa: F401 - re-exports

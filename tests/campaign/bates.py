@@ -21,6 +21,7 @@ CALLS = {
     "variance_premium": ((_P, _Q, 30 / 365, 0.04), {}),
     "log_contract_variance": ((_Q, 30 / 365, 0.04), {}),
     "stationary_variance_law": ((_P,), {}),
+    "half_life": ((_P,), {}),
     "characteristic_function": ((_Q, _U, 0.25, 0.04), {}),
     "call_price": ((_Q, 100.0, np.array([90.0, 100.0, 110.0]), 0.25, 0.04), {"r": 0.01, "q": 0.0, "n_nodes": 256}),
     "put_price": ((_Q, 100.0, np.array([90.0, 100.0, 110.0]), 0.25, 0.04), {"r": 0.01, "q": 0.0, "n_nodes": 256}),
