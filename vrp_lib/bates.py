@@ -401,7 +401,7 @@ def half_life(params) -> float:
     The spot variance's conditional mean reverts to ``theta`` as
     ``theta + (v0 - theta) e^{-kappa t}``, so a shock to the spot variance has halved, in
     expectation, after ``ln 2 / kappa`` years; multiply by 12 for months or by
-    :data:`DAYS_PER_YEAR` for trading days.
+    ``DAYS_PER_YEAR`` (252) for trading days.
     """
     return float(np.log(2.0) / _params(params, "params").kappa)
 
